@@ -1,0 +1,18 @@
+#!/bin/sh
+# Ban unsafe C library calls in our sources (use snprintf, str_copy,
+# str_to_i64, buf_* instead).
+set -u
+cd "$(dirname "$0")/.."
+banned='\b(sprintf|vsprintf|strcpy|strcat|strncat|atoi|atol|atoll|gets|strtok|tmpnam|mktemp)[[:space:]]*\('
+if grep -rnE "$banned" src tools tests/unit --include='*.c' --include='*.h'; then
+	echo "lint: banned function above; see scripts/lint.sh"
+	exit 1
+fi
+# Only http/server.c may include microhttpd.h; only render/markdown.c cmark.
+bad=$(grep -rln 'include <microhttpd.h>' src | grep -v '^src/http/server.c$' || true)
+[ -n "$bad" ] && { echo "lint: microhttpd.h included outside http/server.c: $bad"; exit 1; }
+bad=$(grep -rln 'include <cmark' src | grep -v '^src/render/markdown.c$' || true)
+[ -n "$bad" ] && { echo "lint: cmark included outside render/markdown.c: $bad"; exit 1; }
+bad=$(grep -rln 'include <sqlite3.h>' src | grep -v '^src/store/sqlite' || true)
+[ -n "$bad" ] && { echo "lint: sqlite3.h included outside store/sqlite*: $bad"; exit 1; }
+echo "lint: ok"

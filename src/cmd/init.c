@@ -1,0 +1,53 @@
+/* init.c - `gazette init [--demo]`: create a site folder. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "content/settings.h"
+
+static bool exists(const char *dir, const char *name)
+{
+	char p[1200];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+int cmd_init(struct cmd_ctx *c)
+{
+	bool demo = false;
+	for (int i = 1; i < c->argc; i++) {
+		if (strcmp(c->argv[i], "--demo") == 0)
+			demo = true;
+		else if (strcmp(c->argv[i], "--help") == 0)
+			return cmd_help(c);
+		else
+			return cmd_usage_error(c, "unexpected argument '%s'", c->argv[i]);
+	}
+	const char *dir = c->site_dir;
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return cmd_fail("cannot create %s: %s", dir, strerror(errno));
+	struct stat sb;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return cmd_fail("%s is not a directory", dir);
+	if (exists(dir, "gazette.db") || exists(dir, "gazette.conf"))
+		return cmd_fail("%s already holds a site (gazette.db or gazette.conf); "
+				"refusing to overwrite it",
+				dir);
+	char conf[1200];
+	snprintf(conf, sizeof conf, "%s/gazette.conf", dir);
+	if (config_write_default(conf) != ERR_OK)
+		return cmd_fail("cannot write %s: %s", conf, strerror(errno));
+	if (!cmd_open_site(c)) {
+		unlink(conf);
+		return 1;
+	}
+	if (settings_init_defaults(c->store) != ERR_OK)
+		return cmd_fail("cannot write the default settings");
+	if (demo && demo_load(c) != 0)
+		return 1;
+	printf("Created a %ssite in %s\n", demo ? "demo " : "", dir);
+	return 0;
+}

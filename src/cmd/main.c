@@ -1,0 +1,115 @@
+/* main.c - `gazette [--site DIR] COMMAND ...`: global options and dispatch. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/log.h"
+
+#define GAZETTE_VERSION "0.1.0"
+
+static const struct command {
+	const char *name;
+	int (*run)(struct cmd_ctx *);
+	const char *summary;
+	const char *usage;
+} commands[] = {
+	{"init", cmd_init, "create a new site", "gazette [--site DIR] init [--demo]"},
+	{"serve", cmd_serve, "serve the site over HTTP",
+	 "gazette [--site DIR] serve [--listen ADDR:PORT] [--threads N] [--theme DIR]"},
+	{"settings", cmd_settings, "show or change site settings",
+	 "gazette settings list\n"
+	 "       gazette settings get KEY\n"
+	 "       gazette settings set KEY VALUE"},
+	{"backup", cmd_backup, "write a consistent copy of the database",
+	 "gazette backup FILE"},
+	{"post", cmd_post, "write and manage articles",
+	 "gazette post add --title T [--slug S] [--category SLUG] [--tags a,b] [--author LOGIN]\n"
+	 "                 [--status draft|pending|published|scheduled|private] [--date ISO-8601]\n"
+	 "                 [--excerpt TEXT] [--sticky] [--file F]   (body: F, or stdin)\n"
+	 "       gazette post edit ID [same options as add; --file F or --body-stdin for the body]\n"
+	 "       gazette post list [--status S] [--category SLUG] [--limit N]\n"
+	 "       gazette post show ID\n"
+	 "       gazette post publish|unpublish|delete ID..."},
+	{"page", cmd_page, "write and manage static pages",
+	 "gazette page add --title T [--slug S] [--parent SLUG] [--status S] [--file F]\n"
+	 "       gazette page edit ID [same options as add; --body-stdin]\n"
+	 "       gazette page list\n"
+	 "       gazette page delete ID..."},
+	{"category", cmd_category, "manage the category tree",
+	 "gazette category add NAME [--slug S] [--parent SLUG] [--description TEXT]\n"
+	 "       gazette category list\n"
+	 "       gazette category move SLUG --parent SLUG|--top\n"
+	 "       gazette category rename SLUG --name NAME [--slug NEW]\n"
+	 "       gazette category delete SLUG"},
+	{"tag", cmd_tag, "manage tags",
+	 "gazette tag list\n"
+	 "       gazette tag rename SLUG --name NAME [--slug NEW]\n"
+	 "       gazette tag delete SLUG"},
+	{"user", cmd_user, "manage users",
+	 "gazette user add LOGIN --email E --role admin|editor|author|contributor\n"
+	 "                 [--name NAME] [--password-stdin]\n"
+	 "       gazette user list\n"
+	 "       gazette user passwd LOGIN   (reads the new password from stdin)\n"
+	 "       gazette user role LOGIN ROLE"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: gazette [--site DIR] COMMAND [ARGS...]\n\n"
+		   "Gazette serves a news site from DIR (default ./site).\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun `gazette COMMAND --help` for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *site = "site";
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--site") == 0 && i + 1 < argc) {
+			site = argv[++i];
+		} else if (strncmp(argv[i], "--site=", 7) == 0) {
+			site = argv[i] + 7;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("gazette %s\n", GAZETTE_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "gazette: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!*site) {
+		fprintf(stderr, "gazette: --site needs a directory\n");
+		return 2;
+	}
+	for (size_t k = 0; k < NCOMMANDS; k++) {
+		if (strcmp(commands[k].name, argv[i]) != 0)
+			continue;
+		struct cmd_ctx c = {0};
+		c.site_dir = site;
+		c.name = commands[k].name;
+		c.usage = commands[k].usage;
+		c.argc = argc - i;
+		c.argv = argv + i;
+		arena_init(&c.arena, 0);
+		int rc = commands[k].run(&c);
+		store_close(c.store);
+		arena_free(&c.arena);
+		return rc;
+	}
+	fprintf(stderr, "gazette: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return 2;
+}

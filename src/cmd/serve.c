@@ -1,0 +1,147 @@
+/* serve.c - `gazette serve`: run the site until SIGINT/SIGTERM.
+ *
+ * Besides the HTTP server, one background thread keeps the site current:
+ * every change_poll_ms it publishes scheduled posts whose time has come and
+ * follows the change log (writes from CLI commands in other processes), so
+ * nothing depends on a request arriving. Pages are rendered from the
+ * database on every request for now; the page cache will purge from the
+ * same loop. */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/time.h"
+#include "http/server.h"
+#include "site/site.h"
+#include "site/theme.h"
+
+struct watcher {
+	struct store *st;
+	unsigned poll_ms;
+	atomic_bool stop;
+	int64_t last_change;
+};
+
+static void *watch(void *arg)
+{
+	struct watcher *w = arg;
+	while (!atomic_load(&w->stop)) {
+		size_t n = 0;
+		if (STORE_CALL(w->st, post_publish_due, clock_now(), &n) == ERR_OK && n)
+			log_info("published %zu scheduled post%s", n, n == 1 ? "" : "s");
+		bool changed = false;
+		if (STORE_CALL(w->st, changed, &changed) == ERR_OK && changed) {
+			struct arena a;
+			arena_init(&a, 1 << 20);
+			struct change *cs;
+			size_t nc;
+			if (STORE_CALL(w->st, changes_since, &a, w->last_change, &cs, &nc) == ERR_OK &&
+			    nc) {
+				w->last_change = cs[nc - 1].id;
+				log_info("picked up %zu change%s (last %lld)", nc, nc == 1 ? "" : "s",
+					 (long long)w->last_change);
+			}
+			arena_free(&a);
+		}
+		struct timespec ts = {w->poll_ms / 1000, (long)(w->poll_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int cmd_serve(struct cmd_ctx *c)
+{
+	static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
+					     {"threads", required_argument, 0, 't'},
+					     {"theme", required_argument, 0, 'T'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	const char *listen = NULL, *theme_dir = NULL;
+	int64_t threads = -1;
+	int ch;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'l': listen = optarg; break;
+		case 'T': theme_dir = optarg; break;
+		case 't':
+			if (!str_to_i64(optarg, 1, 256, &threads))
+				return cmd_usage_error(c, "--threads: a number from 1 to 256");
+			break;
+		case 'h': return cmd_help(c);
+		default:
+			return cmd_usage_error(c, "bad option '%s'", c->argv[optind - 1]);
+		}
+	}
+	if (optind != c->argc)
+		return cmd_usage_error(c, "unexpected argument '%s'", c->argv[optind]);
+	if (!cmd_open_site(c))
+		return 1;
+	if (listen)
+		str_copy(c->config.listen, listen, sizeof c->config.listen);
+	if (threads > 0)
+		c->config.threads = (unsigned)threads;
+	if (theme_dir)
+		str_copy(c->config.theme_dir, theme_dir, sizeof c->config.theme_dir);
+
+	char msg[512];
+	struct theme *theme = NULL;
+	if (theme_load(&theme, c->config.theme_dir, msg, sizeof msg) != ERR_OK)
+		return cmd_fail("%s", msg);
+
+	/* Block the signals in every thread; this one waits for them. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct app app = {0};
+	app.config = &c->config;
+	app.store = c->store;
+	app.theme = theme;
+	app.routes = site_routes;
+	app.nroutes = site_nroutes;
+	app.error_page = site_error_page;
+
+	struct watcher w = {.st = c->store, .poll_ms = c->config.poll_ms ? c->config.poll_ms : 250};
+	STORE_CALL(c->store, change_last_id, &w.last_change);
+	bool dummy;
+	STORE_CALL(c->store, changed, &dummy);
+	pthread_t wt;
+	if (pthread_create(&wt, NULL, watch, &w) != 0) {
+		theme_free(theme);
+		return cmd_fail("cannot start the background thread");
+	}
+
+	struct server *srv = NULL;
+	char bound[300];
+	enum err rc = server_start(&srv, &app, bound, sizeof bound, msg, sizeof msg);
+	if (rc != ERR_OK) {
+		atomic_store(&w.stop, true);
+		pthread_join(wt, NULL);
+		theme_free(theme);
+		return cmd_fail("%s", msg);
+	}
+	printf("Listening on http://%s/\n", bound);
+	fflush(stdout);
+	log_info("serving %s from %s", c->site_dir, c->config.db_path);
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	server_stop(srv);
+	atomic_store(&w.stop, true);
+	pthread_join(wt, NULL);
+	theme_free(theme);
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* settings.h - site settings (in the database), with defaults and checks.
+ *
+ * Adding a setting: add a line to the table in settings.c with its default
+ * and validator, document it in README.md. Unknown keys are refused. */
+#ifndef GAZETTE_CONTENT_SETTINGS_H
+#define GAZETTE_CONTENT_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "store/store.h"
+
+/* The value of key (the stored one, else the default). Unknown key: "". */
+const char *settings_get(struct store *st, struct arena *a, const char *key);
+int64_t settings_get_int(struct store *st, struct arena *a, const char *key);
+/* Validate and store. ERR_NOTFOUND for an unknown key, ERR_INVALID with a
+ * reason in errmsg for a bad value. */
+enum err settings_set(struct store *st, const char *key, const char *value, char *errmsg,
+		      size_t errlen);
+/* Write every default that is not stored yet (init). */
+enum err settings_init_defaults(struct store *st);
+/* Iterate the known keys: returns NULL past the end. */
+const char *settings_key(size_t i, const char **deflt, const char **help);
+
+#endif

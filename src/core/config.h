@@ -1,0 +1,40 @@
+/* config.h - process settings from DIR/gazette.conf.
+ *
+ * The file holds `key = value` lines; '#' starts a comment. Only process
+ * settings live here (where to listen, which database, limits); site settings
+ * live in the database (content/settings.h). Unknown keys are an error so a
+ * typo does not silently fall back to a default. */
+#ifndef GAZETTE_CORE_CONFIG_H
+#define GAZETTE_CORE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct config {
+	char site_dir[1024];
+	char db_path[1100];        /* "database": path relative to site_dir or absolute */
+	char listen[256];          /* "listen": ADDR:PORT, default 127.0.0.1:8080 */
+	char theme_dir[1024];      /* "theme": empty = the compiled-in default theme */
+	char trusted_proxies[1024];/* "trusted_proxies": comma-separated IPs */
+	unsigned threads;          /* "threads": 0 = one per core */
+	unsigned max_connections;  /* "max_connections" */
+	unsigned per_ip_connections; /* "per_ip_connections" */
+	unsigned idle_timeout_s;   /* "idle_timeout": seconds without a byte */
+	unsigned request_deadline_s; /* "request_deadline": whole request, seconds */
+	size_t max_body;           /* "max_body": bytes of a request body */
+	size_t max_header;         /* "max_header": bytes of the request head */
+	size_t max_url;            /* "max_url": bytes of the request target */
+	unsigned poll_ms;          /* "change_poll_ms": change-log poll interval */
+};
+
+/* Defaults for every field, with site_dir set. */
+void config_defaults(struct config *c, const char *site_dir);
+/* Read DIR/gazette.conf over the defaults. ERR_NOTFOUND if missing; on a bad
+ * line ERR_INVALID with "gazette.conf:LINE: why" in errmsg. */
+enum err config_load(struct config *c, const char *site_dir, char *errmsg, size_t errlen);
+/* Write a commented default gazette.conf (init). */
+enum err config_write_default(const char *path);
+
+#endif

@@ -1,0 +1,251 @@
+#define _GNU_SOURCE /* timegm */
+#include "core/time.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static _Atomic int64_t offset_s;
+static atomic_bool offset_loaded;
+
+static void load_offset(void)
+{
+	if (atomic_exchange(&offset_loaded, true))
+		return;
+	const char *e = getenv("GAZETTE_CLOCK_OFFSET");
+	if (e && *e)
+		offset_s = strtoll(e, NULL, 10);
+}
+
+int64_t clock_now(void)
+{
+	load_offset();
+	return (int64_t)time(NULL) + offset_s;
+}
+
+void clock_set_offset(int64_t seconds)
+{
+	atomic_store(&offset_loaded, true);
+	offset_s = seconds;
+}
+
+int64_t clock_offset(void)
+{
+	load_offset();
+	return offset_s;
+}
+
+int64_t clock_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool time_set_zone(const char *zone)
+{
+	bool ok = true;
+	if (!zone || !*zone || strcmp(zone, "UTC") == 0) {
+		setenv("TZ", "UTC", 1);
+	} else {
+		char path[512];
+		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
+		if (strstr(zone, "..") || access(path, R_OK) != 0) {
+			setenv("TZ", "UTC", 1);
+			ok = false;
+		} else {
+			setenv("TZ", zone, 1);
+		}
+	}
+	tzset();
+	return ok;
+}
+
+static void tm_to_parts(const struct tm *tm, struct date_parts *dp)
+{
+	dp->year = tm->tm_year + 1900;
+	dp->month = tm->tm_mon + 1;
+	dp->day = tm->tm_mday;
+	dp->hour = tm->tm_hour;
+	dp->min = tm->tm_min;
+	dp->sec = tm->tm_sec;
+}
+
+void time_local(int64_t t, struct date_parts *dp)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	tm_to_parts(&tm, dp);
+}
+
+static int64_t local_mktime(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool time_parse_iso(const char *s, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	if (!s || strlen(s) < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || !digits(s + 8, 2, &d))
+		return false;
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return false;
+	const char *p = s + 10;
+	if (*p == 'T' || *p == ' ') {
+		if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi))
+			return false;
+		p += 6;
+		if (*p == ':') {
+			if (!digits(p + 1, 2, &sec))
+				return false;
+			p += 3;
+			if (*p == '.') { /* fractional seconds: ignored */
+				p++;
+				while (*p >= '0' && *p <= '9')
+					p++;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 60)
+			return false;
+	}
+	if (*p == '\0') {
+		*out = local_mktime(y, mo, d, h, mi, sec);
+		return true;
+	}
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	int64_t utc = (int64_t)timegm(&tm);
+	if (*p == 'Z' && p[1] == '\0') {
+		*out = utc;
+		return true;
+	}
+	int oh, om;
+	if ((*p == '+' || *p == '-') && digits(p + 1, 2, &oh) && p[3] == ':' &&
+	    digits(p + 4, 2, &om) && p[6] == '\0' && oh < 24 && om < 60) {
+		int64_t off = oh * 3600 + om * 60;
+		*out = *p == '+' ? utc - off : utc + off;
+		return true;
+	}
+	return false;
+}
+
+char *time_iso(struct arena *a, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	long off = tm.tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
+			    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign,
+			    off / 3600, (off % 3600) / 60);
+}
+
+char *time_utc(struct arena *a, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+			    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static const char *const wday[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char *const mon3[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+static const char *const month_names[12] = {"January", "February", "March",     "April",
+					    "May",     "June",     "July",      "August",
+					    "September", "October", "November", "December"};
+
+char *time_http(struct arena *a, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	return arena_printf(a, "%s, %02d %s %04d %02d:%02d:%02d GMT", wday[tm.tm_wday], tm.tm_mday,
+			    mon3[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+char *time_human(struct arena *a, int64_t t)
+{
+	struct date_parts dp;
+	time_local(t, &dp);
+	return arena_printf(a, "%d %s %d", dp.day, month_names[dp.month - 1], dp.year);
+}
+
+bool time_parse_http(const char *s, int64_t *out)
+{
+	/* "Sun, 06 Nov 1994 08:49:37 GMT" */
+	int d, y, h, mi, sec, mo = -1;
+	if (!s || strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || !digits(s + 5, 2, &d) ||
+	    s[7] != ' ' || s[11] != ' ' || !digits(s + 12, 4, &y) || s[16] != ' ' ||
+	    !digits(s + 17, 2, &h) || s[19] != ':' || !digits(s + 20, 2, &mi) || s[22] != ':' ||
+	    !digits(s + 23, 2, &sec) || strcmp(s + 25, " GMT") != 0)
+		return false;
+	for (int i = 0; i < 12; i++)
+		if (strncmp(s + 8, mon3[i], 3) == 0)
+			mo = i;
+	if (mo < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*out = (int64_t)timegm(&tm);
+	return true;
+}
+
+void time_local_range(int year, int month, int64_t *from, int64_t *to)
+{
+	if (month == 0) {
+		*from = local_mktime(year, 1, 1, 0, 0, 0);
+		*to = local_mktime(year + 1, 1, 1, 0, 0, 0);
+	} else {
+		*from = local_mktime(year, month, 1, 0, 0, 0);
+		*to = month == 12 ? local_mktime(year + 1, 1, 1, 0, 0, 0)
+				  : local_mktime(year, month + 1, 1, 0, 0, 0);
+	}
+}

@@ -1,0 +1,30 @@
+/* app.h - the process-lifetime state every handler can read.
+ *
+ * Built by cmd/serve.c before the server starts and read-only while it
+ * serves (the store and template set are themselves thread-safe for
+ * concurrent readers). Nothing here is freed until shutdown. */
+#ifndef GAZETTE_HTTP_APP_H
+#define GAZETTE_HTTP_APP_H
+
+#include <stddef.h>
+
+#include "core/config.h"
+#include "http/http.h"
+#include "http/router.h"
+
+struct store;
+struct tmpl_set;
+struct theme;
+
+struct app {
+	const struct config *config;
+	struct store *store;
+	const struct theme *theme;      /* templates + assets (site/theme.h) */
+	const struct route *routes;
+	size_t nroutes;
+	/* Fill rs with the themed page for an error status (404, 500, ...). Must
+	 * not fail; falls back to plain text itself. */
+	void (*error_page)(struct req *r, struct resp *rs, int status);
+};
+
+#endif

@@ -1,0 +1,1332 @@
+/* server.c - the HTTP server on libmicrohttpd (the only includer of
+ * microhttpd.h).
+ *
+ * Per request (MHD calls the access handler several times):
+ *  - MHD_OPTION_URI_LOG_CALLBACK, right after the request line: allocate the
+ *    request context (struct rctx: the capped arena, struct req) and keep a
+ *    copy of the raw target. MHD then owes us a NOTIFY_COMPLETED, where the
+ *    context is freed, even if it answers the request itself (431).
+ *  - first access-handler call (headers complete): check limits, parse the
+ *    target, query, Host, proxy headers; decide early errors.
+ *  - upload calls: accumulate an x-www-form-urlencoded body up to max_body.
+ *  - final call: route, run the handler, add ETag/304/default headers and
+ *    queue the response. Queuing here rather than on the first call keeps
+ *    the connection alive (MHD 0.9.75 answers "Connection: close" to a
+ *    response queued before it has read the request to the end). Only early
+ *    errors on requests that still carry an unread body (413, ...) are
+ *    queued on the first call, and then the connection closes.
+ *
+ * Per connection (MHD_OPTION_NOTIFY_CONNECTION): a struct conn on a list that
+ * a watchdog thread scans; a connection whose current request started more
+ * than request_deadline seconds ago is shut down (MHD's own idle timeout is
+ * reset by every byte, so a trickling client would otherwise stay forever).
+ * "Started" is when the connection was accepted or the previous request on
+ * it completed, so the deadline also bounds the idle time between keep-alive
+ * requests. MHD reports NOTIFY_CONNECTION(CLOSED) before it closes the
+ * socket, and the list is only changed under the mutex, so the watchdog
+ * never touches a closed (or reused) descriptor.
+ *
+ * Size limits and MHD:
+ *  - max_url: the raw request target; longer -> 414 (ours).
+ *  - max_header: the request line plus all header lines; longer -> 431
+ *    (ours). The per-connection memory pool is set to
+ *    max_header + max_url + POOL_SLACK, so a head too big to even parse
+ *    gets MHD's own 431 (or 414 while still in the request line) instead
+ *    of growing memory.
+ *  - max_body: checked against Content-Length up front (413 before reading
+ *    anything) and while reading a chunked body (413 once the body ends;
+ *    a body that keeps coming past 2 x max_body is dropped with the
+ *    connection, since MHD 0.9.75 cannot queue a response mid-upload). */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "core/log.h"
+#include "core/str.h"
+#include "core/time.h"
+#include "http/router.h"
+
+#define ARENA_BASE_CAP ((size_t)8 << 20) /* per request, plus 2 x max_body */
+#define POOL_SLACK ((size_t)16 << 10)    /* MHD pool beyond head limits: replies */
+#define MAX_QUERY_PAIRS 256
+#define MAX_FORM_PAIRS 2048
+#define MAX_PROXIES 64
+#define STOP_GRACE_MS 5000
+
+static const char CSP[] = "default-src 'self'; script-src 'self'; "
+			  "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+			  "media-src 'self' https:; object-src 'none'; base-uri 'self'; "
+			  "form-action 'self'; frame-ancestors 'self'";
+
+struct ipnet {
+	int family; /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	unsigned bits;
+};
+
+struct server;
+
+struct conn {
+	struct conn *prev, *next;
+	int fd;
+	_Atomic int64_t start_ms; /* when the current request began (see top) */
+	atomic_bool killed;       /* shut down by the watchdog */
+	bool trusted;             /* peer is a trusted proxy */
+	char peer[INET6_ADDRSTRLEN];
+};
+
+struct server {
+	struct MHD_Daemon *d;
+	const struct app *app;
+	struct ipnet proxies[MAX_PROXIES];
+	size_t nproxies;
+	size_t arena_cap, max_body, max_header, max_url;
+	int64_t deadline_ms; /* 0 = none */
+	pthread_mutex_t mu;  /* guards conns, stopping */
+	pthread_cond_t cv;
+	bool stopping;
+	bool wd_running;
+	pthread_t wd;
+	struct conn *conns;
+	atomic_long inflight; /* request contexts alive */
+};
+
+struct rctx {
+	struct server *srv;
+	struct conn *conn;
+	struct arena arena;
+	struct req req;
+	int64_t t0_us;
+	int phase;         /* 0 new, 1 headers seen, 2 response queued */
+	int early;         /* answer this status instead of routing; 0 = none */
+	const char *allow; /* Allow header for an early 405 */
+	bool head;         /* method is HEAD */
+	bool form_body;    /* POST whose urlencoded body we collect */
+	struct buf body;
+	size_t discarded; /* body bytes read and dropped */
+	const char *method;
+	int status; /* queued status, for the log */
+	size_t bytes;
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static bool is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static bool header_name_ok(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (!is_tchar((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static bool header_value_ok(const char *s)
+{
+	if (!s)
+		return false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* Copy s for a log line: bytes outside printable ASCII, '"' and '\\' become
+ * \xHH; long values are cut with "...". */
+static void log_escape(const char *s, char *out, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	if (!s)
+		s = "-";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (o + 8 >= n) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* ---- addresses and trusted proxies ------------------------------------ */
+
+static bool ip_from_sockaddr(const struct sockaddr *sa, struct ipnet *ip)
+{
+	memset(ip, 0, sizeof *ip);
+	if (!sa)
+		return false;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		ip->family = AF_INET;
+		memcpy(ip->addr, &in->sin_addr, 4);
+		ip->bits = 32;
+		return true;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+			ip->family = AF_INET;
+			memcpy(ip->addr, in6->sin6_addr.s6_addr + 12, 4);
+			ip->bits = 32;
+		} else {
+			ip->family = AF_INET6;
+			memcpy(ip->addr, &in6->sin6_addr, 16);
+			ip->bits = 128;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* Parse "1.2.3.4", "::1", "[::1]", "1.2.3.4:5678", "[::1]:5678". */
+static bool ip_parse(const char *s, size_t n, struct ipnet *ip)
+{
+	char tmp[64];
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= sizeof tmp)
+		return false;
+	if (s[0] == '[') {
+		const char *e = memchr(s, ']', n);
+		if (!e)
+			return false;
+		n = (size_t)(e - s - 1);
+		s++;
+		if (n == 0 || n >= sizeof tmp)
+			return false;
+	} else {
+		const char *c1 = memchr(s, ':', n);
+		if (c1 && memchr(s, '.', n) && !memchr(c1 + 1, ':', n - (size_t)(c1 - s) - 1))
+			n = (size_t)(c1 - s); /* IPv4 with a port */
+	}
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	memset(ip, 0, sizeof *ip);
+	struct in6_addr a6;
+	if (inet_pton(AF_INET, tmp, ip->addr) == 1) {
+		ip->family = AF_INET;
+		ip->bits = 32;
+		return true;
+	}
+	if (inet_pton(AF_INET6, tmp, &a6) == 1) {
+		if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+			ip->family = AF_INET;
+			memcpy(ip->addr, a6.s6_addr + 12, 4);
+			ip->bits = 32;
+		} else {
+			ip->family = AF_INET6;
+			memcpy(ip->addr, &a6, 16);
+			ip->bits = 128;
+		}
+		return true;
+	}
+	return false;
+}
+
+static void ip_format(const struct ipnet *ip, char *out, size_t n)
+{
+	if (!inet_ntop(ip->family, ip->addr, out, (socklen_t)n))
+		str_copy(out, "-", n);
+}
+
+static bool ip_in_net(const struct ipnet *ip, const struct ipnet *net)
+{
+	if (ip->family != net->family)
+		return false;
+	unsigned full = net->bits / 8, rest = net->bits % 8;
+	if (memcmp(ip->addr, net->addr, full) != 0)
+		return false;
+	if (rest) {
+		unsigned char mask = (unsigned char)(0xffu << (8 - rest));
+		if ((ip->addr[full] & mask) != (net->addr[full] & mask))
+			return false;
+	}
+	return true;
+}
+
+static bool ip_trusted(const struct server *s, const struct ipnet *ip)
+{
+	for (size_t i = 0; i < s->nproxies; i++)
+		if (ip_in_net(ip, &s->proxies[i]))
+			return true;
+	return false;
+}
+
+/* "127.0.0.1, 10.0.0.0/8, ::1" -> s->proxies. */
+static bool parse_proxies(struct server *s, const char *list, char *errmsg, size_t errlen)
+{
+	const char *p = list;
+	while (*p) {
+		p += strspn(p, ", \t");
+		size_t n = strcspn(p, ", \t");
+		if (n == 0)
+			break;
+		const char *slash = memchr(p, '/', n);
+		size_t alen = slash ? (size_t)(slash - p) : n;
+		struct ipnet net;
+		bool ok = ip_parse(p, alen, &net) && s->nproxies < MAX_PROXIES;
+		if (ok && slash) {
+			char bits[8];
+			size_t bl = n - alen - 1;
+			int64_t v;
+			ok = bl > 0 && bl < sizeof bits;
+			if (ok) {
+				memcpy(bits, slash + 1, bl);
+				bits[bl] = '\0';
+				ok = str_to_i64(bits, 0, net.family == AF_INET ? 32 : 128, &v);
+				net.bits = (unsigned)v;
+			}
+		}
+		if (!ok) {
+			snprintf(errmsg, errlen, "trusted_proxies: bad entry '%.*s'", (int)n, p);
+			return false;
+		}
+		s->proxies[s->nproxies++] = net;
+		p += n;
+	}
+	return true;
+}
+
+/* ---- connections and the deadline watchdog ---------------------------- */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **sock_ctx,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct conn *k = calloc(1, sizeof *k);
+		*sock_ctx = k;
+		if (!k)
+			return; /* this connection just goes without a deadline */
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		k->fd = ci ? ci->connect_fd : -1;
+		struct ipnet ip;
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ip_from_sockaddr(ci->client_addr, &ip)) {
+			ip_format(&ip, k->peer, sizeof k->peer);
+			k->trusted = ip_trusted(s, &ip);
+		} else {
+			str_copy(k->peer, "-", sizeof k->peer);
+		}
+		atomic_store(&k->start_ms, clock_mono_ms());
+		pthread_mutex_lock(&s->mu);
+		k->next = s->conns;
+		if (s->conns)
+			s->conns->prev = k;
+		s->conns = k;
+		pthread_mutex_unlock(&s->mu);
+		return;
+	}
+	struct conn *k = *sock_ctx;
+	if (!k)
+		return;
+	pthread_mutex_lock(&s->mu);
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		s->conns = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
+	pthread_mutex_unlock(&s->mu);
+	free(k);
+	*sock_ctx = NULL;
+}
+
+static void *watchdog(void *arg)
+{
+	struct server *s = arg;
+	int64_t tick = s->deadline_ms / 4;
+	if (tick < 20)
+		tick = 20;
+	if (tick > 1000)
+		tick = 1000;
+	pthread_mutex_lock(&s->mu);
+	while (!s->stopping) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += tick / 1000;
+		ts.tv_nsec += (long)(tick % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+		if (s->stopping)
+			break;
+		int64_t now = clock_mono_ms();
+		for (struct conn *k = s->conns; k; k = k->next) {
+			if (k->fd < 0 || atomic_load(&k->killed) ||
+			    now - atomic_load(&k->start_ms) <= s->deadline_ms)
+				continue;
+			atomic_store(&k->killed, true);
+			/* The socket is still open: MHD closes it only after
+			 * NOTIFY_CONNECTION(CLOSED), which needs this mutex. */
+			shutdown(k->fd, SHUT_RDWR);
+			log_info("deadline: closing connection from %s after %lld ms", k->peer,
+				 (long long)(now - atomic_load(&k->start_ms)));
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* ---- request context -------------------------------------------------- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct server *s = cls;
+	struct rctx *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->srv = s;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	x->conn = ci ? ci->socket_context : NULL;
+	arena_init(&x->arena, s->arena_cap);
+	buf_init(&x->body);
+	x->t0_us = mono_us();
+	/* MHD rewrites the URI in place later: keep our own copy. */
+	x->req.target = arena_strdup(&x->arena, uri ? uri : "");
+	atomic_fetch_add(&s->inflight, 1);
+	return x;
+}
+
+static void access_log(struct rctx *x, int status, enum MHD_RequestTerminationCode toe)
+{
+	char target[520], method[40];
+	log_escape(x->req.target, target, sizeof target);
+	log_escape(x->method, method, sizeof method);
+	const char *why = "";
+	if (x->conn && atomic_load(&x->conn->killed))
+		why = " deadline";
+	else if (toe == MHD_REQUEST_TERMINATED_WITH_ERROR)
+		why = " error";
+	else if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+		why = " idle-timeout";
+	else if (toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN)
+		why = " shutdown";
+	else if (toe == MHD_REQUEST_TERMINATED_READ_ERROR)
+		why = " read-error";
+	else if (toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT)
+		why = " aborted";
+	const char *ip = x->req.client_ip ? x->req.client_ip : x->conn ? x->conn->peer : "-";
+	log_info("access %s \"%s %s\" %d %zu %lldus%s", ip, method, target, status, x->bytes,
+		 (long long)(mono_us() - x->t0_us), why);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	struct rctx *x = *con_cls;
+	if (!x)
+		return;
+	*con_cls = NULL;
+	int status = x->status;
+	if (!status) { /* MHD answered by itself (431, ...) or nothing was sent */
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+		if (ci)
+			status = (int)ci->http_status;
+	}
+	access_log(x, status, toe);
+	if (x->conn)
+		atomic_store(&x->conn->start_ms, clock_mono_ms());
+	buf_free(&x->body);
+	arena_free(&x->arena);
+	free(x);
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+/* Decode "a=1&b=2" into pairs. Returns 0, 400 (bad or too many) or 500. */
+static int parse_pairs(struct arena *a, const char *s, size_t n, size_t max,
+		       struct http_param **out, size_t *nout)
+{
+	*out = NULL;
+	*nout = 0;
+	size_t cnt = 0;
+	for (size_t i = 0; i < n;) {
+		size_t len = 0;
+		while (i + len < n && s[i + len] != '&')
+			len++;
+		if (len)
+			cnt++;
+		i += len + 1;
+	}
+	if (cnt == 0)
+		return 0;
+	if (cnt > max)
+		return 400;
+	struct http_param *v = ARENA_ARRAY(a, struct http_param, cnt);
+	if (!v)
+		return 500;
+	size_t k = 0;
+	for (size_t i = 0; i < n;) {
+		const char *p = s + i;
+		size_t len = 0;
+		while (i + len < n && p[len] != '&')
+			len++;
+		i += len + 1;
+		if (!len)
+			continue;
+		const char *eq = memchr(p, '=', len);
+		size_t klen = eq ? (size_t)(eq - p) : len;
+		char *key = str_url_decode(a, p, klen, true);
+		char *val = eq ? str_url_decode(a, eq + 1, len - klen - 1, true) : (char *)"";
+		if (!key || !val)
+			return a->failed ? 500 : 400;
+		if (!*key)
+			continue;
+		v[k].key = key;
+		v[k].val = val;
+		k++;
+	}
+	*out = v;
+	*nout = k;
+	return 0;
+}
+
+/* Split the raw target into the decoded path and query. 0, 400 or 500. */
+static int parse_target(struct rctx *x)
+{
+	struct req *r = &x->req;
+	const char *t = r->target;
+	for (const unsigned char *u = (const unsigned char *)t; *u; u++)
+		if (*u <= 0x20 || *u == 0x7f)
+			return 400;
+	const char *p = t;
+	if (*p != '/') { /* absolute-form "http://host/path" */
+		if (strncasecmp(p, "http://", 7) == 0)
+			p += 7;
+		else if (strncasecmp(p, "https://", 8) == 0)
+			p += 8;
+		else
+			return 400; /* "*", "host:port", junk */
+		p += strcspn(p, "/?#");
+	}
+	size_t plen = strcspn(p, "?#");
+	if (plen == 0) {
+		r->path = "/";
+	} else {
+		char *path = str_url_decode(&x->arena, p, plen, false);
+		if (!path)
+			return x->arena.failed ? 500 : 400;
+		/* No control characters and no "." / ".." segments. */
+		for (const unsigned char *u = (const unsigned char *)path; *u; u++)
+			if (*u < 0x20 || *u == 0x7f || *u == '\\')
+				return 400;
+		for (const char *seg = path; seg; seg = strchr(seg + 1, '/')) {
+			const char *q = seg + 1;
+			size_t n = strcspn(q, "/");
+			if ((n == 1 && q[0] == '.') || (n == 2 && q[0] == '.' && q[1] == '.'))
+				return 400;
+		}
+		r->path = path;
+	}
+	if (p[plen] == '?') {
+		const char *q = p + plen + 1;
+		return parse_pairs(&x->arena, q, strcspn(q, "#"), MAX_QUERY_PAIRS, &r->query,
+				   &r->nquery);
+	}
+	return 0;
+}
+
+/* Host: reg-name or [IPv6], optional :port. */
+static bool host_valid(const char *h)
+{
+	size_t n = strlen(h);
+	if (n == 0 || n > 255)
+		return false;
+	const char *p = h;
+	if (*p == '[') {
+		const char *e = strchr(p, ']');
+		if (!e || e == p + 1)
+			return false;
+		for (const char *q = p + 1; q < e; q++)
+			if (!(strchr("0123456789abcdefABCDEF:.", *q)))
+				return false;
+		p = e + 1;
+	} else {
+		const char *start = p;
+		for (; *p && *p != ':'; p++) {
+			char c = *p;
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
+				return false;
+		}
+		if (p == start)
+			return false;
+	}
+	if (*p == ':') {
+		p++;
+		size_t d = 0;
+		long port = 0;
+		for (; *p >= '0' && *p <= '9' && d < 6; p++, d++)
+			port = port * 10 + (*p - '0');
+		if (d > 5 || port > 65535)
+			return false;
+	}
+	return *p == '\0';
+}
+
+struct hdr_fill {
+	struct arena *a;
+	struct http_param *v;
+	size_t n, cap;
+	size_t bytes;
+	bool failed;
+};
+
+static enum MHD_Result hdr_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	(void)kind;
+	struct hdr_fill *f = cls;
+	if (!key || f->n == f->cap)
+		return MHD_YES;
+	if (!value)
+		value = "";
+	size_t kl = strlen(key), vl = strlen(value);
+	f->bytes += kl + vl + 4; /* "K: V\r\n" */
+	char *k = arena_strndup(f->a, key, kl), *v = arena_strndup(f->a, value, vl);
+	if (!k || !v) {
+		f->failed = true;
+		return MHD_NO;
+	}
+	f->v[f->n].key = k;
+	f->v[f->n].val = v;
+	f->n++;
+	return MHD_YES;
+}
+
+/* All values of a header joined with ", " (NULL when absent). */
+static char *header_joined(struct req *r, const struct http_param *h, const char *name)
+{
+	char *out = NULL;
+	for (; h->key; h++) {
+		if (strcasecmp(h->key, name) != 0)
+			continue;
+		out = out ? arena_printf(r->arena, "%s, %s", out, h->val)
+			  : arena_strdup(r->arena, h->val);
+		if (!out)
+			return NULL;
+	}
+	return out;
+}
+
+/* X-Forwarded-For: walk from the right past trusted proxies; the first
+ * untrusted hop is the client. All trusted: the leftmost. */
+static const char *xff_client(struct rctx *x, const char *xff)
+{
+	char buf[INET6_ADDRSTRLEN];
+	struct ipnet ip;
+	size_t end = strlen(xff);
+	bool any = false;
+	while (end > 0) {
+		size_t start = end;
+		while (start > 0 && xff[start - 1] != ',')
+			start--;
+		size_t len = end - start;
+		end = start > 0 ? start - 1 : 0;
+		bool blank = strspn(xff + start, " \t") >= len;
+		if (blank) {
+			if (start == 0)
+				break;
+			continue;
+		}
+		if (!ip_parse(xff + start, len, &ip))
+			return NULL; /* garbage where a hop should be: ignore the header */
+		any = true;
+		if (!ip_trusted(x->srv, &ip) || start == 0)
+			break;
+	}
+	if (!any)
+		return NULL;
+	ip_format(&ip, buf, sizeof buf);
+	return arena_strdup(&x->arena, buf);
+}
+
+static void apply_proxy_headers(struct rctx *x, const struct http_param *hdrs)
+{
+	struct req *r = &x->req;
+	const char *xff = header_joined(r, hdrs, "X-Forwarded-For");
+	if (xff) {
+		const char *ip = xff_client(x, xff);
+		if (ip)
+			r->client_ip = ip;
+	}
+	const char *xfp = header_joined(r, hdrs, "X-Forwarded-Proto");
+	if (xfp) {
+		const char *last = strrchr(xfp, ',');
+		last = last ? last + 1 : xfp;
+		last += strspn(last, " \t");
+		size_t n = strcspn(last, " \t");
+		r->https = n == 5 && strncasecmp(last, "https", 5) == 0;
+	}
+}
+
+static bool has_body(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+	return te || (cl && strcmp(cl, "0") != 0);
+}
+
+static bool is_form_type(const char *ct)
+{
+	static const char form[] = "application/x-www-form-urlencoded";
+	size_t n = sizeof form - 1;
+	if (!ct || strncasecmp(ct, form, n) != 0)
+		return false;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t';
+}
+
+/* The first access-handler call: the head is complete. Sets x->early for
+ * requests answered without routing. */
+static void on_head(struct rctx *x, struct MHD_Connection *c, const char *method,
+		    const char *version)
+{
+	struct server *s = x->srv;
+	struct req *r = &x->req;
+	r->arena = &x->arena;
+	r->app = s->app;
+	r->page = 1;
+	r->now = clock_now();
+	r->client_ip = x->conn ? x->conn->peer : "-";
+	x->method = arena_strdup(&x->arena, method ? method : "-");
+	x->head = method && strcmp(method, "HEAD") == 0;
+	if (!r->target || !x->method) {
+		x->early = 500;
+		return;
+	}
+
+	/* Headers, copied into the arena (a plain table for req.c). */
+	int nh = MHD_get_connection_values(c, MHD_HEADER_KIND, NULL, NULL);
+	struct hdr_fill f = {&x->arena, NULL, 0, nh > 0 ? (size_t)nh : 0, 0, false};
+	f.v = ARENA_ARRAY(&x->arena, struct http_param, f.cap + 1);
+	if (!f.v) {
+		x->early = 500;
+		return;
+	}
+	if (f.cap)
+		MHD_get_connection_values(c, MHD_HEADER_KIND, hdr_iter, &f);
+	if (f.failed) {
+		x->early = 431; /* only the arena cap can fail here */
+		return;
+	}
+	f.v[f.n].key = NULL;
+	r->impl = f.v;
+
+	size_t tlen = strlen(r->target);
+	if (tlen > s->max_url) {
+		x->early = 414;
+		return;
+	}
+	size_t head = strlen(x->method) + tlen + strlen(version ? version : "") + 4 + f.bytes;
+	if (head > s->max_header) {
+		x->early = 431;
+		return;
+	}
+	int st = parse_target(x);
+	if (st) {
+		x->early = st;
+		return;
+	}
+
+	int nhost = 0;
+	const char *host = NULL;
+	for (const struct http_param *h = f.v; h->key; h++)
+		if (strcasecmp(h->key, "Host") == 0) {
+			nhost++;
+			host = h->val;
+		}
+	bool http11 = version && strcmp(version, "HTTP/1.0") != 0;
+	if (nhost > 1 || (nhost == 0 && http11) || (host && !host_valid(host))) {
+		x->early = 400;
+		return;
+	}
+	r->host = host;
+	if (x->conn && x->conn->trusted)
+		apply_proxy_headers(x, f.v);
+
+	if (strcmp(x->method, "GET") == 0) {
+		r->method = HTTP_GET;
+	} else if (x->head) {
+		r->method = HTTP_HEAD;
+	} else if (strcmp(x->method, "POST") == 0) {
+		r->method = HTTP_POST;
+	} else {
+		/* Allow: what this path accepts, else the methods we know. */
+		const struct route *rt;
+		const char *allow = NULL, *loc;
+		r->method = HTTP_METHOD__MAX;
+		if (router_match(s->app->routes, s->app->nroutes, r, &rt, &allow, &loc) !=
+		    ROUTE_BADMETHOD)
+			allow = "GET, HEAD, POST";
+		r->method = HTTP_GET;
+		x->allow = allow;
+		x->early = 405;
+		return;
+	}
+	if (r->method == HTTP_POST && has_body(c)) {
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		int64_t len;
+		if (cl && str_to_i64(cl, 0, INT64_MAX, &len) && (uint64_t)len > s->max_body) {
+			x->early = 413;
+			return;
+		}
+		if (!is_form_type(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"))) {
+			x->early = 415;
+			return;
+		}
+		x->form_body = true;
+	}
+}
+
+/* ---- responses -------------------------------------------------------- */
+
+static void resp_init(struct resp *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	rs->status = 200;
+	buf_init(&rs->body);
+}
+
+static void resp_clear(struct resp *rs)
+{
+	buf_free(&rs->body);
+	resp_init(rs);
+}
+
+static void plain_page(struct resp *rs, int status)
+{
+	const char *why = http_reason(status);
+	buf_reset(&rs->body);
+	rs->body.oom = false;
+	buf_printf(&rs->body,
+		   "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		   "<title>%d %s</title></head>\n<body><h1>%d %s</h1></body></html>\n",
+		   status, why, status, why);
+	rs->status = status;
+	rs->content_type = NULL;
+}
+
+/* A routed error: the app's themed page, or ours. */
+static void error_response(struct rctx *x, struct resp *rs, int status)
+{
+	resp_clear(rs);
+	rs->status = status;
+	const struct app *app = x->srv->app;
+	if (app->error_page)
+		app->error_page(&x->req, rs, status);
+	if (rs->body.oom || rs->body.len == 0)
+		plain_page(rs, status);
+	rs->status = status;
+	rs->etag = NULL;
+	rs->last_modified = 0;
+}
+
+static void route(struct rctx *x, struct resp *rs)
+{
+	const struct app *app = x->srv->app;
+	struct req *r = &x->req;
+	const struct route *rt = NULL;
+	const char *allow = NULL, *loc = NULL;
+	switch (router_match(app->routes, app->nroutes, r, &rt, &allow, &loc)) {
+	case ROUTE_MATCH: {
+		enum err e = rt->handler ? rt->handler(r, rs) : ERR_NOTFOUND;
+		if (e == ERR_OK && rs->body.oom)
+			e = ERR_NOMEM;
+		if (e == ERR_OK && x->arena.failed) {
+			log_warn("request arena cap (%zu bytes) reached: %s", x->arena.cap, r->path);
+			e = ERR_NOMEM;
+		}
+		if (e != ERR_OK)
+			error_response(x, rs, http_status_for(e));
+		break;
+	}
+	case ROUTE_NOMATCH: error_response(x, rs, 404); break;
+	case ROUTE_BADMETHOD:
+		error_response(x, rs, 405);
+		resp_header(rs, "Allow", allow);
+		break;
+	case ROUTE_REDIRECT:
+		resp_redirect(rs, 301, loc);
+		buf_reset(&rs->body);
+		break;
+	}
+}
+
+static bool has_header(const struct resp *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nheaders; i++)
+		if (strcasecmp(rs->headers[i].key, name) == 0)
+			return true;
+	return false;
+}
+
+/* W/"<len>-<fnv1a64>" of the body. */
+static const char *weak_etag(struct arena *a, const struct buf *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < b->len; i++) {
+		h ^= (unsigned char)b->data[i];
+		h *= 1099511628211ULL;
+	}
+	return arena_printf(a, "W/\"%zx-%016llx\"", b->len, (unsigned long long)h);
+}
+
+/* A handler's etag as a header value: quoted if it was not. */
+static const char *etag_value(struct arena *a, const char *e)
+{
+	if (e[0] == '"' || strncmp(e, "W/\"", 3) == 0)
+		return e;
+	return arena_printf(a, "\"%s\"", e);
+}
+
+/* If-None-Match list against etag, weak comparison. */
+static bool etag_listed(const char *list, const char *etag)
+{
+	const char *e = strncmp(etag, "W/", 2) == 0 ? etag + 2 : etag;
+	size_t en = strlen(e);
+	const char *p = list;
+	while (*p) {
+		p += strspn(p, " \t,");
+		if (!*p)
+			break;
+		if (*p == '*')
+			return true;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p == '"') {
+			const char *end = strchr(p + 1, '"');
+			if (!end)
+				return false;
+			size_t n = (size_t)(end - p) + 1;
+			if (n == en && memcmp(p, e, n) == 0)
+				return true;
+			p = end + 1;
+		} else {
+			p += strcspn(p, ",");
+		}
+	}
+	return false;
+}
+
+static bool not_modified(const struct req *r, const char *etag, int64_t last_modified)
+{
+	const char *inm = req_header(r, "If-None-Match");
+	if (inm)
+		return etag && etag_listed(inm, etag);
+	const char *ims = req_header(r, "If-Modified-Since");
+	int64_t t;
+	return ims && last_modified > 0 && time_parse_http(ims, &t) && last_modified <= t;
+}
+
+static bool add_header(struct MHD_Response *mr, const char *name, const char *value)
+{
+	if (!header_name_ok(name) || !header_value_ok(value)) {
+		log_warn("dropping invalid response header '%s'", name ? name : "(null)");
+		return false;
+	}
+	return MHD_add_response_header(mr, name, value) == MHD_YES;
+}
+
+/* Headers MHD manages itself. */
+static bool reserved_header(const char *name)
+{
+	static const char *const names[] = {"Content-Length", "Transfer-Encoding", "Connection",
+					    "Date", "Keep-Alive", "Upgrade"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struct resp *rs)
+{
+	struct req *r = &x->req;
+	struct arena *a = &x->arena;
+	int status = rs->status ? rs->status : 200;
+	if (status < 100 || status > 999)
+		status = 500;
+	const char *ctype = rs->content_type ? rs->content_type : "text/html; charset=utf-8";
+	bool html = strncasecmp(ctype, "text/html", 9) == 0;
+	bool readm = !x->early && (r->method == HTTP_GET || r->method == HTTP_HEAD);
+
+	const char *etag = NULL;
+	if (status == 200 && readm) {
+		etag = rs->etag ? etag_value(a, rs->etag) : weak_etag(a, &rs->body);
+		if (not_modified(r, etag, rs->last_modified))
+			status = 304;
+	} else if (rs->etag && status < 300) {
+		etag = etag_value(a, rs->etag);
+	}
+	bool nobody = status == 304 || status == 204 || (status >= 100 && status < 200);
+
+	struct MHD_Response *mr;
+	size_t len = 0;
+	if (!nobody && rs->body.len) {
+		char *data = buf_detach(&rs->body, &len);
+		mr = data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
+			  : NULL;
+		if (!mr)
+			free(data);
+	} else {
+		buf_free(&rs->body);
+		mr = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
+	if (!mr)
+		return MHD_NO;
+
+	if (status != 304 && !nobody)
+		add_header(mr, "Content-Type", ctype);
+	if (etag)
+		add_header(mr, "ETag", etag);
+	if (rs->last_modified > 0 && status < 400) {
+		const char *lm = time_http(a, rs->last_modified);
+		if (lm)
+			add_header(mr, "Last-Modified", lm);
+	}
+	const char *cc = rs->cache_control ? rs->cache_control : html ? "no-cache" : NULL;
+	if (cc && !has_header(rs, "Cache-Control"))
+		add_header(mr, "Cache-Control", cc);
+	if (status != 304) {
+		if (!has_header(rs, "X-Content-Type-Options"))
+			add_header(mr, "X-Content-Type-Options", "nosniff");
+		if (html) {
+			if (!has_header(rs, "Referrer-Policy"))
+				add_header(mr, "Referrer-Policy", "strict-origin-when-cross-origin");
+			if (!has_header(rs, "Content-Security-Policy"))
+				add_header(mr, "Content-Security-Policy", CSP);
+			if (!has_header(rs, "X-Frame-Options"))
+				add_header(mr, "X-Frame-Options", "SAMEORIGIN");
+		}
+	}
+	for (size_t i = 0; i < rs->nheaders; i++) {
+		const char *k = rs->headers[i].key;
+		if (!k || reserved_header(k))
+			continue;
+		add_header(mr, k, rs->headers[i].val);
+	}
+
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, mr);
+	MHD_destroy_response(mr);
+	x->phase = 2;
+	x->status = status;
+	x->bytes = (x->head || nobody) ? 0 : len;
+	return ret;
+}
+
+/* Answer x->early (or route) and queue the response. */
+static enum MHD_Result respond(struct rctx *x, struct MHD_Connection *c)
+{
+	struct req *r = &x->req;
+	struct resp rs;
+	resp_init(&rs);
+	if (!x->early && x->form_body) {
+		int st = parse_pairs(&x->arena, x->body.data ? x->body.data : "", x->body.len,
+				     MAX_FORM_PAIRS, &r->form, &r->nform);
+		if (st)
+			x->early = st;
+	}
+	buf_free(&x->body);
+	if (x->early) {
+		plain_page(&rs, x->early);
+		if (x->early == 405 && x->allow)
+			resp_header(&rs, "Allow", x->allow);
+	} else {
+		route(x, &rs);
+	}
+	enum MHD_Result ret = send_resp(x, c, &rs);
+	buf_free(&rs.body);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct server *s = cls;
+	(void)url; /* we parse our own copy of the raw target */
+	struct rctx *x = *con_cls;
+	if (!x)
+		return MHD_NO; /* out of memory in on_uri */
+	if (x->phase == 0) {
+		x->phase = 1;
+		on_head(x, c, method, version);
+		/* An early error with a body still unread: answer now and let MHD
+		 * close the connection instead of reading the body. */
+		if (x->early && has_body(c))
+			return respond(x, c);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		if (x->phase == 2)
+			return MHD_YES;
+		if (!x->early && x->form_body) {
+			if (x->body.len + n > s->max_body) {
+				x->early = 413;
+				buf_free(&x->body);
+			} else if (buf_append(&x->body, upload_data, n) != ERR_OK) {
+				x->early = 500;
+				buf_free(&x->body);
+			}
+			if (!x->early)
+				return MHD_YES;
+		}
+		x->discarded += n;
+		return x->discarded > s->max_body ? MHD_NO : MHD_YES;
+	}
+	if (x->phase == 2)
+		return MHD_YES;
+	return respond(x, c);
+}
+
+/* ---- start and stop --------------------------------------------------- */
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_info("mhd: %s", msg);
+}
+
+/* "ADDR:PORT", "[v6]:PORT", ":PORT" -> a socket address. */
+static bool parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sslen,
+			 char *errmsg, size_t errlen)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	if (!colon) {
+		snprintf(errmsg, errlen, "listen: expected ADDR:PORT, got '%s'", listen);
+		return false;
+	}
+	int64_t port;
+	if (!str_to_i64(colon + 1, 0, 65535, &port)) {
+		snprintf(errmsg, errlen, "listen: bad port in '%s'", listen);
+		return false;
+	}
+	size_t hl = (size_t)(colon - listen);
+	const char *h = listen;
+	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	if (hl >= sizeof host) {
+		snprintf(errmsg, errlen, "listen: address too long");
+		return false;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	struct addrinfo hints, *res = NULL;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	bool any = hl == 0 || strcmp(host, "*") == 0;
+	int rc = getaddrinfo(any ? "0.0.0.0" : host, NULL, &hints, &res);
+	if (rc != 0 || !res) {
+		snprintf(errmsg, errlen, "listen: cannot resolve '%s': %s", host,
+			 gai_strerror(rc));
+		if (res)
+			freeaddrinfo(res);
+		return false;
+	}
+	memset(ss, 0, sizeof *ss);
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*sslen = res->ai_addrlen;
+	freeaddrinfo(res);
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)(void *)ss)->sin_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons((uint16_t)port);
+	return true;
+}
+
+static void server_free(struct server *s)
+{
+	struct conn *k = s->conns, *next;
+	for (; k; k = next) { /* none should be left once MHD has stopped */
+		next = k->next;
+		free(k);
+	}
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+enum err server_start(struct server **out, const struct app *app, char *bound, size_t boundlen,
+		      char *errmsg, size_t errlen)
+{
+	*out = NULL;
+	if (errlen)
+		errmsg[0] = '\0';
+	const struct config *cfg = app->config;
+	struct server *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(errmsg, errlen, "out of memory");
+		return ERR_NOMEM;
+	}
+	s->app = app;
+	s->max_body = cfg->max_body;
+	s->max_header = cfg->max_header ? cfg->max_header : 16384;
+	s->max_url = cfg->max_url ? cfg->max_url : 4096;
+	s->arena_cap = ARENA_BASE_CAP + 2 * s->max_body;
+	s->deadline_ms = (int64_t)cfg->request_deadline_s * 1000;
+	atomic_init(&s->inflight, 0);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->cv, &ca);
+	pthread_condattr_destroy(&ca);
+
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	if (!parse_proxies(s, cfg->trusted_proxies, errmsg, errlen) ||
+	    !parse_listen(cfg->listen, &ss, &sslen, errmsg, errlen)) {
+		server_free(s);
+		return ERR_INVALID;
+	}
+
+	unsigned threads = cfg->threads;
+	if (threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 1;
+	}
+	if (threads > 256)
+		threads = 256;
+	unsigned max_conn = cfg->max_connections ? cfg->max_connections : 1000;
+	if (max_conn < threads)
+		max_conn = threads;
+	size_t pool = s->max_header + s->max_url + POOL_SLACK;
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_LIMIT, max_conn,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, (void *)s,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, (void *)s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)s,
+		MHD_OPTION_END);
+	(void)sslen;
+	if (!s->d) {
+		int e = errno;
+		snprintf(errmsg, errlen, "cannot listen on %s: %s", cfg->listen,
+			 e ? strerror(e) : "libmicrohttpd failed to start");
+		server_free(s);
+		return ERR_IO;
+	}
+
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = di ? di->port : 0;
+	char addr[INET6_ADDRSTRLEN] = "?";
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&ss)->sin_addr, addr,
+			  sizeof addr);
+	else
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)&ss)->sin6_addr, addr,
+			  sizeof addr);
+	if (bound && boundlen)
+		snprintf(bound, boundlen, ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr,
+			 port);
+
+	if (s->deadline_ms > 0) {
+		if (pthread_create(&s->wd, NULL, watchdog, s) != 0) {
+			snprintf(errmsg, errlen, "cannot start the deadline watchdog thread");
+			MHD_stop_daemon(s->d);
+			server_free(s);
+			return ERR_NOMEM;
+		}
+		s->wd_running = true;
+	}
+	*out = s;
+	return ERR_OK;
+}
+
+void server_stop(struct server *s)
+{
+	if (!s)
+		return;
+	/* Stop accepting, give requests in flight a moment to finish. */
+	MHD_socket lfd = MHD_quiesce_daemon(s->d);
+	int64_t end = clock_mono_ms() + STOP_GRACE_MS;
+	while (atomic_load(&s->inflight) > 0 && clock_mono_ms() < end) {
+		struct timespec ts = {0, 10 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	if (s->wd_running) {
+		pthread_mutex_lock(&s->mu);
+		s->stopping = true;
+		pthread_cond_signal(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->wd, NULL);
+	}
+	MHD_stop_daemon(s->d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
+	server_free(s);
+}

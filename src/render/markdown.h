@@ -1,0 +1,18 @@
+/* markdown.h - Markdown to HTML with cmark-gfm (the only cmark-gfm user).
+ *
+ * GFM tables, strikethrough, autolinks and the tag filter are on. Raw HTML
+ * in the source is never passed through (cmark's safe mode: it becomes an
+ * HTML comment) and javascript:/data: links are dropped, so the output is
+ * trusted HTML for {{{ }}}. Results are copied into the arena. */
+#ifndef GAZETTE_RENDER_MARKDOWN_H
+#define GAZETTE_RENDER_MARKDOWN_H
+
+#include "core/arena.h"
+#include "core/err.h"
+
+enum err markdown_to_html(struct arena *a, const char *md, char **html);
+/* Plain text of the first paragraph(s), whitespace collapsed, cut at a word
+ * boundary to at most max bytes (with "…" appended when cut). */
+enum err markdown_excerpt(struct arena *a, const char *md, size_t max, char **text);
+
+#endif

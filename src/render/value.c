@@ -1,0 +1,178 @@
+#include "render/value.h"
+
+#include <string.h>
+
+static struct tval *mk(struct arena *a, enum tval_kind k)
+{
+	struct tval *v = ARENA_NEW(a, struct tval);
+	if (v)
+		v->kind = k;
+	return v;
+}
+
+struct tval *tval_null(struct arena *a)
+{
+	return mk(a, TV_NULL);
+}
+
+struct tval *tval_bool(struct arena *a, bool b)
+{
+	struct tval *v = mk(a, TV_BOOL);
+	if (v)
+		v->u.b = b;
+	return v;
+}
+
+struct tval *tval_int(struct arena *a, int64_t i)
+{
+	struct tval *v = mk(a, TV_INT);
+	if (v)
+		v->u.i = i;
+	return v;
+}
+
+static struct tval *text(struct arena *a, enum tval_kind k, const char *s, size_t n, bool copy)
+{
+	struct tval *v = mk(a, k);
+	if (!v)
+		return NULL;
+	if (!s) {
+		s = "";
+		n = 0;
+		copy = false;
+	}
+	v->u.s.p = copy ? arena_strndup(a, s, n) : s;
+	v->u.s.len = n;
+	return v->u.s.p ? v : NULL;
+}
+
+struct tval *tval_str(struct arena *a, const char *s)
+{
+	return text(a, TV_STR, s, s ? strlen(s) : 0, true);
+}
+
+struct tval *tval_strn(struct arena *a, const char *s, size_t n)
+{
+	return text(a, TV_STR, s, n, true);
+}
+
+struct tval *tval_str_ref(struct arena *a, const char *s)
+{
+	return text(a, TV_STR, s, s ? strlen(s) : 0, false);
+}
+
+struct tval *tval_html(struct arena *a, const char *html)
+{
+	return text(a, TV_HTML, html, html ? strlen(html) : 0, true);
+}
+
+struct tval *tval_html_ref(struct arena *a, const char *html)
+{
+	return text(a, TV_HTML, html, html ? strlen(html) : 0, false);
+}
+
+struct tval *tval_list(struct arena *a)
+{
+	return mk(a, TV_LIST);
+}
+
+struct tval *tval_map(struct arena *a)
+{
+	return mk(a, TV_MAP);
+}
+
+bool tval_push(struct arena *a, struct tval *list, struct tval *v)
+{
+	if (!list || !v || list->kind != TV_LIST)
+		return false;
+	if (list->u.list.n == list->u.list.cap) {
+		size_t cap = list->u.list.cap ? list->u.list.cap * 2 : 8;
+		struct tval **p = arena_realloc(a, list->u.list.items,
+						list->u.list.cap * sizeof *p, cap * sizeof *p);
+		if (!p)
+			return false;
+		list->u.list.items = p;
+		list->u.list.cap = cap;
+	}
+	list->u.list.items[list->u.list.n++] = v;
+	return true;
+}
+
+bool tval_set(struct arena *a, struct tval *map, const char *key, struct tval *v)
+{
+	if (!map || !v || map->kind != TV_MAP)
+		return false;
+	for (size_t i = 0; i < map->u.map.n; i++) {
+		if (strcmp(map->u.map.kv[i].key, key) == 0) {
+			map->u.map.kv[i].val = v;
+			return true;
+		}
+	}
+	if (map->u.map.n == map->u.map.cap) {
+		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+		struct tval_kv *p = arena_realloc(a, map->u.map.kv, map->u.map.cap * sizeof *p,
+						  cap * sizeof *p);
+		if (!p)
+			return false;
+		map->u.map.kv = p;
+		map->u.map.cap = cap;
+	}
+	map->u.map.kv[map->u.map.n].key = key;
+	map->u.map.kv[map->u.map.n].val = v;
+	map->u.map.n++;
+	return true;
+}
+
+bool tval_set_str(struct arena *a, struct tval *map, const char *key, const char *s)
+{
+	return tval_set(a, map, key, tval_str(a, s));
+}
+
+bool tval_set_html(struct arena *a, struct tval *map, const char *key, const char *html)
+{
+	return tval_set(a, map, key, tval_html(a, html));
+}
+
+bool tval_set_int(struct arena *a, struct tval *map, const char *key, int64_t i)
+{
+	return tval_set(a, map, key, tval_int(a, i));
+}
+
+bool tval_set_bool(struct arena *a, struct tval *map, const char *key, bool b)
+{
+	return tval_set(a, map, key, tval_bool(a, b));
+}
+
+const struct tval *tval_get(const struct tval *map, const char *key, size_t keylen)
+{
+	if (!map || map->kind != TV_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->u.map.n; i++) {
+		const char *k = map->u.map.kv[i].key;
+		if (strlen(k) == keylen && memcmp(k, key, keylen) == 0)
+			return map->u.map.kv[i].val;
+	}
+	return NULL;
+}
+
+/* Falsey: null, false, an empty list and an empty string (so a view can set
+ * an optional field to "" and a template test it with {{#field}}). 0 is
+ * truthy, as in the spec's JSON semantics. */
+bool tval_truthy(const struct tval *v)
+{
+	if (!v)
+		return false;
+	switch (v->kind) {
+	case TV_NULL:
+		return false;
+	case TV_BOOL:
+		return v->u.b;
+	case TV_LIST:
+		return v->u.list.n > 0;
+	case TV_STR:
+	case TV_HTML:
+		return v->u.s.len > 0;
+	default:
+		return true;
+	}
+}

@@ -1,0 +1,166 @@
+/* archive.c - category (with sub-categories), tag, author, year and month
+ * archives. All paginated; page 1 of an empty archive is a 200. */
+#include <string.h>
+
+#include "core/str.h"
+#include "core/time.h"
+#include "render/json.h"
+#include "site/site.h"
+
+static const char *const month_names[12] = {"January", "February", "March",     "April",
+					    "May",     "June",     "July",      "August",
+					    "September", "October", "November", "December"};
+
+/* Render an archive: root has the frame; crumbs end with the archive. */
+static enum err finish(struct req *r, struct resp *rs, struct view_ctx *ctx, struct tval *root,
+		       struct tval *archive, struct post_query *q, const char *base,
+		       struct crumb *crumbs, size_t ncrumbs)
+{
+	struct arena *a = r->arena;
+	enum err rc = site_listing(r, ctx, root, q, base);
+	if (rc != ERR_OK)
+		return rc;
+	struct json *ld = NULL;
+	tval_set(a, root, "breadcrumb", view_breadcrumb(ctx, crumbs, ncrumbs, &ld));
+	tval_set_html(a, root, "jsonld", json_script(a, ld));
+	tval_set(a, root, "archive", archive);
+	const struct tval *title = tval_get(archive, "title", 5);
+	const char *path = r->page > 1 ? arena_printf(a, "%spage/%lld/", base, (long long)r->page)
+				       : base;
+	tval_set_str(a, root, "canonical", view_abs(ctx, path));
+	const char *t = title && title->kind == TV_STR ? title->u.s.p : "";
+	tval_set_str(a, root, "page_title",
+		     r->page > 1 ? arena_printf(a, "%s \xE2\x80\x93 Page %lld \xE2\x80\x93 %s", t,
+						(long long)r->page, ctx->site.title)
+				 : arena_printf(a, "%s \xE2\x80\x93 %s", t, ctx->site.title));
+	return site_render(r, rs, ctx, "archive", root);
+}
+
+static struct tval *archive_val(struct view_ctx *ctx, const char *kind, const char *title,
+				const char *description)
+{
+	struct arena *a = ctx->a;
+	struct tval *v = tval_map(a);
+	tval_set_str(a, v, "kind", kind);
+	tval_set_str(a, v, "title", title);
+	tval_set_str(a, v, "description", description ? description : "");
+	tval_set(a, v, "children", tval_list(a));
+	tval_set_bool(a, v, "has_children", false);
+	return v;
+}
+
+enum err site_category(struct req *r, struct resp *rs)
+{
+	struct view_ctx ctx;
+	enum err rc = site_begin(r, &ctx);
+	if (rc != ERR_OK)
+		return rc;
+	struct arena *a = r->arena;
+	struct category cat;
+	rc = STORE_CALL(ctx.st, category_by_path, a, r->params[0], &cat);
+	if (rc != ERR_OK)
+		return rc;
+	struct crumb crumbs[20];
+	size_t n = view_category_crumbs(&ctx, cat.id, crumbs, 20);
+	struct tval *root = view_page(&ctx, n > 1 ? crumbs[1].url : NULL);
+	struct tval *arch = archive_val(&ctx, "Category", cat.name, cat.description);
+	/* sub-categories */
+	struct category *cs;
+	size_t nc;
+	if (STORE_CALL(ctx.st, category_list, a, ctx.now, &cs, &nc) == ERR_OK) {
+		struct tval *kids = tval_list(a);
+		for (size_t i = 0; i < nc; i++) {
+			if (cs[i].parent_id != cat.id)
+				continue;
+			struct tval *k = tval_map(a);
+			tval_set_str(a, k, "name", cs[i].name);
+			tval_set_str(a, k, "url", arena_printf(a, "/category/%s/", cs[i].path));
+			tval_push(a, kids, k);
+		}
+		tval_set(a, arch, "children", kids);
+		tval_set_bool(a, arch, "has_children", kids->u.list.n > 0);
+	}
+	struct post_query q = {0};
+	q.category_id = cat.id;
+	q.include_children = true;
+	const char *base = arena_printf(a, "/category/%s/", cat.path);
+	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, n);
+}
+
+enum err site_tag(struct req *r, struct resp *rs)
+{
+	struct view_ctx ctx;
+	enum err rc = site_begin(r, &ctx);
+	if (rc != ERR_OK)
+		return rc;
+	struct arena *a = r->arena;
+	struct tag t;
+	rc = STORE_CALL(ctx.st, tag_by_slug, a, r->params[0], &t);
+	if (rc != ERR_OK)
+		return rc;
+	struct tval *root = view_page(&ctx, NULL);
+	struct tval *arch = archive_val(&ctx, "Tag", t.name, NULL);
+	struct post_query q = {0};
+	q.tag_id = t.id;
+	const char *base = arena_printf(a, "/tag/%s/", t.slug);
+	struct crumb crumbs[2] = {{"Home", "/"}, {t.name, base}};
+	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2);
+}
+
+enum err site_author(struct req *r, struct resp *rs)
+{
+	struct view_ctx ctx;
+	enum err rc = site_begin(r, &ctx);
+	if (rc != ERR_OK)
+		return rc;
+	struct arena *a = r->arena;
+	struct user u;
+	rc = STORE_CALL(ctx.st, user_by_login, a, r->params[0], &u);
+	if (rc != ERR_OK)
+		return rc;
+	struct tval *root = view_page(&ctx, NULL);
+	struct tval *arch = archive_val(&ctx, "Author", u.display_name, u.bio);
+	struct post_query q = {0};
+	q.author_id = u.id;
+	const char *base = arena_printf(a, "/author/%s/", u.login);
+	struct crumb crumbs[2] = {{"Home", "/"}, {u.display_name, base}};
+	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2);
+}
+
+static enum err date_archive(struct req *r, struct resp *rs, int year, int month)
+{
+	struct view_ctx ctx;
+	enum err rc = site_begin(r, &ctx);
+	if (rc != ERR_OK)
+		return rc;
+	struct arena *a = r->arena;
+	struct post_query q = {0};
+	time_local_range(year, month, &q.from, &q.to);
+	const char *ybase = arena_printf(a, "/%04d/", year);
+	const char *base = month ? arena_printf(a, "/%04d/%02d/", year, month) : ybase;
+	const char *title = month ? arena_printf(a, "%s %d", month_names[month - 1], year)
+				  : arena_printf(a, "%d", year);
+	struct tval *root = view_page(&ctx, NULL);
+	struct tval *arch = archive_val(&ctx, month ? "Month" : "Year", title, NULL);
+	struct crumb crumbs[3] = {{"Home", "/"}, {arena_printf(a, "%d", year), ybase},
+				  {title, base}};
+	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, month ? 3 : 2);
+}
+
+enum err site_year(struct req *r, struct resp *rs)
+{
+	int64_t y;
+	if (!str_to_i64(r->params[0], 1970, 9999, &y))
+		return ERR_NOTFOUND;
+	return date_archive(r, rs, (int)y, 0);
+}
+
+enum err site_month(struct req *r, struct resp *rs)
+{
+	int64_t y, m;
+	const char *ms = r->params[1];
+	if (!str_to_i64(r->params[0], 1970, 9999, &y) || strlen(ms) != 2 ||
+	    !str_to_i64(ms[0] == '0' ? ms + 1 : ms, 1, 12, &m))
+		return ERR_NOTFOUND;
+	return date_archive(r, rs, (int)y, (int)m);
+}

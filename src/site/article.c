@@ -1,0 +1,101 @@
+/* article.c - an article or a static page at its URL, and redirects.
+ *
+ * site_resolve is the last route: it matches the path against the
+ * permalink pattern (articles), then "/slug/" (pages), then the redirects
+ * table, else 404. Only public posts are ever shown. */
+#include <string.h>
+
+#include "content/permalink.h"
+#include "content/post.h"
+#include "core/str.h"
+#include "render/json.h"
+#include "site/site.h"
+
+static enum err show(struct req *r, struct resp *rs, struct view_ctx *ctx, const struct post *p)
+{
+	struct arena *a = r->arena;
+	const char *url = view_post_url(ctx, p);
+	if (!url)
+		return ERR_NOMEM;
+	if (strcmp(url, r->path) != 0) { /* right post, old or wrong URL */
+		resp_redirect(rs, 301, url);
+		return ERR_OK;
+	}
+	struct crumb crumbs[20];
+	size_t n;
+	const char *nav_url = NULL;
+	if (p->type == POST_ARTICLE) {
+		n = view_category_crumbs(ctx, p->category_id, crumbs, 19);
+		if (n > 1)
+			nav_url = crumbs[1].url;
+	} else {
+		crumbs[0].name = "Home";
+		crumbs[0].url = "/";
+		n = 1;
+		struct post parent;
+		if (p->parent_id &&
+		    STORE_CALL(ctx->st, post_get, a, p->parent_id, &parent) == ERR_OK &&
+		    post_is_public(&parent, ctx->now)) {
+			crumbs[n].name = parent.title;
+			crumbs[n].url = view_post_url(ctx, &parent);
+			n++;
+		}
+		nav_url = n > 1 ? crumbs[1].url : url;
+	}
+	crumbs[n].name = p->title;
+	crumbs[n].url = url;
+	n++;
+	struct tval *root = view_page(ctx, nav_url);
+	struct json *ld = NULL;
+	tval_set(a, root, "breadcrumb", view_breadcrumb(ctx, crumbs, n, &ld));
+	tval_set_html(a, root, "jsonld", json_script(a, ld));
+	struct tval *post = view_post(ctx, p, true);
+	tval_set(a, root, "post", post);
+	tval_set_str(a, root, "canonical", view_abs(ctx, url));
+	tval_set_str(a, root, "page_title",
+		     arena_printf(a, "%s \xE2\x80\x93 %s", p->title, ctx->site.title));
+	const struct tval *ex = tval_get(post, "excerpt", 7);
+	if (ex && ex->kind == TV_STR)
+		tval_set(a, root, "meta_description", (struct tval *)ex);
+	rs->last_modified = p->updated_at > p->published_at ? p->updated_at : p->published_at;
+	return site_render(r, rs, ctx, p->type == POST_PAGE ? "page" : "article", root);
+}
+
+enum err site_resolve(struct req *r, struct resp *rs)
+{
+	struct view_ctx ctx;
+	enum err rc = site_begin(r, &ctx);
+	if (rc != ERR_OK)
+		return rc;
+	struct arena *a = r->arena;
+	struct post p;
+	struct permalink_parts parts;
+	if (permalink_match(a, ctx.site.permalink, r->path, &parts)) {
+		rc = parts.slug ? STORE_CALL(ctx.st, post_by_slug, a, POST_ARTICLE, parts.slug, &p)
+				: STORE_CALL(ctx.st, post_get, a, parts.id, &p);
+		if (rc == ERR_OK && p.type == POST_ARTICLE && post_is_public(&p, ctx.now))
+			return show(r, rs, &ctx, &p);
+		if (rc != ERR_OK && rc != ERR_NOTFOUND)
+			return rc;
+	}
+	/* A page: "/slug/" */
+	const char *s = r->path + 1;
+	const char *slash = strchr(s, '/');
+	if (slash && slash[1] == '\0') {
+		char *slug = arena_strndup(a, s, (size_t)(slash - s));
+		if (slug && str_slug_valid(slug)) {
+			rc = STORE_CALL(ctx.st, post_by_slug, a, POST_PAGE, slug, &p);
+			if (rc == ERR_OK && post_is_public(&p, ctx.now))
+				return show(r, rs, &ctx, &p);
+			if (rc != ERR_OK && rc != ERR_NOTFOUND)
+				return rc;
+		}
+	}
+	struct redirect rd;
+	rc = STORE_CALL(ctx.st, redirect_get, a, r->path, &rd);
+	if (rc == ERR_OK) {
+		resp_redirect(rs, rd.status == 302 ? 302 : 301, rd.to_path);
+		return ERR_OK;
+	}
+	return rc == ERR_NOTFOUND ? ERR_NOTFOUND : rc;
+}

@@ -1,0 +1,17 @@
+/* routes.c - the public route table. See http/router.h for how to add one.
+ * Order matters: the first matching route wins; site_resolve is last. */
+#include "site/site.h"
+
+const struct route site_routes[] = {
+	{HTTP_READ, "/healthz", site_health, 0, {P__MAX}},
+	{HTTP_READ, "/assets/:file", site_asset, 0, {P_FILE}},
+	{HTTP_READ, "/", site_home, ROUTE_PAGED, {P__MAX}},
+	{HTTP_READ, "/category/*path/", site_category, ROUTE_PAGED, {P_PATH}},
+	{HTTP_READ, "/tag/:slug/", site_tag, ROUTE_PAGED, {P_SLUG}},
+	{HTTP_READ, "/author/:login/", site_author, ROUTE_PAGED, {P_ANY}},
+	{HTTP_READ, "/:year/", site_year, ROUTE_PAGED, {P_YEAR}},
+	{HTTP_READ, "/:year/:month/", site_month, ROUTE_PAGED, {P_YEAR, P_MONTH}},
+	{HTTP_READ, "/*path/", site_resolve, 0, {P_ANY}},
+};
+
+const size_t site_nroutes = sizeof site_routes / sizeof site_routes[0];

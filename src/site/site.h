@@ -1,0 +1,35 @@
+/* site.h - the public pages. One file per page type; routes in routes.c.
+ * Handlers read through the store, build a view (view/), render a theme
+ * template into the response, and never print HTML by hand. */
+#ifndef GAZETTE_SITE_SITE_H
+#define GAZETTE_SITE_SITE_H
+
+#include "http/http.h"
+#include "http/router.h"
+#include "view/view.h"
+
+/* routes.c */
+extern const struct route site_routes[];
+extern const size_t site_nroutes;
+
+/* common.c */
+enum err site_begin(struct req *r, struct view_ctx *ctx);
+enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const char *tmpl,
+		     struct tval *root);
+void site_error_page(struct req *r, struct resp *rs, int status);
+/* A listing of posts (home and archives) into root: posts, pagination.
+ * ERR_NOTFOUND when page is past the end (page 1 of an empty list is fine). */
+enum err site_listing(struct req *r, struct view_ctx *ctx, struct tval *root,
+		      struct post_query *q, const char *base);
+
+enum err site_home(struct req *r, struct resp *rs);
+enum err site_category(struct req *r, struct resp *rs);
+enum err site_tag(struct req *r, struct resp *rs);
+enum err site_author(struct req *r, struct resp *rs);
+enum err site_year(struct req *r, struct resp *rs);
+enum err site_month(struct req *r, struct resp *rs);
+enum err site_resolve(struct req *r, struct resp *rs); /* articles, pages, redirects */
+enum err site_asset(struct req *r, struct resp *rs);
+enum err site_health(struct req *r, struct resp *rs);
+
+#endif

@@ -1,0 +1,84 @@
+/* names.c - the stored / command-line names of the closed sets in store.h. */
+#include <string.h>
+
+#include "store/store.h"
+
+static const char *const post_status_names[POST_STATUS__MAX] = {
+	[POST_DRAFT] = "draft",         [POST_PENDING] = "pending",
+	[POST_SCHEDULED] = "scheduled", [POST_PUBLISHED] = "published",
+	[POST_PRIVATE] = "private",     [POST_TRASH] = "trash",
+};
+
+static const char *const post_type_names[POST_TYPE__MAX] = {
+	[POST_ARTICLE] = "post",
+	[POST_PAGE] = "page",
+};
+
+static const char *const role_names[ROLE__MAX] = {
+	[ROLE_ADMIN] = "admin",
+	[ROLE_EDITOR] = "editor",
+	[ROLE_AUTHOR] = "author",
+	[ROLE_CONTRIBUTOR] = "contributor",
+};
+
+static const char *const comment_status_names[COMMENT_STATUS__MAX] = {
+	[COMMENT_PENDING] = "pending",
+	[COMMENT_APPROVED] = "approved",
+	[COMMENT_SPAM] = "spam",
+	[COMMENT_TRASH] = "trash",
+};
+
+static int lookup(const char *const *tab, int n, const char *s)
+{
+	for (int i = 0; s && i < n; i++)
+		if (tab[i] && strcmp(tab[i], s) == 0)
+			return i;
+	return -1;
+}
+
+const char *post_status_name(enum post_status s)
+{
+	return (unsigned)s < POST_STATUS__MAX ? post_status_names[s] : "draft";
+}
+
+bool post_status_parse(const char *s, enum post_status *out)
+{
+	int i = lookup(post_status_names, POST_STATUS__MAX, s);
+	if (i < 0)
+		return false;
+	*out = (enum post_status)i;
+	return true;
+}
+
+const char *post_type_name(enum post_type t)
+{
+	return (unsigned)t < POST_TYPE__MAX ? post_type_names[t] : "post";
+}
+
+const char *user_role_name(enum user_role r)
+{
+	return (unsigned)r < ROLE__MAX ? role_names[r] : "contributor";
+}
+
+bool user_role_parse(const char *s, enum user_role *out)
+{
+	int i = lookup(role_names, ROLE__MAX, s);
+	if (i < 0)
+		return false;
+	*out = (enum user_role)i;
+	return true;
+}
+
+const char *comment_status_name(enum comment_status s)
+{
+	return (unsigned)s < COMMENT_STATUS__MAX ? comment_status_names[s] : "pending";
+}
+
+bool comment_status_parse(const char *s, enum comment_status *out)
+{
+	int i = lookup(comment_status_names, COMMENT_STATUS__MAX, s);
+	if (i < 0)
+		return false;
+	*out = (enum comment_status)i;
+	return true;
+}

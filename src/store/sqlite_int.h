@@ -1,0 +1,102 @@
+/* sqlite_int.h - private to the SQLite backend (sqlite*.c).
+ *
+ * A pool of connections, each with its own lazily prepared copy of every
+ * statement in the table (sqlite_stmt.c). Callers take a connection with
+ * conn_get(), use stmt(), and give it back with conn_put(). */
+#ifndef GAZETTE_STORE_SQLITE_INT_H
+#define GAZETTE_STORE_SQLITE_INT_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+enum stmt {
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_CHANGE_ADD,
+	S_SETTING_GET, S_SETTING_SET, S_SETTING_LIST,
+	S_USER_ADD, S_USER_GET, S_USER_BY_LOGIN, S_USER_LIST, S_USER_UPDATE,
+	S_CAT_ADD, S_CAT_GET, S_CAT_BY_PATH, S_CAT_BY_SLUG, S_CAT_LIST, S_CAT_UPDATE,
+	S_CAT_DELETE, S_CAT_REPARENT_CHILDREN, S_CAT_MOVE_POSTS, S_CAT_ALL_IDS, S_CAT_SET_PATH,
+	S_TAG_BY_SLUG, S_TAG_BY_NAME, S_TAG_ADD, S_TAG_LIST, S_TAG_UPDATE, S_TAG_DELETE,
+	S_POST_TAGS, S_POST_TAGS_CLEAR, S_POST_TAG_LINK,
+	S_POST_INSERT, S_POST_UPDATE, S_POST_GET, S_POST_BY_SLUG, S_POST_LIST, S_POST_LIST_ASC,
+	S_POST_COUNT, S_POST_SET_STATUS, S_POST_DELETE, S_POST_DUE, S_POST_PUBLISH,
+	S_ARCHIVE_MONTHS,
+	S_REDIRECT_GET, S_REDIRECT_SET,
+	S_CHANGES_SINCE, S_CHANGE_LAST,
+	S__MAX
+};
+
+struct conn {
+	sqlite3 *db;
+	sqlite3_stmt *st[S__MAX];
+	struct conn *next;
+};
+
+struct sq {
+	char path[1100];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct conn *idle;
+	int nconn, maxconn;
+	/* Dedicated connection for PRAGMA data_version (writes by any other
+	 * connection - ours or another process's - bump it). */
+	struct conn *watch;
+	pthread_mutex_t watch_mu;
+	int64_t data_version;
+};
+
+extern const char *const sqlite_stmt_sql[S__MAX];
+
+struct conn *conn_get(struct store *st);
+void conn_put(struct store *st, struct conn *c);
+/* The prepared, reset, unbound statement; NULL on a prepare error (logged). */
+sqlite3_stmt *stmt(struct store *st, struct conn *c, enum stmt s);
+/* Map a SQLite result to enum err (CONSTRAINT_UNIQUE -> ERR_CONFLICT, ...),
+ * logging unexpected errors once. */
+enum err sq_err(struct store *st, struct conn *c, int rc);
+/* Run a statement with no result rows; returns ERR_OK on SQLITE_DONE. */
+enum err sq_exec(struct store *st, struct conn *c, sqlite3_stmt *s);
+enum err sq_begin(struct store *st, struct conn *c);
+enum err sq_end(struct store *st, struct conn *c, enum err rc); /* commit or rollback */
+enum err sq_change(struct store *st, struct conn *c, const char *kind, int64_t id,
+		   const char *detail);
+/* Column text copied into the arena ("" for NULL). */
+const char *col_text(struct arena *a, sqlite3_stmt *s, int i);
+
+/* sqlite_posts.c / sqlite_tax.c fill their parts of the ops table. */
+enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *id);
+enum err sqp_post_get(struct store *st, struct arena *a, int64_t id, struct post *out);
+enum err sqp_post_by_slug(struct store *st, struct arena *a, enum post_type type,
+			  const char *slug, struct post *out);
+enum err sqp_post_list(struct store *st, struct arena *a, const struct post_query *q,
+		       struct post **out, size_t *n, int64_t *total);
+enum err sqp_post_set_status(struct store *st, int64_t id, enum post_status status,
+			     int64_t published_at);
+enum err sqp_post_delete(struct store *st, int64_t id);
+enum err sqp_post_publish_due(struct store *st, int64_t now, size_t *n);
+enum err sqp_archive_months(struct store *st, struct arena *a, int64_t now,
+			    struct archive_month **out, size_t *n);
+enum err sqt_category_add(struct store *st, const struct category *c, int64_t *id);
+enum err sqt_category_get(struct store *st, struct arena *a, int64_t id, struct category *out);
+enum err sqt_category_by_path(struct store *st, struct arena *a, const char *path,
+			      struct category *out);
+enum err sqt_category_by_slug(struct store *st, struct arena *a, const char *slug,
+			      struct category *out);
+enum err sqt_category_list(struct store *st, struct arena *a, int64_t now,
+			   struct category **out, size_t *n);
+enum err sqt_category_update(struct store *st, const struct category *c);
+enum err sqt_category_delete(struct store *st, int64_t id);
+enum err sqt_tag_by_slug(struct store *st, struct arena *a, const char *slug, struct tag *out);
+enum err sqt_tag_list(struct store *st, struct arena *a, int64_t now, struct tag **out,
+		      size_t *n);
+enum err sqt_tag_update(struct store *st, int64_t id, const char *name, const char *slug);
+enum err sqt_tag_delete(struct store *st, int64_t id);
+enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
+		       size_t *n);
+/* Link tags by name (creating missing ones) inside the caller's transaction. */
+enum err sqt_link_tags(struct store *st, struct conn *c, int64_t post_id,
+		       const char *const *names, size_t n);
+
+#endif

@@ -1,0 +1,330 @@
+/* sqlite_posts.c - posts and pages in the SQLite backend. */
+#include <string.h>
+
+#include "core/time.h"
+#include "store/sqlite_int.h"
+
+static void row_post(struct arena *a, sqlite3_stmt *s, struct post *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(s, 0);
+	p->type = strcmp((const char *)sqlite3_column_text(s, 1), "page") == 0 ? POST_PAGE
+										: POST_ARTICLE;
+	if (!post_status_parse((const char *)sqlite3_column_text(s, 2), &p->status))
+		p->status = POST_DRAFT;
+	p->slug = col_text(a, s, 3);
+	p->title = col_text(a, s, 4);
+	p->excerpt = col_text(a, s, 5);
+	p->body_md = col_text(a, s, 6);
+	p->body_html = col_text(a, s, 7);
+	p->author_id = sqlite3_column_int64(s, 8);
+	p->category_id = sqlite3_column_int64(s, 9);
+	p->parent_id = sqlite3_column_int64(s, 10);
+	p->sticky = sqlite3_column_int(s, 11) != 0;
+	p->comments_open = sqlite3_column_int(s, 12) != 0;
+	p->published_at = sqlite3_column_int64(s, 13);
+	p->created_at = sqlite3_column_int64(s, 14);
+	p->updated_at = sqlite3_column_int64(s, 15);
+	p->comment_count = sqlite3_column_int64(s, 16);
+	p->author_login = col_text(a, s, 17);
+	p->author_name = col_text(a, s, 18);
+	if (sqlite3_column_type(s, 19) != SQLITE_NULL) {
+		p->category_slug = col_text(a, s, 19);
+		p->category_name = col_text(a, s, 20);
+		p->category_path = col_text(a, s, 21);
+	}
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *id)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	int64_t now = clock_now();
+	int64_t pid = in->id;
+	enum err rc = sq_begin(st, c);
+	if (rc != ERR_OK)
+		goto out;
+	sqlite3_stmt *s = stmt(st, c, in->id ? S_POST_UPDATE : S_POST_INSERT);
+	if (!s) {
+		rc = sq_end(st, c, ERR_DB);
+		goto out;
+	}
+	if (in->id) {
+		sqlite3_bind_int64(s, 1, in->id);
+	} else {
+		sqlite3_bind_text(s, 1, post_type_name(in->type), -1, SQLITE_STATIC);
+	}
+	/* The insert and update statements share parameter numbers 2..14. */
+	sqlite3_bind_text(s, 2, post_status_name(in->status), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, nz(in->slug), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, nz(in->title), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, nz(in->excerpt), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, nz(in->body_md), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, nz(in->body_html), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, in->author_id);
+	sqlite3_bind_int64(s, 9, in->category_id);
+	sqlite3_bind_int64(s, 10, in->parent_id);
+	sqlite3_bind_int(s, 11, in->sticky);
+	sqlite3_bind_int(s, 12, in->comments_open);
+	sqlite3_bind_int64(s, 13, in->published_at ? in->published_at : now);
+	sqlite3_bind_int64(s, 14, now);
+	rc = sq_exec(st, c, s);
+	if (rc == ERR_OK && in->id && sqlite3_changes(c->db) == 0)
+		rc = ERR_NOTFOUND;
+	if (rc == ERR_OK && !in->id)
+		pid = sqlite3_last_insert_rowid(c->db);
+	if (rc == ERR_OK && in->tags) {
+		sqlite3_stmt *cl = stmt(st, c, S_POST_TAGS_CLEAR);
+		if (cl)
+			sqlite3_bind_int64(cl, 1, pid);
+		rc = sq_exec(st, c, cl);
+		if (rc == ERR_OK)
+			rc = sqt_link_tags(st, c, pid, in->tags, in->ntags);
+	}
+	if (rc == ERR_OK)
+		rc = sq_change(st, c, "post", pid, "");
+	rc = sq_end(st, c, rc);
+	if (rc == ERR_OK && id)
+		*id = pid;
+out:
+	conn_put(st, c);
+	return rc;
+}
+
+static enum err post_one(struct store *st, struct arena *a, enum stmt which, int64_t id,
+			 enum post_type type, const char *slug, struct post *out)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, which);
+	enum err rc = ERR_DB;
+	if (s) {
+		if (slug) {
+			sqlite3_bind_text(s, 1, post_type_name(type), -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 2, slug, -1, SQLITE_STATIC);
+		} else {
+			sqlite3_bind_int64(s, 1, id);
+		}
+		int r = sqlite3_step(s);
+		if (r == SQLITE_ROW) {
+			row_post(a, s, out);
+			rc = a->failed ? ERR_NOMEM : ERR_OK;
+		} else {
+			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
+		}
+		sqlite3_reset(s);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqp_post_get(struct store *st, struct arena *a, int64_t id, struct post *out)
+{
+	return post_one(st, a, S_POST_GET, id, POST_ARTICLE, NULL, out);
+}
+
+enum err sqp_post_by_slug(struct store *st, struct arena *a, enum post_type type,
+			  const char *slug, struct post *out)
+{
+	return post_one(st, a, S_POST_BY_SLUG, 0, type, slug, out);
+}
+
+static void bind_query(sqlite3_stmt *s, const struct post_query *q, bool paged)
+{
+	sqlite3_bind_text(s, 1, post_type_name(q->type), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, q->public_only);
+	sqlite3_bind_int64(s, 3, q->now);
+	if (q->status >= 0 && q->status < POST_STATUS__MAX)
+		sqlite3_bind_text(s, 4, post_status_name((enum post_status)q->status), -1,
+				  SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, q->category_id);
+	sqlite3_bind_int(s, 6, q->include_children);
+	sqlite3_bind_int64(s, 7, q->tag_id);
+	sqlite3_bind_int64(s, 8, q->author_id);
+	sqlite3_bind_int64(s, 9, q->from);
+	sqlite3_bind_int64(s, 10, q->to);
+	if (paged) {
+		sqlite3_bind_int(s, 11, q->sticky_first);
+		sqlite3_bind_int64(s, 12, q->limit > 0 ? q->limit : -1);
+		sqlite3_bind_int64(s, 13, q->offset > 0 ? q->offset : 0);
+	}
+}
+
+enum err sqp_post_list(struct store *st, struct arena *a, const struct post_query *q,
+		       struct post **out, size_t *n, int64_t *total)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = ERR_OK;
+	*out = NULL;
+	*n = 0;
+	if (total) {
+		sqlite3_stmt *s = stmt(st, c, S_POST_COUNT);
+		if (!s) {
+			rc = ERR_DB;
+			goto out;
+		}
+		bind_query(s, q, false);
+		int r = sqlite3_step(s);
+		if (r == SQLITE_ROW)
+			*total = sqlite3_column_int64(s, 0);
+		else
+			rc = sq_err(st, c, r);
+		sqlite3_reset(s);
+		if (rc != ERR_OK)
+			goto out;
+	}
+	sqlite3_stmt *s = stmt(st, c, q->oldest_first ? S_POST_LIST_ASC : S_POST_LIST);
+	if (!s) {
+		rc = ERR_DB;
+		goto out;
+	}
+	bind_query(s, q, true);
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			*out = arena_realloc(a, *out, cap * sizeof **out, nc * sizeof **out);
+			if (!*out) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			cap = nc;
+		}
+		row_post(a, s, &(*out)[(*n)++]);
+	}
+	if (rc == ERR_OK && r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = sq_err(st, c, r);
+	if (a->failed)
+		rc = ERR_NOMEM;
+	sqlite3_reset(s);
+out:
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqp_post_set_status(struct store *st, int64_t id, enum post_status status,
+			     int64_t published_at)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, S_POST_SET_STATUS);
+		if (s) {
+			sqlite3_bind_int64(s, 1, id);
+			sqlite3_bind_text(s, 2, post_status_name(status), -1, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 3, published_at);
+			sqlite3_bind_int64(s, 4, clock_now());
+		}
+		rc = sq_exec(st, c, s);
+		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+			rc = ERR_NOTFOUND;
+		if (rc == ERR_OK)
+			rc = sq_change(st, c, "post", id, "");
+		rc = sq_end(st, c, rc);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqp_post_delete(struct store *st, int64_t id)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, S_POST_DELETE);
+		if (s)
+			sqlite3_bind_int64(s, 1, id);
+		rc = sq_exec(st, c, s);
+		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+			rc = ERR_NOTFOUND;
+		if (rc == ERR_OK)
+			rc = sq_change(st, c, "post", id, "deleted");
+		rc = sq_end(st, c, rc);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqp_post_publish_due(struct store *st, int64_t now, size_t *n)
+{
+	*n = 0;
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	if (rc != ERR_OK)
+		goto out;
+	sqlite3_stmt *s = stmt(st, c, S_POST_DUE);
+	if (!s) {
+		rc = sq_end(st, c, ERR_DB);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, now);
+	int64_t ids[256];
+	size_t k = 0;
+	while (k < 256 && sqlite3_step(s) == SQLITE_ROW)
+		ids[k++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	for (size_t i = 0; i < k && rc == ERR_OK; i++) {
+		sqlite3_stmt *u = stmt(st, c, S_POST_PUBLISH);
+		if (u)
+			sqlite3_bind_int64(u, 1, ids[i]);
+		rc = sq_exec(st, c, u);
+		if (rc == ERR_OK)
+			rc = sq_change(st, c, "post", ids[i], "published");
+	}
+	rc = sq_end(st, c, rc);
+	if (rc == ERR_OK)
+		*n = k;
+out:
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqp_archive_months(struct store *st, struct arena *a, int64_t now,
+			    struct archive_month **out, size_t *n)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, S_ARCHIVE_MONTHS);
+	enum err rc = s ? ERR_OK : ERR_DB;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (s)
+		sqlite3_bind_int64(s, 1, now);
+	while (rc == ERR_OK && sqlite3_step(s) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			*out = arena_realloc(a, *out, cap * sizeof **out, nc * sizeof **out);
+			if (!*out) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			cap = nc;
+		}
+		struct archive_month *m = &(*out)[(*n)++];
+		m->year = sqlite3_column_int(s, 0);
+		m->month = sqlite3_column_int(s, 1);
+		m->count = sqlite3_column_int64(s, 2);
+	}
+	if (s)
+		sqlite3_reset(s);
+	conn_put(st, c);
+	return rc;
+}

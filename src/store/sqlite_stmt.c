@@ -1,0 +1,132 @@
+/* sqlite_stmt.c - every SQL statement of the SQLite backend, in one table
+ * indexed by enum stmt. Parameters are always bound (?N), never spliced. */
+#include "store/sqlite_int.h"
+
+/* Columns of a full post row; read by row_post() in sqlite_posts.c. */
+#define POST_COLS                                                                          \
+	"p.id, p.type, p.status, p.slug, p.title, p.excerpt, p.body_md, p.body_html, "      \
+	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "              \
+	"p.published_at, p.created_at, p.updated_at, "                                      \
+	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
+	"u.login, u.display_name, c.slug, c.name, c.path "
+/* The same for listings: bodies left out. */
+#define POST_COLS_LIST                                                                     \
+	"p.id, p.type, p.status, p.slug, p.title, p.excerpt, '', '', "                      \
+	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "              \
+	"p.published_at, p.created_at, p.updated_at, "                                      \
+	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
+	"u.login, u.display_name, c.slug, c.name, c.path "
+#define POST_JOINS                                                                         \
+	"FROM posts p LEFT JOIN users u ON u.id = p.author_id "                             \
+	"LEFT JOIN categories c ON c.id = p.category_id "
+/* The public-visibility rule, with ?now as the named parameter's index. */
+#define VISIBLE(now) "p.status IN ('published','scheduled') AND p.published_at <= " now
+#define LIST_WHERE                                                                         \
+	"WHERE p.type = ?1 "                                                                \
+	"AND (?2 = 0 OR (" VISIBLE("?3") ")) "                                              \
+	"AND (?4 IS NULL OR p.status = ?4) "                                                \
+	"AND (?5 = 0 OR p.category_id IN (WITH RECURSIVE sub(id) AS (SELECT ?5 UNION ALL "  \
+	"SELECT c2.id FROM categories c2 JOIN sub ON c2.parent_id = sub.id WHERE ?6) "      \
+	"SELECT id FROM sub)) "                                                             \
+	"AND (?7 = 0 OR p.id IN (SELECT post_id FROM post_tags WHERE tag_id = ?7)) "        \
+	"AND (?8 = 0 OR p.author_id = ?8) "                                                 \
+	"AND (?10 = 0 OR (p.published_at >= ?9 AND p.published_at < ?10)) "
+#define CAT_COLS                                                                           \
+	"c.id, c.parent_id, c.slug, c.name, c.description, c.path, "                        \
+	"(SELECT count(*) FROM posts p WHERE p.category_id = c.id AND p.type = 'post' AND " \
+	VISIBLE("?1") ") "
+
+const char *const sqlite_stmt_sql[S__MAX] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_CHANGE_ADD] = "INSERT INTO changes(at, kind, object_id, detail) VALUES (?1, ?2, ?3, ?4)",
+
+	[S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+	[S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[S_SETTING_LIST] = "SELECT key, value FROM settings ORDER BY key",
+
+	[S_USER_ADD] = "INSERT INTO users(login, email, display_name, bio, pwhash, role, created_at) "
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_USER_GET] = "SELECT id, login, email, display_name, bio, pwhash, role, created_at "
+		       "FROM users WHERE id = ?1",
+	[S_USER_BY_LOGIN] = "SELECT id, login, email, display_name, bio, pwhash, role, created_at "
+			    "FROM users WHERE login = ?1",
+	[S_USER_LIST] = "SELECT id, login, email, display_name, bio, pwhash, role, created_at "
+			"FROM users ORDER BY login",
+	[S_USER_UPDATE] = "UPDATE users SET email = ?2, display_name = ?3, bio = ?4, pwhash = ?5, "
+			  "role = ?6 WHERE id = ?1",
+
+	[S_CAT_ADD] = "INSERT INTO categories(parent_id, slug, name, description, path) "
+		      "VALUES (?1, ?2, ?3, ?4, ?2)",
+	[S_CAT_GET] = "SELECT " CAT_COLS "FROM categories c WHERE c.id = ?2",
+	[S_CAT_BY_PATH] = "SELECT " CAT_COLS "FROM categories c WHERE c.path = ?2",
+	[S_CAT_BY_SLUG] = "SELECT " CAT_COLS "FROM categories c WHERE c.slug = ?2",
+	[S_CAT_LIST] = "SELECT " CAT_COLS "FROM categories c ORDER BY replace(c.path, '/', char(1))",
+	[S_CAT_UPDATE] = "UPDATE categories SET parent_id = ?2, slug = ?3, name = ?4, "
+			 "description = ?5 WHERE id = ?1",
+	[S_CAT_DELETE] = "DELETE FROM categories WHERE id = ?1",
+	[S_CAT_REPARENT_CHILDREN] = "UPDATE categories SET parent_id = ?2 WHERE parent_id = ?1",
+	[S_CAT_MOVE_POSTS] = "UPDATE posts SET category_id = ?2 WHERE category_id = ?1",
+	/* Every category with its computed path, for rewriting the path column. */
+	[S_CAT_ALL_IDS] = "WITH RECURSIVE t(id, path, depth) AS ("
+			  "SELECT id, slug, 0 FROM categories WHERE parent_id = 0 "
+			  "UNION ALL SELECT c.id, t.path || '/' || c.slug, t.depth + 1 "
+			  "FROM categories c JOIN t ON c.parent_id = t.id WHERE t.depth < 32) "
+			  "SELECT id, path FROM t",
+	[S_CAT_SET_PATH] = "UPDATE categories SET path = ?2 WHERE id = ?1",
+
+	[S_TAG_BY_SLUG] = "SELECT t.id, t.slug, t.name, (SELECT count(*) FROM post_tags pt "
+			  "JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.type = 'post' "
+			  "AND " VISIBLE("?2") ") FROM tags t WHERE t.slug = ?1",
+	[S_TAG_BY_NAME] = "SELECT id FROM tags WHERE slug = ?1",
+	[S_TAG_ADD] = "INSERT INTO tags(slug, name) VALUES (?1, ?2)",
+	[S_TAG_LIST] = "SELECT t.id, t.slug, t.name, (SELECT count(*) FROM post_tags pt "
+		       "JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.type = 'post' "
+		       "AND " VISIBLE("?1") ") FROM tags t ORDER BY t.name",
+	[S_TAG_UPDATE] = "UPDATE tags SET name = ?2, slug = ?3 WHERE id = ?1",
+	[S_TAG_DELETE] = "DELETE FROM tags WHERE id = ?1",
+	[S_POST_TAGS] = "SELECT t.id, t.slug, t.name, 0 FROM post_tags pt JOIN tags t "
+			"ON t.id = pt.tag_id WHERE pt.post_id = ?1 ORDER BY t.name",
+	[S_POST_TAGS_CLEAR] = "DELETE FROM post_tags WHERE post_id = ?1",
+	[S_POST_TAG_LINK] = "INSERT OR IGNORE INTO post_tags(post_id, tag_id) VALUES (?1, ?2)",
+
+	[S_POST_INSERT] = "INSERT INTO posts(type, status, slug, title, excerpt, body_md, body_html, "
+			  "author_id, category_id, parent_id, sticky, comments_open, published_at, "
+			  "created_at, updated_at) "
+			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, min(?13, ?14))",
+	[S_POST_UPDATE] = "UPDATE posts SET status = ?2, slug = ?3, title = ?4, excerpt = ?5, "
+			  "body_md = ?6, body_html = ?7, author_id = ?8, category_id = ?9, "
+			  "parent_id = ?10, sticky = ?11, comments_open = ?12, published_at = ?13, "
+			  "updated_at = ?14 WHERE id = ?1",
+	[S_POST_GET] = "SELECT " POST_COLS POST_JOINS "WHERE p.id = ?1",
+	[S_POST_BY_SLUG] = "SELECT " POST_COLS POST_JOINS "WHERE p.type = ?1 AND p.slug = ?2",
+	[S_POST_LIST] = "SELECT " POST_COLS_LIST POST_JOINS LIST_WHERE
+			"ORDER BY CASE WHEN ?11 THEN p.sticky ELSE 0 END DESC, "
+			"p.published_at DESC, p.id DESC LIMIT ?12 OFFSET ?13",
+	[S_POST_LIST_ASC] = "SELECT " POST_COLS_LIST POST_JOINS LIST_WHERE
+			    "ORDER BY CASE WHEN ?11 THEN p.sticky ELSE 0 END DESC, "
+			    "p.published_at ASC, p.id ASC LIMIT ?12 OFFSET ?13",
+	[S_POST_COUNT] = "SELECT count(*) FROM posts p " LIST_WHERE,
+	[S_POST_SET_STATUS] = "UPDATE posts SET status = ?2, "
+			      "published_at = CASE WHEN ?3 > 0 THEN ?3 ELSE published_at END, "
+			      "updated_at = ?4 WHERE id = ?1",
+	[S_POST_DELETE] = "DELETE FROM posts WHERE id = ?1",
+	[S_POST_DUE] = "SELECT id FROM posts WHERE status = 'scheduled' AND published_at <= ?1",
+	[S_POST_PUBLISH] = "UPDATE posts SET status = 'published' WHERE id = ?1 "
+			   "AND status = 'scheduled'",
+	[S_ARCHIVE_MONTHS] = "SELECT CAST(strftime('%Y', p.published_at, 'unixepoch', 'localtime') AS INTEGER), "
+			     "CAST(strftime('%m', p.published_at, 'unixepoch', 'localtime') AS INTEGER), "
+			     "count(*) FROM posts p WHERE p.type = 'post' AND " VISIBLE("?1")
+			     " GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC",
+
+	[S_REDIRECT_GET] = "SELECT from_path, to_path, status FROM redirects WHERE from_path = ?1",
+	[S_REDIRECT_SET] = "INSERT INTO redirects(from_path, to_path, status) VALUES (?1, ?2, ?3) "
+			   "ON CONFLICT(from_path) DO UPDATE SET to_path = excluded.to_path, "
+			   "status = excluded.status",
+
+	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
+			    "ORDER BY id LIMIT 1000",
+	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",
+};

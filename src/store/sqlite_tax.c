@@ -1,0 +1,421 @@
+/* sqlite_tax.c - categories (a tree with materialised paths) and tags. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "store/sqlite_int.h"
+
+static void row_cat(struct arena *a, sqlite3_stmt *s, struct category *c)
+{
+	c->id = sqlite3_column_int64(s, 0);
+	c->parent_id = sqlite3_column_int64(s, 1);
+	c->slug = col_text(a, s, 2);
+	c->name = col_text(a, s, 3);
+	c->description = col_text(a, s, 4);
+	c->path = col_text(a, s, 5);
+	c->post_count = sqlite3_column_int64(s, 6);
+}
+
+static void row_tag(struct arena *a, sqlite3_stmt *s, struct tag *t)
+{
+	t->id = sqlite3_column_int64(s, 0);
+	t->slug = col_text(a, s, 1);
+	t->name = col_text(a, s, 2);
+	t->post_count = sqlite3_column_int64(s, 3);
+}
+
+/* Recompute every category's path from the tree. A category not reachable
+ * from a root (a cycle) makes the whole change invalid. */
+static enum err rewrite_paths(struct store *st, struct conn *c)
+{
+	struct arena a;
+	arena_init(&a, 0);
+	enum err rc = ERR_OK;
+	int64_t total = 0, seen = 0;
+	sqlite3_stmt *cnt = NULL;
+	if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM categories", -1, &cnt, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(cnt) == SQLITE_ROW)
+		total = sqlite3_column_int64(cnt, 0);
+	sqlite3_finalize(cnt);
+	sqlite3_stmt *s = stmt(st, c, S_CAT_ALL_IDS);
+	if (!s)
+		return ERR_DB;
+	struct {
+		int64_t id;
+		const char *path;
+	} *rows = NULL;
+	size_t n = 0, cap = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			rows = arena_realloc(&a, rows, cap * sizeof *rows, nc * sizeof *rows);
+			if (!rows) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			cap = nc;
+		}
+		rows[n].id = sqlite3_column_int64(s, 0);
+		rows[n].path = col_text(&a, s, 1);
+		n++;
+	}
+	sqlite3_reset(s);
+	seen = (int64_t)n;
+	if (rc == ERR_OK && seen != total)
+		rc = ERR_INVALID; /* a cycle or a dangling parent */
+	/* Two passes avoid transient UNIQUE(path) clashes: park, then set. */
+	for (int pass = 0; pass < 2 && rc == ERR_OK; pass++) {
+		for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+			sqlite3_stmt *u = stmt(st, c, S_CAT_SET_PATH);
+			if (!u) {
+				rc = ERR_DB;
+				break;
+			}
+			sqlite3_bind_int64(u, 1, rows[i].id);
+			char park[32];
+			if (pass == 0) {
+				snprintf(park, sizeof park, "\x01%lld", (long long)rows[i].id);
+				sqlite3_bind_text(u, 2, park, -1, SQLITE_TRANSIENT);
+			} else {
+				sqlite3_bind_text(u, 2, rows[i].path, -1, SQLITE_STATIC);
+			}
+			rc = sq_exec(st, c, u);
+		}
+	}
+	arena_free(&a);
+	return rc;
+}
+
+enum err sqt_category_add(struct store *st, const struct category *cat, int64_t *id)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, S_CAT_ADD);
+		if (s) {
+			sqlite3_bind_int64(s, 1, cat->parent_id);
+			sqlite3_bind_text(s, 2, cat->slug, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 3, cat->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 4, cat->description ? cat->description : "", -1,
+					  SQLITE_STATIC);
+		}
+		rc = sq_exec(st, c, s);
+		int64_t nid = sqlite3_last_insert_rowid(c->db);
+		if (rc == ERR_OK)
+			rc = rewrite_paths(st, c);
+		if (rc == ERR_OK)
+			rc = sq_change(st, c, "category", nid, "");
+		rc = sq_end(st, c, rc);
+		if (rc == ERR_OK && id)
+			*id = nid;
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+static enum err cat_one(struct store *st, struct arena *a, enum stmt which, int64_t id,
+			const char *key, struct category *out)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, which);
+	enum err rc = ERR_DB;
+	if (s) {
+		sqlite3_bind_int64(s, 1, INT64_MAX); /* counts: every visible post */
+		if (key)
+			sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(s, 2, id);
+		int r = sqlite3_step(s);
+		if (r == SQLITE_ROW) {
+			row_cat(a, s, out);
+			rc = a->failed ? ERR_NOMEM : ERR_OK;
+		} else {
+			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
+		}
+		sqlite3_reset(s);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqt_category_get(struct store *st, struct arena *a, int64_t id, struct category *out)
+{
+	return cat_one(st, a, S_CAT_GET, id, NULL, out);
+}
+
+enum err sqt_category_by_path(struct store *st, struct arena *a, const char *path,
+			      struct category *out)
+{
+	return cat_one(st, a, S_CAT_BY_PATH, 0, path, out);
+}
+
+enum err sqt_category_by_slug(struct store *st, struct arena *a, const char *slug,
+			      struct category *out)
+{
+	return cat_one(st, a, S_CAT_BY_SLUG, 0, slug, out);
+}
+
+enum err sqt_category_list(struct store *st, struct arena *a, int64_t now,
+			   struct category **out, size_t *n)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, S_CAT_LIST);
+	enum err rc = s ? ERR_OK : ERR_DB;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (s)
+		sqlite3_bind_int64(s, 1, now);
+	while (rc == ERR_OK && sqlite3_step(s) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			*out = arena_realloc(a, *out, cap * sizeof **out, nc * sizeof **out);
+			if (!*out) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			cap = nc;
+		}
+		row_cat(a, s, &(*out)[(*n)++]);
+	}
+	if (s)
+		sqlite3_reset(s);
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqt_category_update(struct store *st, const struct category *cat)
+{
+	if (cat->parent_id == cat->id)
+		return ERR_INVALID;
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, S_CAT_UPDATE);
+		if (s) {
+			sqlite3_bind_int64(s, 1, cat->id);
+			sqlite3_bind_int64(s, 2, cat->parent_id);
+			sqlite3_bind_text(s, 3, cat->slug, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 4, cat->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 5, cat->description ? cat->description : "", -1,
+					  SQLITE_STATIC);
+		}
+		rc = sq_exec(st, c, s);
+		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+			rc = ERR_NOTFOUND;
+		if (rc == ERR_OK)
+			rc = rewrite_paths(st, c);
+		if (rc == ERR_OK)
+			rc = sq_change(st, c, "category", cat->id, "");
+		rc = sq_end(st, c, rc);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqt_category_delete(struct store *st, int64_t id)
+{
+	struct arena a;
+	arena_init(&a, 0);
+	struct category cat;
+	enum err rc = sqt_category_get(st, &a, id, &cat);
+	arena_free(&a);
+	if (rc != ERR_OK)
+		return rc;
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	rc = sq_begin(st, c);
+	if (rc == ERR_OK) {
+		enum stmt steps[] = {S_CAT_REPARENT_CHILDREN, S_CAT_MOVE_POSTS};
+		for (size_t i = 0; i < 2 && rc == ERR_OK; i++) {
+			sqlite3_stmt *s = stmt(st, c, steps[i]);
+			if (s) {
+				sqlite3_bind_int64(s, 1, id);
+				sqlite3_bind_int64(s, 2, cat.parent_id);
+			}
+			rc = sq_exec(st, c, s);
+		}
+		if (rc == ERR_OK) {
+			sqlite3_stmt *s = stmt(st, c, S_CAT_DELETE);
+			if (s)
+				sqlite3_bind_int64(s, 1, id);
+			rc = sq_exec(st, c, s);
+		}
+		if (rc == ERR_OK)
+			rc = rewrite_paths(st, c);
+		if (rc == ERR_OK)
+			rc = sq_change(st, c, "category", id, "deleted");
+		rc = sq_end(st, c, rc);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqt_tag_by_slug(struct store *st, struct arena *a, const char *slug, struct tag *out)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, S_TAG_BY_SLUG);
+	enum err rc = ERR_DB;
+	if (s) {
+		sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, INT64_MAX);
+		int r = sqlite3_step(s);
+		if (r == SQLITE_ROW) {
+			row_tag(a, s, out);
+			rc = a->failed ? ERR_NOMEM : ERR_OK;
+		} else {
+			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
+		}
+		sqlite3_reset(s);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+static enum err tag_rows(struct store *st, struct arena *a, enum stmt which, int64_t arg,
+			 struct tag **out, size_t *n)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, which);
+	enum err rc = s ? ERR_OK : ERR_DB;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (s)
+		sqlite3_bind_int64(s, 1, arg);
+	while (rc == ERR_OK && sqlite3_step(s) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			*out = arena_realloc(a, *out, cap * sizeof **out, nc * sizeof **out);
+			if (!*out) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			cap = nc;
+		}
+		row_tag(a, s, &(*out)[(*n)++]);
+	}
+	if (s)
+		sqlite3_reset(s);
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqt_tag_list(struct store *st, struct arena *a, int64_t now, struct tag **out,
+		      size_t *n)
+{
+	return tag_rows(st, a, S_TAG_LIST, now, out, n);
+}
+
+enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
+		       size_t *n)
+{
+	return tag_rows(st, a, S_POST_TAGS, post_id, out, n);
+}
+
+enum err sqt_tag_update(struct store *st, int64_t id, const char *name, const char *slug)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, S_TAG_UPDATE);
+		if (s) {
+			sqlite3_bind_int64(s, 1, id);
+			sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 3, slug, -1, SQLITE_STATIC);
+		}
+		rc = sq_exec(st, c, s);
+		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+			rc = ERR_NOTFOUND;
+		if (rc == ERR_OK)
+			rc = sq_change(st, c, "tag", id, "");
+		rc = sq_end(st, c, rc);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqt_tag_delete(struct store *st, int64_t id)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, S_TAG_DELETE);
+		if (s)
+			sqlite3_bind_int64(s, 1, id);
+		rc = sq_exec(st, c, s);
+		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
+			rc = ERR_NOTFOUND;
+		if (rc == ERR_OK)
+			rc = sq_change(st, c, "tag", id, "deleted");
+		rc = sq_end(st, c, rc);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqt_link_tags(struct store *st, struct conn *c, int64_t post_id,
+		       const char *const *names, size_t n)
+{
+	struct arena a;
+	arena_init(&a, 1 << 20);
+	enum err rc = ERR_OK;
+	for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+		const char *slug = str_slugify(&a, names[i]);
+		if (!slug) {
+			rc = ERR_NOMEM;
+			break;
+		}
+		if (!*slug)
+			continue; /* a tag of punctuation only: nothing to link */
+		int64_t tid = 0;
+		sqlite3_stmt *s = stmt(st, c, S_TAG_BY_NAME);
+		if (!s) {
+			rc = ERR_DB;
+			break;
+		}
+		sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			tid = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (!tid) {
+			s = stmt(st, c, S_TAG_ADD);
+			if (s) {
+				sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
+				sqlite3_bind_text(s, 2, names[i], -1, SQLITE_STATIC);
+			}
+			rc = sq_exec(st, c, s);
+			tid = sqlite3_last_insert_rowid(c->db);
+			if (rc == ERR_OK)
+				rc = sq_change(st, c, "tag", tid, "");
+		}
+		if (rc != ERR_OK)
+			break;
+		s = stmt(st, c, S_POST_TAG_LINK);
+		if (s) {
+			sqlite3_bind_int64(s, 1, post_id);
+			sqlite3_bind_int64(s, 2, tid);
+		}
+		rc = sq_exec(st, c, s);
+	}
+	arena_free(&a);
+	return rc;
+}

@@ -1,0 +1,250 @@
+/* store.h - storage in domain terms: types and an ops table per backend.
+ *
+ * Handlers and domain modules call the store_* wrappers below and never see
+ * SQL. A backend (sqlite.c today, pg.c later) fills a struct store_ops.
+ * Every write runs in one transaction together with its change-log row
+ * (see store_changes_since), so a running server can tell what changed.
+ *
+ * Thread-safety: a struct store may be used from any number of threads at
+ * once (the backend keeps a connection per caller).
+ * Ownership: every string and array a store function returns lives in the
+ * arena passed to it. Inputs are only read during the call.
+ *
+ * Adding a new operation:
+ *  1. declare it in struct store_ops and add the store_* inline wrapper;
+ *  2. add its statements to the backend's statement table and implement it;
+ *  3. record a change-log row if it writes;
+ *  4. add a unit test in tests/unit/test_store.c. */
+#ifndef GAZETTE_STORE_STORE_H
+#define GAZETTE_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+
+enum post_type { POST_ARTICLE, POST_PAGE, POST_TYPE__MAX };
+
+enum post_status {
+	POST_DRAFT,
+	POST_PENDING,   /* awaiting review */
+	POST_SCHEDULED, /* published_at in the future */
+	POST_PUBLISHED,
+	POST_PRIVATE,
+	POST_TRASH,
+	POST_STATUS__MAX
+};
+
+enum user_role { ROLE_ADMIN, ROLE_EDITOR, ROLE_AUTHOR, ROLE_CONTRIBUTOR, ROLE__MAX };
+
+enum comment_status {
+	COMMENT_PENDING,
+	COMMENT_APPROVED,
+	COMMENT_SPAM,
+	COMMENT_TRASH,
+	COMMENT_STATUS__MAX
+};
+
+/* Names as stored and as typed on the command line ("published"). */
+const char *post_status_name(enum post_status s);
+bool post_status_parse(const char *s, enum post_status *out);
+const char *post_type_name(enum post_type t);
+const char *user_role_name(enum user_role r);
+bool user_role_parse(const char *s, enum user_role *out);
+const char *comment_status_name(enum comment_status s);
+bool comment_status_parse(const char *s, enum comment_status *out);
+
+struct user {
+	int64_t id;
+	const char *login, *email, *display_name, *bio;
+	const char *pwhash; /* argon2id string; "" when no password set */
+	enum user_role role;
+	int64_t created_at;
+};
+
+struct category {
+	int64_t id, parent_id; /* parent_id 0 = top level */
+	const char *slug, *name, *description;
+	const char *path;      /* "parent/child" from the root */
+	int64_t post_count;    /* publicly visible articles in it (not sub-categories) */
+};
+
+struct tag {
+	int64_t id;
+	const char *slug, *name;
+	int64_t post_count; /* publicly visible articles */
+};
+
+struct post {
+	int64_t id;
+	enum post_type type;
+	enum post_status status;
+	const char *slug, *title;
+	const char *excerpt;   /* plain text; may be "" (views derive one) */
+	const char *body_md;   /* Markdown source */
+	const char *body_html; /* rendered at save time by render/markdown */
+	int64_t author_id;
+	int64_t category_id;   /* 0 = none (pages) */
+	int64_t parent_id;     /* pages: parent page, 0 = none */
+	bool sticky;
+	bool comments_open;
+	int64_t published_at;  /* the post's date (publish time, or scheduled time) */
+	int64_t created_at, updated_at;
+	int64_t comment_count; /* approved comments */
+	/* Joined for display by get/list calls (may be NULL when absent): */
+	const char *author_login, *author_name;
+	const char *category_slug, *category_name, *category_path;
+};
+
+/* Which posts a listing wants. Zero fields mean "no filter". */
+struct post_query {
+	enum post_type type;
+	bool public_only;      /* published (or scheduled and due) with published_at <= now */
+	int64_t now;           /* required with public_only */
+	int status;            /* -1 = any (non-public listings), else enum post_status */
+	int64_t category_id;   /* with include_children: the whole subtree */
+	bool include_children;
+	int64_t tag_id;
+	int64_t author_id;
+	int64_t from, to;      /* published_at in [from, to) when to > 0 */
+	bool sticky_first;
+	bool oldest_first;
+	int64_t offset, limit; /* limit 0 = no limit */
+};
+
+/* What a write wants to store. Unset strings mean "" on create and
+ * "unchanged" on update (NULL) - see store_post_save. */
+struct post_input {
+	int64_t id; /* 0 = create */
+	enum post_type type;
+	enum post_status status;
+	const char *slug, *title, *excerpt, *body_md, *body_html;
+	int64_t author_id, category_id, parent_id;
+	bool sticky, comments_open;
+	int64_t published_at;
+	const char *const *tags; /* tag names; NULL = leave tags unchanged */
+	size_t ntags;
+};
+
+struct comment {
+	int64_t id, post_id, parent_id;
+	enum comment_status status;
+	const char *author_name, *author_email, *author_url, *author_ip;
+	const char *body_md, *body_html;
+	int64_t created_at;
+};
+
+struct redirect {
+	const char *from_path, *to_path;
+	int status; /* 301 or 302 */
+};
+
+struct archive_month {
+	int year, month;
+	int64_t count;
+};
+
+/* One change-log row. */
+struct change {
+	int64_t id;
+	int64_t at;
+	const char *kind;  /* "post", "category", "tag", "user", "setting", "comment", "redirect" */
+	int64_t object_id; /* 0 for settings */
+	const char *detail;/* setting key, old slug/path, ... may be "" */
+};
+
+struct store;
+
+struct store_ops {
+	void (*close)(struct store *st);
+
+	/* settings */
+	enum err (*setting_get)(struct store *st, struct arena *a, const char *key, const char **out);
+	enum err (*setting_set)(struct store *st, const char *key, const char *value);
+	enum err (*setting_list)(struct store *st, struct arena *a, const char ***keys,
+				 const char ***values, size_t *n);
+
+	/* users */
+	enum err (*user_add)(struct store *st, const struct user *u, int64_t *id);
+	enum err (*user_get)(struct store *st, struct arena *a, int64_t id, struct user *out);
+	enum err (*user_by_login)(struct store *st, struct arena *a, const char *login,
+				  struct user *out);
+	enum err (*user_list)(struct store *st, struct arena *a, struct user **out, size_t *n);
+	enum err (*user_update)(struct store *st, const struct user *u); /* by id */
+
+	/* categories (a tree) */
+	enum err (*category_add)(struct store *st, const struct category *c, int64_t *id);
+	enum err (*category_get)(struct store *st, struct arena *a, int64_t id, struct category *out);
+	enum err (*category_by_path)(struct store *st, struct arena *a, const char *path,
+				     struct category *out);
+	enum err (*category_by_slug)(struct store *st, struct arena *a, const char *slug,
+				     struct category *out);
+	/* All categories, in tree order (parents before children, by name). */
+	enum err (*category_list)(struct store *st, struct arena *a, int64_t now,
+				  struct category **out, size_t *n);
+	enum err (*category_update)(struct store *st, const struct category *c); /* slug, name, description, parent */
+	/* Delete; its posts move to the parent (or none), its children to its parent. */
+	enum err (*category_delete)(struct store *st, int64_t id);
+
+	/* tags */
+	enum err (*tag_by_slug)(struct store *st, struct arena *a, const char *slug, struct tag *out);
+	enum err (*tag_list)(struct store *st, struct arena *a, int64_t now, struct tag **out,
+			     size_t *n);
+	enum err (*tag_update)(struct store *st, int64_t id, const char *name, const char *slug);
+	enum err (*tag_delete)(struct store *st, int64_t id);
+	enum err (*post_tags)(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
+			      size_t *n);
+
+	/* posts and pages */
+	/* Create or update (in->id) with its tags in one transaction. Slug
+	 * conflicts among posts of the same type give ERR_CONFLICT. */
+	enum err (*post_save)(struct store *st, const struct post_input *in, int64_t *id);
+	enum err (*post_get)(struct store *st, struct arena *a, int64_t id, struct post *out);
+	/* By type and slug, any status. */
+	enum err (*post_by_slug)(struct store *st, struct arena *a, enum post_type type,
+				 const char *slug, struct post *out);
+	enum err (*post_list)(struct store *st, struct arena *a, const struct post_query *q,
+			      struct post **out, size_t *n, int64_t *total);
+	enum err (*post_set_status)(struct store *st, int64_t id, enum post_status status,
+				    int64_t published_at /* 0 = unchanged */);
+	enum err (*post_delete)(struct store *st, int64_t id); /* for good, with its comments */
+	/* Publish scheduled posts whose time has come; *n = how many. */
+	enum err (*post_publish_due)(struct store *st, int64_t now, size_t *n);
+	/* Months with public articles, newest first. */
+	enum err (*archive_months)(struct store *st, struct arena *a, int64_t now,
+				   struct archive_month **out, size_t *n);
+
+	/* redirects */
+	enum err (*redirect_get)(struct store *st, struct arena *a, const char *from_path,
+				 struct redirect *out);
+	enum err (*redirect_set)(struct store *st, const struct redirect *r);
+
+	/* change log */
+	/* Cheap check whether another connection/process wrote since the last
+	 * call (SQLite: PRAGMA data_version). */
+	enum err (*changed)(struct store *st, bool *yes);
+	enum err (*changes_since)(struct store *st, struct arena *a, int64_t after_id,
+				  struct change **out, size_t *n);
+	enum err (*change_last_id)(struct store *st, int64_t *id);
+
+	/* maintenance */
+	enum err (*backup)(struct store *st, const char *dest_path);
+	enum err (*schema_version)(struct store *st, int *version);
+};
+
+struct store {
+	const struct store_ops *ops;
+	void *impl;
+	char errmsg[256]; /* last backend error text, for logs (not thread-exact) */
+};
+
+/* Open (creating and migrating the schema as needed) the database at url:
+ * a SQLite file path, or later "postgres://...". */
+enum err store_open(struct store **out, const char *url, char *errmsg, size_t errlen);
+void store_close(struct store *st);
+
+#define STORE_CALL(st, op, ...) ((st)->ops->op((st), __VA_ARGS__))
+
+#endif

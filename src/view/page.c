@@ -1,0 +1,115 @@
+/* page.c - the common page frame: site info, navigation, assets. */
+#include <string.h>
+
+#include "content/permalink.h"
+#include "content/settings.h"
+#include "core/time.h"
+#include "view/view.h"
+
+enum err view_load_site(struct view_ctx *ctx)
+{
+	struct site_info *s = &ctx->site;
+	s->title = settings_get(ctx->st, ctx->a, "title");
+	s->tagline = settings_get(ctx->st, ctx->a, "tagline");
+	s->description = settings_get(ctx->st, ctx->a, "description");
+	s->base_url = settings_get(ctx->st, ctx->a, "base_url");
+	s->permalink = settings_get(ctx->st, ctx->a, "permalink");
+	s->lang = settings_get(ctx->st, ctx->a, "language");
+	s->per_page = settings_get_int(ctx->st, ctx->a, "posts_per_page");
+	if (s->per_page < 1 || s->per_page > 100)
+		s->per_page = 10;
+	if (!permalink_valid(s->permalink))
+		s->permalink = "/%year%/%month%/%slug%/";
+	if (s->base_url && *s->base_url)
+		ctx->origin = s->base_url;
+	return ctx->a->failed ? ERR_NOMEM : ERR_OK;
+}
+
+const char *view_abs(struct view_ctx *ctx, const char *path)
+{
+	return arena_printf(ctx->a, "%s%s", ctx->origin ? ctx->origin : "", path);
+}
+
+static struct tval *nav(struct view_ctx *ctx, const char *current)
+{
+	struct arena *a = ctx->a;
+	struct tval *list = tval_list(a);
+	struct category *cs;
+	size_t n;
+	if (STORE_CALL(ctx->st, category_list, a, ctx->now, &cs, &n) == ERR_OK) {
+		for (size_t i = 0; i < n; i++) {
+			if (cs[i].parent_id)
+				continue;
+			struct tval *it = tval_map(a);
+			const char *url = arena_printf(a, "/category/%s/", cs[i].path);
+			tval_set_str(a, it, "name", cs[i].name);
+			tval_set_str(a, it, "url", url);
+			tval_set_bool(a, it, "current", current && strcmp(current, url) == 0);
+			tval_push(a, list, it);
+		}
+	}
+	struct post_query q = {.type = POST_PAGE, .public_only = true, .now = ctx->now,
+			       .status = -1, .oldest_first = true, .limit = 20};
+	struct post *ps;
+	if (STORE_CALL(ctx->st, post_list, a, &q, &ps, &n, NULL) == ERR_OK) {
+		for (size_t i = 0; i < n; i++) {
+			if (ps[i].parent_id)
+				continue;
+			struct tval *it = tval_map(a);
+			const char *url = arena_printf(a, "/%s/", ps[i].slug);
+			tval_set_str(a, it, "name", ps[i].title);
+			tval_set_str(a, it, "url", url);
+			tval_set_bool(a, it, "current", current && strcmp(current, url) == 0);
+			tval_push(a, list, it);
+		}
+	}
+	return list;
+}
+
+struct tval *view_page(struct view_ctx *ctx, const char *current_nav)
+{
+	struct arena *a = ctx->a;
+	struct tval *root = tval_map(a), *site = tval_map(a), *assets = tval_map(a);
+	tval_set_str(a, site, "title", ctx->site.title);
+	tval_set_str(a, site, "tagline", ctx->site.tagline);
+	tval_set_str(a, site, "lang", ctx->site.lang);
+	tval_set(a, root, "site", site);
+	tval_set_str(a, assets, "css", ctx->css_url ? ctx->css_url : "");
+	tval_set(a, root, "assets", assets);
+	tval_set(a, root, "nav", nav(ctx, current_nav));
+	struct date_parts dp;
+	time_local(ctx->now, &dp);
+	tval_set_int(a, root, "now_year", dp.year);
+	tval_set_str(a, root, "search_url", "/search");
+	tval_set_str(a, root, "page_title", ctx->site.title);
+	tval_set_str(a, root, "meta_description", ctx->site.description);
+	tval_set_str(a, root, "canonical", "");
+	tval_set_str(a, root, "rel_prev", "");
+	tval_set_str(a, root, "rel_next", "");
+	tval_set_str(a, root, "jsonld", "");
+	return root;
+}
+
+struct tval *view_pagination(struct view_ctx *ctx, struct tval *root, const char *base,
+			     int64_t page, int64_t total)
+{
+	struct arena *a = ctx->a;
+	int64_t per = ctx->site.per_page;
+	int64_t pages = (total + per - 1) / per;
+	struct tval *p = tval_map(a);
+	tval_set_int(a, p, "page", page);
+	tval_set_int(a, p, "pages", pages);
+	const char *prev = "", *next = "";
+	if (page > 1)
+		prev = page == 2 ? base : arena_printf(a, "%spage/%lld/", base, (long long)(page - 1));
+	if (page < pages)
+		next = arena_printf(a, "%spage/%lld/", base, (long long)(page + 1));
+	tval_set_str(a, p, "prev_url", prev);
+	tval_set_str(a, p, "next_url", next);
+	tval_set_bool(a, p, "has_prev", *prev != '\0');
+	tval_set_bool(a, p, "has_next", *next != '\0');
+	tval_set_str(a, root, "rel_prev", prev);
+	tval_set_str(a, root, "rel_next", next);
+	tval_set(a, root, "pagination", p);
+	return p;
+}

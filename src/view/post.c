@@ -1,0 +1,132 @@
+/* post.c - a post as template data, and breadcrumbs. */
+#include <string.h>
+
+#include "content/permalink.h"
+#include "core/time.h"
+#include "render/json.h"
+#include "render/markdown.h"
+#include "view/view.h"
+
+const char *view_post_url(struct view_ctx *ctx, const struct post *p)
+{
+	return permalink_for(ctx->a, ctx->site.permalink, p);
+}
+
+static const char *comments_label(struct arena *a, int64_t n)
+{
+	if (n == 0)
+		return "No comments";
+	if (n == 1)
+		return "1 comment";
+	return arena_printf(a, "%lld comments", (long long)n);
+}
+
+struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body)
+{
+	struct arena *a = ctx->a;
+	struct tval *v = tval_map(a);
+	tval_set_int(a, v, "id", p->id);
+	tval_set_str(a, v, "title", p->title);
+	tval_set_str(a, v, "url", view_post_url(ctx, p));
+	const char *excerpt = p->excerpt;
+	if (!excerpt || !*excerpt) {
+		char *x = NULL;
+		if (p->body_md && *p->body_md && markdown_excerpt(a, p->body_md, 300, &x) == ERR_OK)
+			excerpt = x;
+	}
+	tval_set_str(a, v, "excerpt", excerpt ? excerpt : "");
+	tval_set_str(a, v, "date_iso", time_iso(a, p->published_at));
+	tval_set_str(a, v, "date_human", time_human(a, p->published_at));
+	bool updated = p->updated_at > p->published_at + 3600;
+	tval_set_bool(a, v, "updated", updated);
+	tval_set_str(a, v, "updated_iso", time_iso(a, p->updated_at));
+	tval_set_str(a, v, "updated_human", time_human(a, p->updated_at));
+	struct tval *author = tval_map(a);
+	tval_set_str(a, author, "name", p->author_name ? p->author_name : "");
+	tval_set_str(a, author, "url",
+		     p->author_login ? arena_printf(a, "/author/%s/", p->author_login) : "");
+	tval_set(a, v, "author", author);
+	if (p->category_path && p->type == POST_ARTICLE) {
+		struct tval *cat = tval_map(a);
+		tval_set_str(a, cat, "name", p->category_name);
+		tval_set_str(a, cat, "url", arena_printf(a, "/category/%s/", p->category_path));
+		tval_set(a, v, "category", cat);
+	}
+	tval_set_int(a, v, "comment_count", p->comment_count);
+	tval_set_str(a, v, "comments_label", comments_label(a, p->comment_count));
+	tval_set_bool(a, v, "sticky", p->sticky);
+	if (with_body) {
+		tval_set_html(a, v, "body_html", p->body_html);
+		struct tval *tags = tval_list(a);
+		struct tag *ts;
+		size_t n;
+		if (p->type == POST_ARTICLE &&
+		    STORE_CALL(ctx->st, post_tags, a, p->id, &ts, &n) == ERR_OK) {
+			for (size_t i = 0; i < n; i++) {
+				struct tval *t = tval_map(a);
+				tval_set_str(a, t, "name", ts[i].name);
+				tval_set_str(a, t, "url", arena_printf(a, "/tag/%s/", ts[i].slug));
+				tval_push(a, tags, t);
+			}
+		}
+		tval_set(a, v, "tags", tags);
+		tval_set_bool(a, v, "has_tags", tags->u.list.n > 0);
+	}
+	return v;
+}
+
+size_t view_category_crumbs(struct view_ctx *ctx, int64_t category_id, struct crumb *out,
+			    size_t max)
+{
+	/* Walk up to the root, then reverse. Depth is bounded by max. */
+	struct crumb chain[16];
+	size_t n = 0;
+	int64_t id = category_id;
+	while (id && n < 16) {
+		struct category c;
+		if (STORE_CALL(ctx->st, category_get, ctx->a, id, &c) != ERR_OK)
+			break;
+		chain[n].name = c.name;
+		chain[n].url = arena_printf(ctx->a, "/category/%s/", c.path);
+		n++;
+		id = c.parent_id;
+	}
+	size_t k = 0;
+	if (k < max) {
+		out[k].name = "Home";
+		out[k].url = "/";
+		k++;
+	}
+	while (n > 0 && k < max)
+		out[k++] = chain[--n];
+	return k;
+}
+
+struct tval *view_breadcrumb(struct view_ctx *ctx, const struct crumb *c, size_t n,
+			     struct json **jsonld)
+{
+	struct arena *a = ctx->a;
+	struct tval *list = tval_list(a);
+	struct json *ld = json_obj(), *items = json_arr();
+	json_set_str(ld, "@context", "https://schema.org");
+	json_set_str(ld, "@type", "BreadcrumbList");
+	for (size_t i = 0; i < n; i++) {
+		struct tval *it = tval_map(a);
+		tval_set_str(a, it, "name", c[i].name);
+		tval_set_str(a, it, "url", c[i].url);
+		tval_set_bool(a, it, "last", i + 1 == n);
+		tval_push(a, list, it);
+		struct json *li = json_obj();
+		json_set_str(li, "@type", "ListItem");
+		json_set(li, "position", json_int((int64_t)i + 1));
+		json_set_str(li, "name", c[i].name);
+		json_set_str(li, "item", view_abs(ctx, c[i].url));
+		json_push(items, li);
+	}
+	json_set(ld, "itemListElement", items);
+	if (jsonld)
+		*jsonld = ld;
+	else
+		json_free(ld);
+	return list;
+}

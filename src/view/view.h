@@ -1,0 +1,62 @@
+/* view.h - view models shared by site/ and admin/: they turn store types
+ * into the template data described in docs/THEME.md.
+ *
+ * Everything is built in ctx->a (the request arena); nothing to free. */
+#ifndef GAZETTE_VIEW_VIEW_H
+#define GAZETTE_VIEW_VIEW_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "render/value.h"
+#include "store/store.h"
+
+/* Site settings a page needs, read once per request. */
+struct site_info {
+	const char *title, *tagline, *description, *base_url, *permalink, *lang;
+	int64_t per_page;
+};
+
+struct view_ctx {
+	struct arena *a;
+	struct store *st;
+	struct site_info site;
+	int64_t now;
+	const char *origin; /* base_url, or "http(s)://host" of the request */
+	const char *css_url;/* fingerprinted stylesheet URL */
+};
+
+/* Read the settings into ctx->site (defaults where unset). */
+enum err view_load_site(struct view_ctx *ctx);
+
+/* The common root keys (site, nav, assets, now_year, search_url, ...). The
+ * caller adds page_title, canonical, jsonld and its own keys. current_nav
+ * is the URL of the section to mark current (may be NULL). */
+struct tval *view_page(struct view_ctx *ctx, const char *current_nav);
+
+/* A post for listings (with_body false) or its own page (true). */
+struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body);
+/* URL of a post (root-relative). */
+const char *view_post_url(struct view_ctx *ctx, const struct post *p);
+/* Absolute form of a root-relative URL. */
+const char *view_abs(struct view_ctx *ctx, const char *path);
+
+struct crumb {
+	const char *name, *url;
+};
+/* Breadcrumb list value; the last crumb is marked `last`. Also returns the
+ * BreadcrumbList JSON-LD object through *jsonld (caller attaches or frees). */
+struct json;
+struct tval *view_breadcrumb(struct view_ctx *ctx, const struct crumb *c, size_t n,
+			     struct json **jsonld);
+/* Crumbs Home » ancestors » category for a category id (fills up to max,
+ * returns the count). */
+size_t view_category_crumbs(struct view_ctx *ctx, int64_t category_id, struct crumb *out,
+			    size_t max);
+
+/* Pagination for a listing at base ("/category/news/"), page N of total
+ * items; sets rel_prev/rel_next on root too. */
+struct tval *view_pagination(struct view_ctx *ctx, struct tval *root, const char *base,
+			     int64_t page, int64_t total);
+
+#endif

@@ -1,0 +1,513 @@
+"""harness.py - start a real `gazette serve` on a loopback port for e2e tests.
+
+Usage:
+    from harness import Site, check
+    with Site(demo=True) as s:          # temp site dir, init, serve on port 0
+        st, hdrs, body = s.get('/')     # hdrs: dict with lower-case names
+        s.cli('post', 'add', '--title', 'X', input='body')  # CompletedProcess
+        s.raw(b'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')  # raw bytes back
+
+The binary is $GAZETTE (set by tests/e2e/run.sh). Each Site has its own
+temporary directory, removed on exit. Server stderr goes to site_dir/serve.log
+and is printed when a test fails. Nothing is mocked: real HTTP over TCP.
+"""
+import html
+import html.parser
+import http.client
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from contextlib import contextmanager
+
+GAZETTE = os.path.abspath(os.environ.get('GAZETTE', './gazette'))
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def poll(fn, timeout=10.0, interval=0.05):
+    """Call fn until it returns a truthy value or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            return v
+        time.sleep(interval)
+
+
+class Site:
+    def __init__(self, demo=False, init=True, serve=True, env=None, conf_extra=''):
+        self.demo = demo
+        self.do_init = init
+        self.do_serve = serve
+        self.env = dict(os.environ)
+        self.env.update(env or {})
+        self.conf_extra = conf_extra
+        self.proc = None
+        self.addr = None
+
+    # --- lifecycle ---------------------------------------------------------
+    def __enter__(self):
+        self.tmp = tempfile.mkdtemp(prefix='gazette-e2e-')
+        self.dir = os.path.join(self.tmp, 'site')
+        if self.do_init:
+            args = ['init'] + (['--demo'] if self.demo else [])
+            r = self.cli(*args)
+            check(r.returncode == 0, 'init failed: %s' % r.stderr)
+            if self.conf_extra:
+                with open(os.path.join(self.dir, 'gazette.conf'), 'a') as f:
+                    f.write(self.conf_extra)
+        if self.do_serve:
+            self.start()
+        return self
+
+    def __exit__(self, et, ev, tb):
+        self.stop()
+        if et is not None or getattr(self, 'print_log', False):
+            self.dump_log()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return False
+
+    def start(self, *extra, env=None, timeout=20.0):
+        """Start `gazette serve`; env (optional) replaces self.env for the
+        server only (e.g. a GAZETTE_CLOCK_OFFSET the CLI must not see).
+        Waits at most `timeout` seconds for the `Listening on` line."""
+        self.log = open(os.path.join(self.tmp, 'serve.log'), 'ab')
+        self.proc = subprocess.Popen(
+            [GAZETTE, '--site', self.dir, 'serve', '--listen', '127.0.0.1:0'] + list(extra),
+            stdout=subprocess.PIPE, stderr=self.log, env=env if env is not None else self.env)
+        line = read_line(self.proc, timeout)
+        self.first_line = line
+        if not line.startswith('Listening on http://'):
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+            raise AssertionError('serve: unexpected first stdout line %r within %ss '
+                                 '(not printed, not flushed, or serve failed; see serve.log)'
+                                 % (line, timeout))
+        hostport = line.strip()[len('Listening on http://'):].rstrip('/')
+        host, port = hostport.rsplit(':', 1)
+        self.host, self.port = host, int(port)
+        self.url = 'http://%s:%d' % (self.host, self.port)
+
+    def restart(self, *extra, env=None):
+        """Stop (SIGTERM) and start again on a new port; returns the exit code."""
+        rc = self.stop()
+        self.start(*extra, env=env)
+        return rc
+
+    def dump_log(self):
+        log = os.path.join(self.tmp, 'serve.log')
+        if os.path.exists(log):
+            sys.stderr.write('--- serve.log (last 8000 bytes) ---\n')
+            with open(log, errors='replace') as f:
+                sys.stderr.write(f.read()[-8000:])
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        rc = self.proc.returncode if self.proc else None
+        self.proc = None
+        return rc
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    # --- clients -----------------------------------------------------------
+    def cli(self, *args, input=None, site=True):
+        cmd = [GAZETTE] + (['--site', self.dir] if site else []) + list(args)
+        kw = {} if input is not None else {'stdin': subprocess.DEVNULL}
+        return subprocess.run(cmd, input=input, capture_output=True, text=True,
+                              env=self.env, timeout=60, **kw)
+
+    def request(self, method, path, body=None, headers=None, source=None):
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10,
+                                          source_address=(source, 0) if source else None)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            data = r.read()
+            hdrs = {k.lower(): v for k, v in r.getheaders()}
+            return r.status, hdrs, data
+        finally:
+            conn.close()
+
+    def get(self, path, headers=None, source=None):
+        return self.request('GET', path, headers=headers, source=source)
+
+    def text(self, path):
+        st, h, b = self.get(path)
+        return st, b.decode('utf-8', errors='replace')
+
+    def raw(self, data, timeout=10, read_all=True):
+        s = socket.create_connection((self.host, self.port), timeout=timeout)
+        try:
+            s.sendall(data)
+            chunks = []
+            while True:
+                try:
+                    c = s.recv(65536)
+                except socket.timeout:
+                    break
+                if not c:
+                    break
+                chunks.append(c)
+                if not read_all:
+                    break
+            return b''.join(chunks)
+        finally:
+            s.close()
+
+    # --- more clients (added for the e2e suites) ---------------------------
+    def raw_request(self, data, head=False, timeout=10):
+        """Send raw bytes, parse exactly one HTTP response (Content-Length or
+        chunked; no need for the server to close). Returns (status, headers,
+        body); status is None when the server closed without answering."""
+        s = socket.create_connection((self.host, self.port), timeout=timeout)
+        try:
+            try:
+                s.sendall(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return read_response(s, head=head)
+        finally:
+            s.close()
+
+    def connect(self, timeout=10):
+        return socket.create_connection((self.host, self.port), timeout=timeout)
+
+    def page(self, path, headers=None):
+        """GET path; returns (status, headers, Page)."""
+        st, h, b = self.get(path, headers=headers)
+        return st, h, Page(b.decode('utf-8', errors='replace'))
+
+
+def read_line(proc, timeout):
+    """First line of proc.stdout, waiting at most timeout seconds ('' if none)."""
+    fd = proc.stdout.fileno()
+    buf = b''
+    deadline = time.monotonic() + timeout
+    while b'\n' not in buf:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        r, _, _ = select.select([fd], [], [], min(left, 0.5))
+        if not r:
+            if proc.poll() is not None and not buf:
+                break
+            continue
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        buf += chunk
+    line = buf.split(b'\n', 1)[0] + (b'\n' if b'\n' in buf else b'')
+    return line.decode('utf-8', errors='replace')
+
+
+class _SockFile:
+    def __init__(self, s):
+        self.s = s
+
+    def makefile(self, mode, *a, **k):
+        return self.s.makefile('rb')
+
+
+def read_response(sock, head=False):
+    """Parse one HTTP response from a connected socket: (status, headers, body)
+    or (None, {}, b'') when the connection closed or reset first."""
+    r = http.client.HTTPResponse(_SockFile(sock), method='HEAD' if head else 'GET')
+    try:
+        r.begin()
+        body = r.read()
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+            http.client.IncompleteRead, socket.timeout):
+        return None, {}, b''
+    except http.client.HTTPException:
+        return None, {}, b''
+    hdrs = {}
+    for k, v in r.getheaders():
+        k = k.lower()
+        hdrs[k] = hdrs[k] + ', ' + v if k in hdrs else v
+    return r.status, hdrs, body
+
+
+def http_get(path, host='x'):
+    return ('GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' % (path, host)).encode()
+
+
+# --- HTML -------------------------------------------------------------------
+ARTICLE_RE = re.compile(r'^/\d{4}/\d{2}/[a-z0-9][a-z0-9-]*/$')
+
+
+class Page(html.parser.HTMLParser):
+    """A parsed HTML page: links, head links, scripts, time elements, headings,
+    the breadcrumb, the JSON-LD blocks and every attribute name seen."""
+
+    VOID = {'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta',
+            'source', 'track', 'wbr'}
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.html = text
+        self.a = []          # dicts: href, rel, text, attrs
+        self.links = []      # <link> attrs
+        self.scripts = []    # (attrs, text)
+        self.times = []      # datetime values
+        self.h1 = []
+        self.attr_names = set()
+        self.attr_values = []
+        self.crumbs = []     # breadcrumb items: {'text', 'href', 'current'}
+        self.crumb_html = ''
+        self._stack = []
+        self._open_a = None
+        self._script = None
+        self._h1 = None
+        self._crumb_depth = None
+        self._crumb_start = None
+        self._crumb_item = None
+        try:
+            self.feed(text)
+            self.close()
+        except Exception:  # a broken page still gets the regex-based checks
+            pass
+        if self._crumb_start is not None and not self.crumb_html:
+            self.crumb_html = text[self._crumb_start:]
+
+    # offsets of the current position in self.html
+    def _offset(self):
+        line, col = self.getpos()
+        lines = self.html.split('\n')
+        return sum(len(l) + 1 for l in lines[:line - 1]) + col
+
+    def handle_starttag(self, tag, attrs):
+        d = {k.lower(): (v if v is not None else '') for k, v in attrs}
+        for k, v in d.items():
+            self.attr_names.add(k)
+            self.attr_values.append((tag, k, v))
+        if tag not in self.VOID:
+            self._stack.append(tag)
+        in_crumb = self._crumb_depth is not None
+        if not in_crumb and tag in ('nav', 'ol', 'ul', 'div') and (
+                'breadcrumb' in d.get('aria-label', '').lower()
+                or 'breadcrumb' in d.get('class', '').lower()):
+            self._crumb_depth = len(self._stack)
+            self._crumb_start = self._offset()
+        if tag == 'a':
+            self._open_a = {'href': d.get('href'), 'rel': d.get('rel', ''), 'text': '',
+                            'attrs': d}
+            self.a.append(self._open_a)
+            if in_crumb:
+                self._crumb_item = {'text': '', 'href': d.get('href'),
+                                    'current': d.get('aria-current') == 'page'}
+                self.crumbs.append(self._crumb_item)
+        elif in_crumb and d.get('aria-current') == 'page':
+            self._crumb_item = {'text': '', 'href': None, 'current': True}
+            self.crumbs.append(self._crumb_item)
+        if tag == 'link':
+            self.links.append(d)
+        elif tag == 'script':
+            self._script = [d, '']
+        elif tag == 'time' and 'datetime' in d:
+            self.times.append(d['datetime'])
+        elif tag == 'h1':
+            self._h1 = ''
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag == 'a':
+            self._open_a = None
+            if self._crumb_item is not None and self._crumb_item['href'] is not None:
+                self._crumb_item = None
+        elif tag == 'script' and self._script is not None:
+            self.scripts.append(tuple(self._script))
+            self._script = None
+        elif tag == 'h1' and self._h1 is not None:
+            self.h1.append(' '.join(self._h1.split()))
+            self._h1 = None
+        if tag in self._stack:
+            while self._stack:
+                t = self._stack.pop()
+                if t == tag:
+                    break
+        if self._crumb_item is not None and self._crumb_item['href'] is None and tag != 'a':
+            self._crumb_item = None
+        if self._crumb_depth is not None and len(self._stack) < self._crumb_depth:
+            self._crumb_depth = None
+            end = self.html.find('>', self._offset()) + 1
+            self.crumb_html = self.html[self._crumb_start:end]
+
+    def handle_data(self, data):
+        if self._open_a is not None:
+            self._open_a['text'] += data
+        if self._script is not None:
+            self._script[1] += data
+        if self._h1 is not None:
+            self._h1 += data
+        if self._crumb_item is not None:
+            self._crumb_item['text'] += data
+
+    # --- queries --------------------------------------------------------------
+    def hrefs(self, prefix=''):
+        return [x['href'] for x in self.a if x['href'] and x['href'].startswith(prefix)]
+
+    def articles(self):
+        """Article permalinks linked from the page, in order, without repeats."""
+        out = []
+        for h in self.hrefs('/'):
+            if ARTICLE_RE.match(h) and h not in out:
+                out.append(h)
+        return out
+
+    def head_link(self, rel):
+        for l in self.links:
+            if rel in l.get('rel', '').lower().split():
+                return l.get('href')
+        return None
+
+    def body_link(self, rel):
+        for x in self.a:
+            if rel in x['rel'].lower().split():
+                return x['href']
+        return None
+
+    def crumb_texts(self):
+        return [' '.join(c['text'].split()) for c in self.crumbs]
+
+    def crumb_line(self):
+        """The breadcrumb's visible text, whitespace collapsed ('Home » News » T')."""
+        t = re.sub(r'<[^>]*>', ' ', self.crumb_html)
+        return ' '.join(html.unescape(t).split())
+
+    def jsonld(self):
+        """Parsed ld+json blocks (a block that does not parse gives an Exception)."""
+        out = []
+        for attrs, text in self.scripts:
+            if attrs.get('type', '').lower() == 'application/ld+json':
+                try:
+                    out.append(json.loads(text))
+                except Exception as e:
+                    out.append(e)
+        return out
+
+    def ld_of_type(self, typ):
+        found = []
+
+        def walk(x):
+            if isinstance(x, dict):
+                t = x.get('@type')
+                if t == typ or (isinstance(t, list) and typ in t):
+                    found.append(x)
+                for v in x.values():
+                    walk(v)
+            elif isinstance(x, list):
+                for v in x:
+                    walk(v)
+        for d in self.jsonld():
+            if not isinstance(d, Exception):
+                walk(d)
+        return found
+
+    def script_problems(self):
+        """Inline/external scripts other than ld+json, on* handlers, javascript: URLs."""
+        bad = []
+        for attrs, text in self.scripts:
+            if attrs.get('type', '').lower() != 'application/ld+json':
+                bad.append('<script %s>%s' % (attrs, text[:60]))
+        for tag, k, v in self.attr_values:
+            if k.startswith('on'):
+                bad.append('%s %s=%r' % (tag, k, v[:60]))
+            if k in ('href', 'src', 'action', 'formaction') and \
+                    v.strip().lower().startswith('javascript:'):
+                bad.append('%s %s=%r' % (tag, k, v[:60]))
+        return bad
+
+
+# --- checks -----------------------------------------------------------------
+class Checks:
+    """Soft assertions: every check is counted, failures are printed as they
+    happen, and finish() exits non-zero when any failed.
+
+        c = Checks('test_pages')
+        with c.section('home'):
+            c.ok(st == 200, 'GET / -> 200, got %s' % st)
+        c.finish()
+    """
+
+    def __init__(self, name):
+        self.name = name
+        self.n = 0
+        self.failed = []
+        self.where = ''
+
+    def ok(self, cond, msg):
+        self.n += 1
+        if not cond:
+            m = '%s: %s' % (self.where, msg) if self.where else msg
+            self.failed.append(m)
+            print('FAIL %s: %s' % (self.name, m), flush=True)
+        return bool(cond)
+
+    def eq(self, got, want, msg):
+        return self.ok(got == want, '%s: expected %r, got %r' % (msg, want, got))
+
+    def status(self, got, want, what):
+        """want: an int, or a collection of acceptable statuses."""
+        good = got in want if isinstance(want, (set, tuple, list, range)) else got == want
+        return self.ok(good, '%s -> expected %s, got %s' % (
+            what, want if not isinstance(want, range) else '%d-%d' % (want.start, want.stop - 1),
+            got))
+
+    @contextmanager
+    def section(self, name):
+        self.where = name
+        try:
+            yield
+        except Exception as e:
+            self.n += 1
+            self.failed.append('%s: stopped by %s: %s' % (name, type(e).__name__, e))
+            print('FAIL %s: %s: stopped by %s: %s' % (self.name, name, type(e).__name__, e),
+                  flush=True)
+            traceback.print_exc()
+        finally:
+            self.where = ''
+
+    def finish(self, *sites):
+        for s in sites:
+            if self.failed:
+                s.dump_log()
+        print('%s: %d checks, %d failed' % (self.name, self.n, len(self.failed)), flush=True)
+        sys.exit(1 if self.failed else 0)
+
+
+def cli_ok(c, r, what):
+    """Check a CLI CompletedProcess exited 0; returns its stdout."""
+    c.ok(r.returncode == 0, '%s: exit %s, stderr %r' % (what, r.returncode, r.stderr.strip()[:300]))
+    return r.stdout
+
+
+def id_url(stdout):
+    """Parse the `ID<TAB>URL` line of `post add`; (id, url) or (None, None)."""
+    m = re.match(r'^(\d+)\t(\S+)\n?$', stdout)
+    return (m.group(1), m.group(2)) if m else (None, None)
