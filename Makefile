@@ -23,8 +23,9 @@ all: gazette
 deps:
 	@scripts/deps.sh
 
+# Replace by rename, so a running ./gazette does not block the build.
 gazette: $(B)/gazette
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 $(B)/gazette: $(B)/src/cmd/main.o $(LIB_OBJ)
 	$(CC) $(XCFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -169,12 +169,10 @@ static int list(struct cmd_ctx *c, enum post_type type)
 		return cmd_usage_error(c, "unexpected argument '%s'", pos[0]);
 	struct post_query q = {0};
 	q.type = type;
-	q.status = -1;
-	enum post_status s;
 	if (o.filter_status) {
-		if (!post_status_parse(o.filter_status, &s))
+		if (!post_status_parse(o.filter_status, &q.status))
 			return cmd_usage_error(c, "--status: not a post status");
-		q.status = (int)s;
+		q.by_status = true;
 	}
 	q.limit = o.limit;
 	if (!cmd_open_site(c))

@@ -26,6 +26,7 @@ bool permalink_valid(const char *p)
 	if (n < 3 || p[0] != '/' || p[n - 1] != '/' || strstr(p, "//"))
 		return false;
 	bool has_key = false;
+	int ncat = 0;
 	const char *s = p + 1;
 	while (*s) {
 		const char *e = strchr(s, '/');
@@ -33,6 +34,8 @@ bool permalink_valid(const char *p)
 		enum tok t = token(s, len);
 		if (t == T_SLUG || t == T_ID)
 			has_key = true;
+		if (t == T_CATEGORY && ++ncat > 1)
+			return false; /* only one token may span segments */
 		if (t == T_LIT) {
 			for (size_t i = 0; i < len; i++) {
 				char c = s[i];

@@ -77,14 +77,19 @@ static enum err pick_slug(struct store *st, struct arena *a, enum post_type type
 		return ERR_NOMEM;
 	if (!*base)
 		base = type == POST_PAGE ? "page-1" : "post";
-	if (strlen(base) > 180)
-		base = arena_strndup(a, base, 180);
+	if (strlen(base) > 180) {
+		char *cut = arena_strndup(a, base, 180);
+		if (!cut)
+			return ERR_NOMEM;
+		size_t k = strlen(cut);
+		while (k > 0 && cut[k - 1] == '-') /* the cut may end on a dash */
+			cut[--k] = '\0';
+		base = cut;
+	}
 	for (int i = 1; i < 10000; i++) {
 		const char *cand = i == 1 ? base : arena_printf(a, "%s-%d", base, i);
 		if (!cand)
 			return ERR_NOMEM;
-		while (cand[strlen(cand) - 1] == '-') /* cut at 180 may end on a dash */
-			cand = arena_strndup(a, cand, strlen(cand) - 1);
 		if (type == POST_PAGE && is_reserved(cand))
 			continue;
 		enum err rc = STORE_CALL(st, post_by_slug, a, type, cand, &other);

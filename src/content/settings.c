@@ -6,6 +6,7 @@
 
 #include "content/permalink.h"
 #include "core/str.h"
+#include "core/time.h"
 
 enum check { C_TEXT, C_URL, C_INT, C_BOOL, C_ZONE, C_PERMALINK, C_LANG };
 
@@ -117,10 +118,7 @@ static bool check(const struct setting *s, const char *v, char *errmsg, size_t e
 		}
 		return true;
 	case C_ZONE: {
-		char path[600];
-		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", v);
-		if (strcmp(v, "UTC") && (n == 0 || strstr(v, "..") || v[0] == '/' ||
-					 access(path, R_OK) != 0)) {
+		if (!time_zone_known(v)) {
 			snprintf(errmsg, errlen, "%s: unknown time zone '%s' (e.g. Europe/Paris)",
 				 s->key, v);
 			return false;

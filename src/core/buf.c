@@ -46,6 +46,7 @@ enum err buf_reserve(struct buf *b, size_t extra)
 	}
 	b->data = p;
 	b->cap = cap;
+	b->data[b->len] = '\0';
 	return ERR_OK;
 }
 

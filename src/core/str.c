@@ -37,8 +37,8 @@ bool str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 	const char *p = s;
 	if (*p == '-')
 		p++;
-	if (!isdigit((unsigned char)*p))
-		return false;
+	if (!isdigit((unsigned char)*p) || (p != s && p[0] == '0'))
+		return false; /* no sign before zero: "-0" is not a number we accept */
 	for (const char *q = p; *q; q++)
 		if (!isdigit((unsigned char)*q))
 			return false;

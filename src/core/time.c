@@ -45,6 +45,24 @@ int64_t clock_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+bool time_zone_known(const char *zone)
+{
+	if (!zone || !*zone)
+		return false;
+	if (strcmp(zone, "UTC") == 0)
+		return true;
+	if (zone[0] == '/' || strstr(zone, "..") || strlen(zone) > 200)
+		return false;
+	char path[512], magic[4];
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
+	FILE *f = fopen(path, "rb"); /* a directory opens but cannot be read */
+	if (!f)
+		return false;
+	bool ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
 bool time_set_zone(const char *zone)
 {
 	bool ok = true;
@@ -53,7 +71,7 @@ bool time_set_zone(const char *zone)
 	} else {
 		char path[512];
 		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
-		if (strstr(zone, "..") || access(path, R_OK) != 0) {
+		if (!time_zone_known(zone)) {
 			setenv("TZ", "UTC", 1);
 			ok = false;
 		} else {
@@ -225,7 +243,8 @@ bool time_parse_http(const char *s, int64_t *out)
 	for (int i = 0; i < 12; i++)
 		if (strncmp(s + 8, mon3[i], 3) == 0)
 			mo = i;
-	if (mo < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+	if (mo < 0 || y < 1970 || d < 1 || d > days_in_month(y, mo + 1) || h > 23 || mi > 59 ||
+	    sec > 60)
 		return false;
 	struct tm tm = {0};
 	tm.tm_year = y - 1900;

@@ -23,6 +23,8 @@ int64_t clock_mono_ms(void);
 /* Site timezone: an IANA name such as "Europe/Paris", or "UTC". Returns false
  * when the zone is unknown to the system (then UTC is used). */
 bool time_set_zone(const char *zone);
+/* True for "UTC" and names of real zone files under /usr/share/zoneinfo. */
+bool time_zone_known(const char *zone);
 
 /* Parse ISO-8601: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" with optional "Z" or
  * "+HH:MM"; without an offset it is read in the site timezone. */

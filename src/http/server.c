@@ -34,9 +34,11 @@
  *    gets MHD's own 431 (or 414 while still in the request line) instead
  *    of growing memory.
  *  - max_body: checked against Content-Length up front (413 before reading
- *    anything) and while reading a chunked body (413 once the body ends;
- *    a body that keeps coming past 2 x max_body is dropped with the
- *    connection, since MHD 0.9.75 cannot queue a response mid-upload). */
+ *    anything, then the connection closes) and while reading a chunked
+ *    body: MHD 0.9.75 cannot queue a response mid-upload, so the rest of
+ *    the body is read and dropped and the 413 goes out when it ends; a body
+ *    still coming after DISCARD_MAX dropped bytes (or past the deadline)
+ *    loses the connection instead. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -66,6 +68,7 @@
 #define MAX_QUERY_PAIRS 256
 #define MAX_FORM_PAIRS 2048
 #define MAX_PROXIES 64
+#define DISCARD_MAX ((size_t)64 << 20) /* body bytes we read and drop, at most */
 #define STOP_GRACE_MS 5000
 
 static const char CSP[] = "default-src 'self'; script-src 'self'; "
@@ -103,7 +106,7 @@ struct server {
 	bool wd_running;
 	pthread_t wd;
 	struct conn *conns;
-	atomic_long inflight; /* request contexts alive */
+	atomic_long active; /* requests past their head, not yet completed */
 };
 
 struct rctx {
@@ -113,6 +116,7 @@ struct rctx {
 	struct req req;
 	int64_t t0_us;
 	int phase;         /* 0 new, 1 headers seen, 2 response queued */
+	bool active;       /* counted in srv->active (head complete) */
 	int early;         /* answer this status instead of routing; 0 = none */
 	const char *allow; /* Allow header for an early 405 */
 	bool head;         /* method is HEAD */
@@ -432,7 +436,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	x->t0_us = mono_us();
 	/* MHD rewrites the URI in place later: keep our own copy. */
 	x->req.target = arena_strdup(&x->arena, uri ? uri : "");
-	atomic_fetch_add(&s->inflight, 1);
 	return x;
 }
 
@@ -477,10 +480,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	access_log(x, status, toe);
 	if (x->conn)
 		atomic_store(&x->conn->start_ms, clock_mono_ms());
+	if (x->active)
+		atomic_fetch_sub(&s->active, 1);
 	buf_free(&x->body);
 	arena_free(&x->arena);
 	free(x);
-	atomic_fetch_sub(&s->inflight, 1);
 }
 
 /* ---- parsing ---------------------------------------------------------- */
@@ -647,17 +651,31 @@ static enum MHD_Result hdr_iter(void *cls, enum MHD_ValueKind kind, const char *
 }
 
 /* All values of a header joined with ", " (NULL when absent). */
-static char *header_joined(struct req *r, const struct http_param *h, const char *name)
+static char *header_joined(struct req *r, const struct http_param *hdrs, const char *name)
 {
-	char *out = NULL;
-	for (; h->key; h++) {
+	size_t total = 0, count = 0;
+	for (const struct http_param *h = hdrs; h->key; h++)
+		if (strcasecmp(h->key, name) == 0) {
+			total += strlen(h->val) + 2;
+			count++;
+		}
+	if (!count)
+		return NULL;
+	char *out = arena_alloc(r->arena, total + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const struct http_param *h = hdrs; h->key; h++) {
 		if (strcasecmp(h->key, name) != 0)
 			continue;
-		out = out ? arena_printf(r->arena, "%s, %s", out, h->val)
-			  : arena_strdup(r->arena, h->val);
-		if (!out)
-			return NULL;
+		if (o != out) {
+			memcpy(o, ", ", 2);
+			o += 2;
+		}
+		size_t n = strlen(h->val);
+		memcpy(o, h->val, n);
+		o += n;
 	}
+	*o = '\0';
 	return out;
 }
 
@@ -815,13 +833,16 @@ static void on_head(struct rctx *x, struct MHD_Connection *c, const char *method
 		x->early = 405;
 		return;
 	}
-	if (r->method == HTTP_POST && has_body(c)) {
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		int64_t len;
-		if (cl && str_to_i64(cl, 0, INT64_MAX, &len) && (uint64_t)len > s->max_body) {
-			x->early = 413;
-			return;
-		}
+	if (!has_body(c))
+		return;
+	/* Refuse a body over max_body before reading it. */
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	int64_t len;
+	if (cl && str_to_i64(cl, 0, INT64_MAX, &len) && (uint64_t)len > s->max_body) {
+		x->early = 413;
+		return;
+	}
+	if (r->method == HTTP_POST) {
 		if (!is_form_type(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"))) {
 			x->early = 415;
 			return;
@@ -1025,8 +1046,7 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 	}
 	if (!mr)
 		return MHD_NO;
-
-	if (status != 304 && !nobody)
+	if (status != 304 && !nobody && !has_header(rs, "Content-Type"))
 		add_header(mr, "Content-Type", ctype);
 	if (etag)
 		add_header(mr, "ETag", etag);
@@ -1079,7 +1099,11 @@ static enum MHD_Result respond(struct rctx *x, struct MHD_Connection *c)
 	}
 	buf_free(&x->body);
 	if (x->early) {
-		plain_page(&rs, x->early);
+		/* The request was refused before routing: the error page still
+		 * gets a usable req (no params, path "/" if it did not parse). */
+		if (!r->path)
+			r->path = "/";
+		error_response(x, &rs, x->early);
 		if (x->early == 405 && x->allow)
 			resp_header(&rs, "Allow", x->allow);
 	} else {
@@ -1101,6 +1125,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_NO; /* out of memory in on_uri */
 	if (x->phase == 0) {
 		x->phase = 1;
+		x->active = true;
+		atomic_fetch_add(&s->active, 1);
 		on_head(x, c, method, version);
 		/* An early error with a body still unread: answer now and let MHD
 		 * close the connection instead of reading the body. */
@@ -1125,7 +1151,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				return MHD_YES;
 		}
 		x->discarded += n;
-		return x->discarded > s->max_body ? MHD_NO : MHD_YES;
+		return x->discarded > DISCARD_MAX ? MHD_NO : MHD_YES;
 	}
 	if (x->phase == 2)
 		return MHD_YES;
@@ -1227,7 +1253,7 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 	s->max_url = cfg->max_url ? cfg->max_url : 4096;
 	s->arena_cap = ARENA_BASE_CAP + 2 * s->max_body;
 	s->deadline_ms = (int64_t)cfg->request_deadline_s * 1000;
-	atomic_init(&s->inflight, 0);
+	atomic_init(&s->active, 0);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -1255,6 +1281,11 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 		max_conn = threads;
 	size_t pool = s->max_header + s->max_url + POOL_SLACK;
 
+	/* MHD warns about a pool of one thread: leave the option out then. */
+	struct MHD_OptionItem pool_opt[] = {
+		{threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
@@ -1263,7 +1294,7 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 		flags, 0, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_ARRAY, pool_opt,
 		MHD_OPTION_CONNECTION_LIMIT, max_conn,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s,
@@ -1311,10 +1342,11 @@ void server_stop(struct server *s)
 {
 	if (!s)
 		return;
-	/* Stop accepting, give requests in flight a moment to finish. */
+	/* Stop accepting; give requests being answered a moment to finish
+	 * (heads still arriving and idle keep-alive connections are dropped). */
 	MHD_socket lfd = MHD_quiesce_daemon(s->d);
 	int64_t end = clock_mono_ms() + STOP_GRACE_MS;
-	while (atomic_load(&s->inflight) > 0 && clock_mono_ms() < end) {
+	while (atomic_load(&s->active) > 0 && clock_mono_ms() < end) {
 		struct timespec ts = {0, 10 * 1000000L};
 		nanosleep(&ts, NULL);
 	}

@@ -6,6 +6,7 @@
  * Parsing lives in mustache_parse.c, rendering in mustache_render.c. */
 #include "render/mustache.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,18 +92,8 @@ static enum err grow(struct tmpl_set *ts)
 
 static void set_msg(char *errmsg, size_t errlen, const char *name, const char *why)
 {
-	if (errmsg && errlen) {
-		size_t n = strlen(name), w = strlen(why);
-		/* "name: why", truncated to fit */
-		size_t i = 0;
-		for (size_t k = 0; k < n && i + 1 < errlen; k++)
-			errmsg[i++] = name[k];
-		for (size_t k = 0; k < 2 && i + 1 < errlen; k++)
-			errmsg[i++] = ": "[k];
-		for (size_t k = 0; k < w && i + 1 < errlen; k++)
-			errmsg[i++] = why[k];
-		errmsg[i] = '\0';
-	}
+	if (errmsg && errlen)
+		snprintf(errmsg, errlen, "%s: %s", name, why);
 }
 
 enum err tmpl_set_add(struct tmpl_set *ts, const char *name, const char *src, size_t len,

@@ -377,9 +377,9 @@ static void drop_right(struct tok *t, size_t n, size_t i)
  * a parent is standalone when its opening tag starts a line and its closing
  * tag ends one, however many lines lie between; an argument is an inline
  * template, so the line end right after its opening tag belongs to the tag,
- * as does the indentation before its closing tag. Blank lines that only a
- * parameter block's opening and closing tags share are not standalone: the
- * block stands for content there. */
+ * as does the indentation before its closing tag. A line holding both tags
+ * of a parameter block ("  {{$b}}{{/b}}") is not standalone: the block stands
+ * for content there, and its line end stays (spec case "Standalone block"). */
 static void standalone(struct parser *ps)
 {
 	struct tok *t = ps->tok;

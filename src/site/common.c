@@ -22,9 +22,13 @@ enum err site_begin(struct req *r, struct view_ctx *ctx)
 enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const char *tmpl,
 		     struct tval *root)
 {
-	(void)ctx;
 	if (r->arena->failed)
 		return ERR_NOMEM;
+	/* Any write can change any page (menus, settings), so every page is as
+	 * new as the newest change; handlers may only make it newer. */
+	int64_t at = 0;
+	if (STORE_CALL(ctx->st, change_last_at, &at) == ERR_OK && at > rs->last_modified)
+		rs->last_modified = at;
 	enum err rc = tmpl_render(r->app->theme->tmpl, tmpl, root, &rs->body);
 	if (rc != ERR_OK)
 		return rc;
@@ -42,7 +46,6 @@ enum err site_listing(struct req *r, struct view_ctx *ctx, struct tval *root,
 	q->type = POST_ARTICLE;
 	q->public_only = true;
 	q->now = ctx->now;
-	q->status = -1;
 	q->limit = per;
 	q->offset = (r->page - 1) * per;
 	struct post *ps;

@@ -506,21 +506,32 @@ static enum err changes_since(struct store *st, struct arena *a, int64_t after,
 	return rc;
 }
 
-static enum err change_last_id(struct store *st, int64_t *id)
+/* One integer from a one-column statement; 0 when it returns no row. */
+static enum err one_int(struct store *st, enum stmt which, int64_t *out)
 {
 	struct conn *c = conn_get(st);
 	if (!c)
 		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, S_CHANGE_LAST);
+	sqlite3_stmt *s = stmt(st, c, which);
 	enum err rc = ERR_DB;
-	if (s && sqlite3_step(s) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		rc = ERR_OK;
-	}
-	if (s)
+	if (s) {
+		int r = sqlite3_step(s);
+		*out = r == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		rc = r == SQLITE_ROW || r == SQLITE_DONE ? ERR_OK : sq_err(st, c, r);
 		sqlite3_reset(s);
+	}
 	conn_put(st, c);
 	return rc;
+}
+
+static enum err change_last_id(struct store *st, int64_t *id)
+{
+	return one_int(st, S_CHANGE_LAST, id);
+}
+
+static enum err change_last_at(struct store *st, int64_t *at)
+{
+	return one_int(st, S_CHANGE_LAST_AT, at);
 }
 
 /* --- maintenance --------------------------------------------------------- */
@@ -631,6 +642,7 @@ static const struct store_ops sqlite_ops = {
 	.changed = changed,
 	.changes_since = changes_since,
 	.change_last_id = change_last_id,
+	.change_last_at = change_last_at,
 	.backup = backup,
 	.schema_version = schema_version,
 };

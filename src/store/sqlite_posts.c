@@ -35,9 +35,16 @@ static void row_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 	}
 }
 
-static const char *nz(const char *s)
+/* A string field: "" for NULL on create, NULL (= keep, via coalesce) on
+ * update. */
+static void bind_str(sqlite3_stmt *s, int i, const char *v, bool update)
 {
-	return s ? s : "";
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else if (update)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, "", 0, SQLITE_STATIC);
 }
 
 enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *id)
@@ -62,11 +69,12 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 	}
 	/* The insert and update statements share parameter numbers 2..14. */
 	sqlite3_bind_text(s, 2, post_status_name(in->status), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, nz(in->slug), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, nz(in->title), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, nz(in->excerpt), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, nz(in->body_md), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, nz(in->body_html), -1, SQLITE_STATIC);
+	bool upd = in->id != 0;
+	bind_str(s, 3, in->slug, upd);
+	bind_str(s, 4, in->title, upd);
+	bind_str(s, 5, in->excerpt, upd);
+	bind_str(s, 6, in->body_md, upd);
+	bind_str(s, 7, in->body_html, upd);
 	sqlite3_bind_int64(s, 8, in->author_id);
 	sqlite3_bind_int64(s, 9, in->category_id);
 	sqlite3_bind_int64(s, 10, in->parent_id);
@@ -141,9 +149,8 @@ static void bind_query(sqlite3_stmt *s, const struct post_query *q, bool paged)
 	sqlite3_bind_text(s, 1, post_type_name(q->type), -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, q->public_only);
 	sqlite3_bind_int64(s, 3, q->now);
-	if (q->status >= 0 && q->status < POST_STATUS__MAX)
-		sqlite3_bind_text(s, 4, post_status_name((enum post_status)q->status), -1,
-				  SQLITE_STATIC);
+	if (q->by_status)
+		sqlite3_bind_text(s, 4, post_status_name(q->status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, q->category_id);
 	sqlite3_bind_int(s, 6, q->include_children);
 	sqlite3_bind_int64(s, 7, q->tag_id);
@@ -273,23 +280,33 @@ enum err sqp_post_publish_due(struct store *st, int64_t now, size_t *n)
 		rc = sq_end(st, c, ERR_DB);
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, now);
-	int64_t ids[256];
-	size_t k = 0;
-	while (k < 256 && sqlite3_step(s) == SQLITE_ROW)
-		ids[k++] = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	for (size_t i = 0; i < k && rc == ERR_OK; i++) {
-		sqlite3_stmt *u = stmt(st, c, S_POST_PUBLISH);
-		if (u)
-			sqlite3_bind_int64(u, 1, ids[i]);
-		rc = sq_exec(st, c, u);
-		if (rc == ERR_OK)
-			rc = sq_change(st, c, "post", ids[i], "published");
-	}
+	/* In batches: a publish changes the rows the SELECT walks. */
+	size_t total = 0, k;
+	do {
+		int64_t ids[256];
+		k = 0;
+		s = stmt(st, c, S_POST_DUE);
+		if (!s) {
+			rc = ERR_DB;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, now);
+		while (k < 256 && sqlite3_step(s) == SQLITE_ROW)
+			ids[k++] = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		for (size_t i = 0; i < k && rc == ERR_OK; i++) {
+			sqlite3_stmt *u = stmt(st, c, S_POST_PUBLISH);
+			if (u)
+				sqlite3_bind_int64(u, 1, ids[i]);
+			rc = sq_exec(st, c, u);
+			if (rc == ERR_OK)
+				rc = sq_change(st, c, "post", ids[i], "published");
+		}
+		total += k;
+	} while (rc == ERR_OK && k == 256);
 	rc = sq_end(st, c, rc);
 	if (rc == ERR_OK)
-		*n = k;
+		*n = total;
 out:
 	conn_put(st, c);
 	return rc;

@@ -96,8 +96,10 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			  "author_id, category_id, parent_id, sticky, comments_open, published_at, "
 			  "created_at, updated_at) "
 			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, min(?13, ?14))",
-	[S_POST_UPDATE] = "UPDATE posts SET status = ?2, slug = ?3, title = ?4, excerpt = ?5, "
-			  "body_md = ?6, body_html = ?7, author_id = ?8, category_id = ?9, "
+	[S_POST_UPDATE] = "UPDATE posts SET status = ?2, slug = coalesce(?3, slug), "
+			  "title = coalesce(?4, title), excerpt = coalesce(?5, excerpt), "
+			  "body_md = coalesce(?6, body_md), body_html = coalesce(?7, body_html), "
+			  "author_id = ?8, category_id = ?9, "
 			  "parent_id = ?10, sticky = ?11, comments_open = ?12, published_at = ?13, "
 			  "updated_at = ?14 WHERE id = ?1",
 	[S_POST_GET] = "SELECT " POST_COLS POST_JOINS "WHERE p.id = ?1",
@@ -129,4 +131,5 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",
+	[S_CHANGE_LAST_AT] = "SELECT at FROM changes ORDER BY id DESC LIMIT 1",
 };

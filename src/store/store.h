@@ -103,7 +103,8 @@ struct post_query {
 	enum post_type type;
 	bool public_only;      /* published (or scheduled and due) with published_at <= now */
 	int64_t now;           /* required with public_only */
-	int status;            /* -1 = any (non-public listings), else enum post_status */
+	bool by_status;        /* filter on status (for non-public listings) */
+	enum post_status status;
 	int64_t category_id;   /* with include_children: the whole subtree */
 	bool include_children;
 	int64_t tag_id;
@@ -228,6 +229,8 @@ struct store_ops {
 	enum err (*changes_since)(struct store *st, struct arena *a, int64_t after_id,
 				  struct change **out, size_t *n);
 	enum err (*change_last_id)(struct store *st, int64_t *id);
+	/* Time of the newest change (0 when none): every page's Last-Modified. */
+	enum err (*change_last_at)(struct store *st, int64_t *at);
 
 	/* maintenance */
 	enum err (*backup)(struct store *st, const char *dest_path);

@@ -10,6 +10,17 @@ Usage:
 The binary is $GAZETTE (set by tests/e2e/run.sh). Each Site has its own
 temporary directory, removed on exit. Server stderr goes to site_dir/serve.log
 and is printed when a test fails. Nothing is mocked: real HTTP over TCP.
+
+More helpers:
+    s.start(env={...})       # server-only environment (e.g. GAZETTE_CLOCK_OFFSET)
+    s.restart(env=...)       # SIGTERM, wait, start again; returns the exit code
+    s.raw_request(bytes)     # (status, headers, body) of one response, or
+                             # (None, {}, b'') when the server just closed
+    read_response(sock)      # one response from a keep-alive/pipelined socket
+    st, h, p = s.page(path)  # p: Page - links, <link rel>, breadcrumb, JSON-LD,
+                             # article permalinks, script problems
+    c = Checks('name')       # soft checks: c.ok/c.eq/c.status, c.section(...),
+    c.finish(s)              # prints the count, exits 1 on any failure
 """
 import html
 import html.parser
@@ -26,6 +37,7 @@ import sys
 import tempfile
 import time
 import traceback
+import weakref
 from contextlib import contextmanager
 
 GAZETTE = os.path.abspath(os.environ.get('GAZETTE', './gazette'))
@@ -76,10 +88,29 @@ class Site:
 
     def __exit__(self, et, ev, tb):
         self.stop()
-        if et is not None or getattr(self, 'print_log', False):
+        problems = self.server_problems()
+        if problems or (et is not None and et is not SystemExit) or getattr(self, 'print_log', False):
             self.dump_log()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if problems and et is None:
+            raise AssertionError('gazette serve: ' + '; '.join(problems))
+        if problems and et is SystemExit:
+            sys.stderr.write('FAIL gazette serve: %s\n' % '; '.join(problems))
+            raise SystemExit(1)
         return False
+
+    def server_problems(self):
+        """A serve that did not exit 0 on SIGTERM/SIGINT, or a sanitizer
+        report in its log, fails the test file whatever the checks said."""
+        out = ['exit status %s after %s' % (rc, sig) for rc, sig in getattr(self, 'bad_exits', [])]
+        log = os.path.join(self.tmp, 'serve.log')
+        if os.path.exists(log):
+            with open(log, errors='replace') as f:
+                text = f.read()
+            for marker in ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:'):
+                if marker in text:
+                    out.append('sanitizer report (%s) in serve.log' % marker)
+        return out
 
     def start(self, *extra, env=None, timeout=20.0):
         """Start `gazette serve`; env (optional) replaces self.env for the
@@ -125,6 +156,13 @@ class Site:
                 self.proc.kill()
                 self.proc.wait()
         rc = self.proc.returncode if self.proc else None
+        if rc not in (None, 0) and sig in (signal.SIGTERM, signal.SIGINT):
+            self.bad_exits = getattr(self, 'bad_exits', []) + [(rc, sig.name)]
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+        if getattr(self, 'log', None):
+            self.log.close()
+            self.log = None
         self.proc = None
         return rc
 
@@ -132,11 +170,11 @@ class Site:
         return self.proc is not None and self.proc.poll() is None
 
     # --- clients -----------------------------------------------------------
-    def cli(self, *args, input=None, site=True):
+    def cli(self, *args, input=None, site=True, timeout=60):
         cmd = [GAZETTE] + (['--site', self.dir] if site else []) + list(args)
         kw = {} if input is not None else {'stdin': subprocess.DEVNULL}
         return subprocess.run(cmd, input=input, capture_output=True, text=True,
-                              env=self.env, timeout=60, **kw)
+                              env=self.env, timeout=timeout, **kw)
 
     def request(self, method, path, body=None, headers=None, source=None):
         conn = http.client.HTTPConnection(self.host, self.port, timeout=10,
@@ -222,17 +260,74 @@ def read_line(proc, timeout):
     return line.decode('utf-8', errors='replace')
 
 
+_bufs = weakref.WeakKeyDictionary()  # socket -> bytes received but not yet parsed
+
+
+class _Reader:
+    """A minimal buffered reader over a socket for http.client.HTTPResponse.
+    The buffer outlives one response (a pipelined second response may already
+    be in it) but holds no reference to the socket, so closing the socket
+    really closes it (socket.makefile would keep the descriptor open)."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        if sock not in _bufs:
+            _bufs[sock] = bytearray()
+        self.buf = _bufs[sock]
+
+    def _fill(self):
+        d = self.sock.recv(65536)
+        self.buf += d
+        return bool(d)
+
+    def _take(self, n):
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
+        return out
+
+    def readline(self, limit=-1):
+        while True:
+            i = self.buf.find(b'\n')
+            if i >= 0 and (limit is None or limit < 0 or i < limit):
+                return self._take(i + 1)
+            if limit is not None and 0 <= limit <= len(self.buf):
+                return self._take(limit)
+            if not self._fill():
+                return self._take(len(self.buf))
+
+    def read(self, n=-1):
+        if n is None or n < 0:
+            while self._fill():
+                pass
+            return self._take(len(self.buf))
+        while len(self.buf) < n and self._fill():
+            pass
+        return self._take(min(n, len(self.buf)))
+
+    def readinto(self, b):
+        d = self.read(len(b))
+        b[:len(d)] = d
+        return len(d)
+
+    def close(self):
+        pass
+
+    def flush(self):
+        pass
+
+
 class _SockFile:
     def __init__(self, s):
         self.s = s
 
     def makefile(self, mode, *a, **k):
-        return self.s.makefile('rb')
+        return _Reader(self.s)
 
 
 def read_response(sock, head=False):
     """Parse one HTTP response from a connected socket: (status, headers, body)
-    or (None, {}, b'') when the connection closed or reset first."""
+    or (None, {}, b'') when the connection closed or reset first. Call it once
+    per request sent on a keep-alive socket; pipelined responses work."""
     r = http.client.HTTPResponse(_SockFile(sock), method='HEAD' if head else 'GET')
     try:
         r.begin()
@@ -247,10 +342,6 @@ def read_response(sock, head=False):
         k = k.lower()
         hdrs[k] = hdrs[k] + ', ' + v if k in hdrs else v
     return r.status, hdrs, body
-
-
-def http_get(path, host='x'):
-    return ('GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' % (path, host)).encode()
 
 
 # --- HTML -------------------------------------------------------------------
@@ -494,9 +585,9 @@ class Checks:
             self.where = ''
 
     def finish(self, *sites):
-        for s in sites:
+        for s in sites:  # their serve.log is printed when the with block exits
             if self.failed:
-                s.dump_log()
+                s.print_log = True
         print('%s: %d checks, %d failed' % (self.name, self.n, len(self.failed)), flush=True)
         sys.exit(1 if self.failed else 0)
 

@@ -1,0 +1,484 @@
+/* test_mustache.c - our engine's behaviour beyond the official spec:
+ * escaping of trusted HTML and hostile text, error messages, limits,
+ * thread safety and the layout (inheritance) pattern the themes use. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "render/mustache.h"
+#include "render/value.h"
+
+/* Add NULL-terminated name/source pairs to a new set; any error fails. */
+static struct tmpl_set *make_set(const char *const *pairs)
+{
+	struct tmpl_set *ts = tmpl_set_new();
+	char err[256];
+	assert_non_null(ts);
+	for (size_t i = 0; pairs[i]; i += 2) {
+		enum err e = tmpl_set_add(ts, pairs[i], pairs[i + 1], strlen(pairs[i + 1]), err,
+					  sizeof err);
+		if (e != ERR_OK)
+			fail_msg("tmpl_set_add(%s): %s", pairs[i], err);
+	}
+	return ts;
+}
+
+/* Render and compare; the buffer is freed before any failure is raised. */
+static void expect(const struct tmpl_set *ts, const char *name, const struct tval *ctx,
+		   const char *want)
+{
+	struct buf out = BUF_INIT;
+	enum err e = tmpl_render(ts, name, ctx, &out);
+	char *got = out.data ? out.data : "";
+	int ok = e == ERR_OK && strcmp(got, want) == 0;
+	if (!ok)
+		print_error("render %s: %s\n--- want ---\n%s\n--- got ---\n%s\n", name, err_str(e),
+			    want, got);
+	buf_free(&out);
+	assert_true(ok);
+}
+
+static void one(const char *src, const struct tval *ctx, const char *want)
+{
+	const char *pairs[] = {"t", src, NULL};
+	struct tmpl_set *ts = make_set(pairs);
+	expect(ts, "t", ctx, want);
+	tmpl_set_free(ts);
+}
+
+static void test_html_escaped_unless_raw(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a, 0);
+	struct tval *m = tval_map(&a);
+	tval_set_html(&a, m, "h", "<p>Fish &amp; <em>chips</em></p>");
+	one("{{h}}", m, "&lt;p&gt;Fish &amp;amp; &lt;em&gt;chips&lt;/em&gt;&lt;/p&gt;");
+	one("{{{h}}}", m, "<p>Fish &amp; <em>chips</em></p>");
+	one("{{&h}}", m, "<p>Fish &amp; <em>chips</em></p>");
+	one("{{=<% %>=}}<%{h}%>", m, "<p>Fish &amp; <em>chips</em></p>");
+	/* trusted HTML in a list item, reached through "." */
+	struct tval *l = tval_list(&a);
+	tval_push(&a, l, tval_html(&a, "<b>x</b>"));
+	tval_set(&a, m, "l", l);
+	one("{{#l}}{{.}}|{{{.}}}{{/l}}", m, "&lt;b&gt;x&lt;/b&gt;|<b>x</b>");
+	arena_free(&a);
+}
+
+static void test_xss_payloads_escaped(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
+		{"\"><img src=x onerror=alert(1)>", "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"},
+		{"' onmouseover='alert(1)", "&#39; onmouseover=&#39;alert(1)"},
+		{"</textarea><svg/onload=alert(1)>", "&lt;/textarea&gt;&lt;svg/onload=alert(1)&gt;"},
+		{"&lt;already&gt;", "&amp;lt;already&amp;gt;"},
+		{"{{planet}}", "{{planet}}"}, /* values are never re-parsed as templates */
+	};
+	const char *pairs[] = {
+		"t", "<a title=\"{{p}}\" data-x='{{p}}'>{{p}}</a>|{{#list}}{{.}}{{/list}}|{{>part}}",
+		"part", "<i>{{obj.p}}</i>", NULL,
+	};
+	struct tmpl_set *ts = make_set(pairs);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct arena a;
+		arena_init(&a, 0);
+		struct tval *m = tval_map(&a), *list = tval_list(&a), *obj = tval_map(&a);
+		tval_set_str(&a, m, "p", cases[i].in);
+		tval_set_str(&a, m, "planet", "Earth");
+		tval_push(&a, list, tval_str(&a, cases[i].in));
+		tval_set(&a, m, "list", list);
+		tval_set_str(&a, obj, "p", cases[i].in);
+		tval_set(&a, m, "obj", obj);
+		char want[512];
+		snprintf(want, sizeof want, "<a title=\"%s\" data-x='%s'>%s</a>|%s|<i>%s</i>",
+			 cases[i].out, cases[i].out, cases[i].out, cases[i].out, cases[i].out);
+		expect(ts, "t", m, want);
+		arena_free(&a);
+	}
+	tmpl_set_free(ts);
+}
+
+static void test_syntax_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *src, *msg;
+	} cases[] = {
+		{"line 1\nline 2\n{{#posts}}\n<li>{{title}}</li>\n",
+		 "page:3: unclosed section \"posts\""},
+		{"{{^drafts}}\n", "page:1: unclosed inverted section \"drafts\""},
+		{"{{#a}}\n\n{{/b}}\n",
+		 "page:3: closing tag \"b\" does not match section \"a\" opened on line 1"},
+		{"{{<layout}}\n{{$title}}x{{/layout}}",
+		 "page:2: closing tag \"layout\" does not match block \"title\" opened on line 2"},
+		{"ok\n{{/a}}", "page:2: closing tag \"a\" without an opening tag"},
+		{"a\n\n\n<b>{{name</b>\n", "page:4: unclosed tag (no \"}}\" after \"{{\")"},
+		{"{{{raw}}\n", "page:1: unclosed tag (no \"}}}\" after \"{{\")"},
+		{"{{=<% %>=}}\nx <%name}}\n", "page:2: unclosed tag (no \"%>\" after \"<%\")"},
+		{"\n{{= <% =}}", "page:2: bad set-delimiter tag \"<%\""},
+		{"{{=a b c=}}", "page:1: bad set-delimiter tag \"a b c\""},
+		{"{{}}", "page:1: empty tag"},
+		{"{{#}}{{/}}", "page:1: empty tag"},
+		{"x\n{{first name}}", "page:2: bad tag name \"first name\""},
+		{"{{a..b}}", "page:1: bad dotted name \"a..b\""},
+		{"{{!\nmulti-line\ncomment\n}}\n{{#x}}", "page:5: unclosed section \"x\""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct tmpl_set *ts = tmpl_set_new();
+		char err[256] = "";
+		enum err e = tmpl_set_add(ts, "page", cases[i].src, strlen(cases[i].src), err,
+					  sizeof err);
+		int has = tmpl_set_has(ts, "page");
+		tmpl_set_free(ts);
+		if (e != ERR_INVALID || strcmp(err, cases[i].msg) != 0)
+			fail_msg("case %zu: got %s \"%s\", want \"%s\"", i, err_str(e), err,
+				 cases[i].msg);
+		assert_false(has);
+	}
+}
+
+static void test_error_edge_cases(void **state)
+{
+	(void)state;
+	struct tmpl_set *ts = tmpl_set_new();
+	/* no message buffer at all */
+	assert_int_equal(tmpl_set_add(ts, "x", "{{#a}}", 6, NULL, 0), ERR_INVALID);
+	/* a tiny buffer is truncated, still terminated */
+	char small[8];
+	memset(small, 'Z', sizeof small);
+	assert_int_equal(tmpl_set_add(ts, "page", "{{#a}}", 6, small, sizeof small), ERR_INVALID);
+	assert_int_equal(strlen(small), sizeof small - 1);
+	assert_string_equal(small, "page:1:");
+	/* a failed replacement keeps the earlier template */
+	assert_int_equal(tmpl_set_add(ts, "page", "v1", 2, NULL, 0), ERR_OK);
+	assert_int_equal(tmpl_set_add(ts, "page", "{{/oops}}", 9, NULL, 0), ERR_INVALID);
+	expect(ts, "page", NULL, "v1");
+	/* a good one replaces it */
+	assert_int_equal(tmpl_set_add(ts, "page", "v2", 2, NULL, 0), ERR_OK);
+	expect(ts, "page", NULL, "v2");
+	/* unknown template */
+	struct buf out = BUF_INIT;
+	assert_int_equal(tmpl_render(ts, "nope", NULL, &out), ERR_NOTFOUND);
+	assert_false(tmpl_set_has(ts, "nope"));
+	assert_true(tmpl_set_has(ts, "page"));
+	buf_free(&out);
+	tmpl_set_free(ts);
+}
+
+static void expect_limit(const char *const *pairs, const struct tval *ctx)
+{
+	struct tmpl_set *ts = make_set(pairs);
+	struct buf out = BUF_INIT;
+	enum err e = tmpl_render(ts, pairs[0], ctx, &out);
+	buf_free(&out);
+	tmpl_set_free(ts);
+	assert_int_equal(e, ERR_LIMIT);
+}
+
+static void test_recursion_limit(void **state)
+{
+	(void)state;
+	const char *self[] = {"self", "x{{>self}}", NULL};
+	expect_limit(self, NULL);
+	const char *mutual[] = {"a", "{{>b}}", "b", "{{#t}}{{>a}}{{/t}}", NULL};
+	struct arena a;
+	arena_init(&a, 0);
+	struct tval *m = tval_map(&a);
+	tval_set_bool(&a, m, "t", true);
+	expect_limit(mutual, m);
+	const char *parent[] = {"p", "{{<p}}{{$b}}x{{/b}}{{/p}}", NULL};
+	expect_limit(parent, NULL);
+	tval_set_str(&a, m, "next", "dyn");
+	const char *dynamic[] = {"dyn", "{{>*next}}", NULL};
+	expect_limit(dynamic, m);
+
+	/* legitimate recursion (a comment thread 30 deep) is fine */
+	struct tval *root = tval_map(&a), *cur = root;
+	for (int i = 0; i < 30; i++) {
+		struct tval *replies = tval_list(&a), *child = tval_map(&a);
+		tval_set_int(&a, cur, "id", i);
+		tval_push(&a, replies, child);
+		tval_set(&a, cur, "replies", replies);
+		cur = child;
+	}
+	tval_set_int(&a, cur, "id", 30);
+	const char *thread[] = {"c", "({{id}}{{#replies}}{{>c}}{{/replies}})", NULL};
+	/* the leaf has no "replies" key, so the name resolves in its parent's
+	 * context and the partial recurses for ever: mustache semantics, and
+	 * the limit is what stops it */
+	expect_limit(thread, root);
+	tval_set(&a, cur, "replies", tval_list(&a));
+	struct tmpl_set *ts = make_set(thread);
+	struct buf out = BUF_INIT;
+	assert_int_equal(tmpl_render(ts, "c", root, &out), ERR_OK);
+	assert_true(strncmp(out.data, "(0(1(2(3", 8) == 0);
+	assert_true(strstr(out.data, "(30)))") != NULL);
+	buf_free(&out);
+	tmpl_set_free(ts);
+	arena_free(&a);
+}
+
+static void test_empty_string_falsey(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a, 0);
+	struct tval *m = tval_map(&a);
+	tval_set_str(&a, m, "empty", "");
+	tval_set_html(&a, m, "emptyhtml", "");
+	tval_set_str(&a, m, "text", "x");
+	tval_set_int(&a, m, "zero", 0);
+	tval_set_bool(&a, m, "no", false);
+	tval_set(&a, m, "nil", tval_null(&a));
+	tval_set(&a, m, "none", tval_list(&a));
+	const char *src = "{{#%s}}yes{{/%s}}{{^%s}}no{{/%s}}";
+	static const struct {
+		const char *key, *want;
+	} cases[] = {
+		{"empty", "no"}, {"emptyhtml", "no"}, {"text", "yes"}, {"zero", "yes"},
+		{"no", "no"},    {"nil", "no"},       {"none", "no"},  {"missing", "no"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char t[128];
+		const char *k = cases[i].key;
+		snprintf(t, sizeof t, src, k, k, k, k);
+		one(t, m, cases[i].want);
+	}
+	/* the optional-field idiom a view relies on */
+	one("<h1>{{text}}</h1>{{#empty}}<p>{{empty}}</p>{{/empty}}", m, "<h1>x</h1>");
+	arena_free(&a);
+}
+
+static void test_values(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a, 0);
+	struct tval *m = tval_map(&a), *post = tval_map(&a), *author = tval_map(&a);
+	tval_set_int(&a, m, "n", -42);
+	tval_set_int(&a, m, "min", INT64_MIN);
+	tval_set_int(&a, m, "max", INT64_MAX);
+	tval_set_bool(&a, m, "yes", true);
+	tval_set_bool(&a, m, "no", false);
+	tval_set_str(&a, author, "name", "Ann");
+	tval_set(&a, post, "author", author);
+	tval_set(&a, m, "post", post);
+	one("{{n}} {{min}} {{max}}", m, "-42 -9223372036854775808 9223372036854775807");
+	one("{{yes}} {{no}} [{{nil}}] [{{post}}]", m, "true false [] []");
+	one("{{post.author.name}} {{#post}}{{author.name}}{{/post}} [{{post.nobody.name}}]", m,
+	    "Ann Ann []");
+	one("a{{>missing}}b", m, "ab");
+	one("a{{<missing}}{{$x}}y{{/x}}{{/missing}}b", m, "ab");
+	one("[{{.}}]", NULL, "[]");
+	one("", m, "");
+	arena_free(&a);
+}
+
+/* ---- the layout pattern: one layout, pages override its blocks ---- */
+
+static const char *const site[] = {
+	"layout",
+	"<!doctype html>\n"
+	"<html>\n"
+	"<head>\n"
+	"  <title>{{$title}}{{site}}{{/title}}</title>\n"
+	"</head>\n"
+	"<body>\n"
+	"  {{>header}}\n"
+	"  <main>\n"
+	"    {{$content}}\n"
+	"    <p>Nothing here.</p>\n"
+	"    {{/content}}\n"
+	"  </main>\n"
+	"  {{>footer}}\n"
+	"</body>\n"
+	"</html>\n",
+	"header",
+	"<header><a href=\"/\">{{site}}</a>{{$nav}}{{/nav}}</header>\n",
+	"footer",
+	"<footer>&copy; {{site}}</footer>\n",
+	"byline",
+	"<p class=\"byline\">By {{author}}</p>\n",
+	"article",
+	"{{<layout}}\n"
+	"{{$title}}{{title}} – {{site}}{{/title}}\n"
+	"{{$nav}}<nav>{{#crumbs}}<a href=\"{{url}}\">{{name}}</a> » {{/crumbs}}</nav>{{/nav}}\n"
+	"{{$content}}\n"
+	"<article>\n"
+	"  <h1>{{title}}</h1>\n"
+	"  {{{body}}}\n"
+	"  {{>byline}}\n"
+	"  {{#related}}\n"
+	"  <h2>You may also like</h2>\n"
+	"  <ul>\n"
+	"    {{#items}}\n"
+	"    <li><a href=\"{{url}}\">{{title}}</a></li>\n"
+	"    {{/items}}\n"
+	"  </ul>\n"
+	"  {{/related}}\n"
+	"</article>\n"
+	"{{/content}}\n"
+	"{{/layout}}\n",
+	"empty",
+	"{{<layout}}{{/layout}}\n",
+	NULL,
+};
+
+static const char *const article_html =
+	"<!doctype html>\n"
+	"<html>\n"
+	"<head>\n"
+	"  <title>Fish &amp; chips – Gazette</title>\n"
+	"</head>\n"
+	"<body>\n"
+	"  <header><a href=\"/\">Gazette</a><nav><a href=\"/\">Home</a> » <a "
+	"href=\"/category/food/\">Food</a> » </nav></header>\n"
+	"  <main>\n"
+	"    <article>\n"
+	"      <h1>Fish &amp; chips</h1>\n"
+	"      <p>Best <em>with</em> vinegar.</p>\n"
+	"      <p class=\"byline\">By Ann &lt;ann@example.org&gt;</p>\n"
+	"      <h2>You may also like</h2>\n"
+	"      <ul>\n"
+	"        <li><a href=\"/2024/01/mushy-peas/\">Mushy peas</a></li>\n"
+	"        <li><a href=\"/2024/02/tartare/\">Tartare &quot;sauce&quot;</a></li>\n"
+	"      </ul>\n"
+	"    </article>\n"
+	"  </main>\n"
+	"  <footer>&copy; Gazette</footer>\n"
+	"</body>\n"
+	"</html>\n";
+
+static struct tval *article_ctx(struct arena *a)
+{
+	struct tval *m = tval_map(a), *rel = tval_list(a), *crumbs = tval_list(a);
+	tval_set_str(a, m, "site", "Gazette");
+	tval_set_str(a, m, "title", "Fish & chips");
+	tval_set_html(a, m, "body", "<p>Best <em>with</em> vinegar.</p>");
+	tval_set_str(a, m, "author", "Ann <ann@example.org>");
+	static const char *const r[][2] = {{"/2024/01/mushy-peas/", "Mushy peas"},
+					   {"/2024/02/tartare/", "Tartare \"sauce\""}};
+	for (size_t i = 0; i < 2; i++) {
+		struct tval *x = tval_map(a);
+		tval_set_str(a, x, "url", r[i][0]);
+		tval_set_str(a, x, "title", r[i][1]);
+		tval_push(a, rel, x);
+	}
+	struct tval *related = tval_map(a);
+	tval_set(a, related, "items", rel);
+	tval_set(a, m, "related", related); /* absent or null when there are none */
+	static const char *const c[][2] = {{"/", "Home"}, {"/category/food/", "Food"}};
+	for (size_t i = 0; i < 2; i++) {
+		struct tval *x = tval_map(a);
+		tval_set_str(a, x, "url", c[i][0]);
+		tval_set_str(a, x, "name", c[i][1]);
+		tval_push(a, crumbs, x);
+	}
+	tval_set(a, m, "crumbs", crumbs);
+	return m;
+}
+
+static void test_layout_inheritance(void **state)
+{
+	(void)state;
+	struct tmpl_set *ts = make_set((const char *const *)site);
+	struct arena a;
+	arena_init(&a, 0);
+	expect(ts, "article", article_ctx(&a), article_html);
+
+	/* without related articles the whole "You may also like" block goes */
+	struct tval *m = article_ctx(&a);
+	tval_set(&a, m, "related", tval_null(&a));
+	struct buf out = BUF_INIT;
+	assert_int_equal(tmpl_render(ts, "article", m, &out), ERR_OK);
+	assert_null(strstr(out.data, "You may also like"));
+	assert_non_null(strstr(out.data, "By Ann &lt;ann@example.org&gt;</p>\n    </article>\n"));
+	buf_free(&out);
+
+	/* a page overriding nothing renders every default */
+	struct tval *s = tval_map(&a);
+	tval_set_str(&a, s, "site", "Gazette");
+	expect(ts, "empty", s,
+	       "<!doctype html>\n<html>\n<head>\n  <title>Gazette</title>\n</head>\n<body>\n"
+	       "  <header><a href=\"/\">Gazette</a></header>\n"
+	       "  <main>\n    <p>Nothing here.</p>\n  </main>\n"
+	       "  <footer>&copy; Gazette</footer>\n</body>\n</html>\n");
+	arena_free(&a);
+	tmpl_set_free(ts);
+}
+
+/* ---- many threads, one set ---- */
+
+struct worker {
+	const struct tmpl_set *ts;
+	const struct tval *ctx;
+	const char *want;
+	int mismatches;
+};
+
+static void *work(void *p)
+{
+	struct worker *w = p;
+	struct buf out = BUF_INIT;
+	for (int i = 0; i < 300; i++) {
+		buf_reset(&out);
+		if (tmpl_render(w->ts, "article", w->ctx, &out) != ERR_OK ||
+		    strcmp(out.data, w->want) != 0)
+			w->mismatches++;
+	}
+	buf_free(&out);
+	return NULL;
+}
+
+static void test_threads_identical_output(void **state)
+{
+	(void)state;
+	enum { N = 4 };
+	struct tmpl_set *ts = make_set((const char *const *)site);
+	struct arena a;
+	arena_init(&a, 0);
+	const struct tval *ctx = article_ctx(&a);
+	pthread_t th[N];
+	struct worker w[N];
+	for (int i = 0; i < N; i++) {
+		w[i] = (struct worker){ts, ctx, article_html, 0};
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	int bad = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(th[i], NULL);
+		bad += w[i].mismatches;
+	}
+	arena_free(&a);
+	tmpl_set_free(ts);
+	assert_int_equal(bad, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_html_escaped_unless_raw),
+		cmocka_unit_test(test_xss_payloads_escaped),
+		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_error_edge_cases),
+		cmocka_unit_test(test_recursion_limit),
+		cmocka_unit_test(test_empty_string_falsey),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_layout_inheritance),
+		cmocka_unit_test(test_threads_identical_output),
+	};
+	return cmocka_run_group_tests_name("mustache", tests, NULL, NULL);
+}
