@@ -157,10 +157,12 @@ static enum err apply(struct store *st, struct arena *a, const struct post_field
 		return ERR_INVALID;
 	}
 	in->excerpt = excerpt;
-	char *html;
-	if ((rc = markdown_to_html(a, body, &html)) != ERR_OK)
+	char *html, *summary;
+	if ((rc = markdown_to_html(a, body, &html)) != ERR_OK ||
+	    (rc = markdown_excerpt(a, body, POST_SUMMARY_MAX, &summary)) != ERR_OK)
 		return rc;
 	in->body_html = html;
+	in->summary = summary;
 
 	/* author */
 	if (f->author) {

@@ -33,6 +33,7 @@ struct post_fields {
 #define POST_FIELDS_INIT {.sticky = -1, .comments_open = -1}
 #define POST_TITLE_MAX 300
 #define POST_BODY_MAX (4u << 20)
+#define POST_SUMMARY_MAX 300 /* bytes of the derived plain-text summary */
 
 enum err post_create(struct store *st, struct arena *a, const struct post_fields *f,
 		     int64_t now, int64_t *id, char *errmsg, size_t errlen);

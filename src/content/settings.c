@@ -70,6 +70,30 @@ int64_t settings_get_int(struct store *st, struct arena *a, const char *key)
 	return v;
 }
 
+enum err settings_load(struct store *st, struct arena *a, struct settings_snapshot *out)
+{
+	memset(out, 0, sizeof *out);
+	return STORE_CALL(st, setting_list, a, &out->keys, &out->values, &out->n);
+}
+
+const char *settings_snap_get(const struct settings_snapshot *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->keys[i], key) == 0)
+			return s->values[i];
+	const struct setting *d = find(key);
+	return d ? d->deflt : "";
+}
+
+int64_t settings_snap_int(const struct settings_snapshot *s, const char *key)
+{
+	int64_t v = 0;
+	const struct setting *d = find(key);
+	if (!str_to_i64(settings_snap_get(s, key), INT64_MIN, INT64_MAX, &v) && d)
+		str_to_i64(d->deflt, INT64_MIN, INT64_MAX, &v);
+	return v;
+}
+
 static bool check(const struct setting *s, const char *v, char *errmsg, size_t errlen)
 {
 	size_t n = strlen(v);

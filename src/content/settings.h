@@ -19,6 +19,16 @@ int64_t settings_get_int(struct store *st, struct arena *a, const char *key);
  * reason in errmsg for a bad value. */
 enum err settings_set(struct store *st, const char *key, const char *value, char *errmsg,
 		      size_t errlen);
+/* All stored settings in one read, for code that needs several (a page). */
+struct settings_snapshot {
+	const char **keys, **values;
+	size_t n;
+};
+enum err settings_load(struct store *st, struct arena *a, struct settings_snapshot *out);
+/* From a snapshot, with the same defaults as settings_get. */
+const char *settings_snap_get(const struct settings_snapshot *s, const char *key);
+int64_t settings_snap_int(const struct settings_snapshot *s, const char *key);
+
 /* Write every default that is not stored yet (init). */
 enum err settings_init_defaults(struct store *st);
 /* Iterate the known keys: returns NULL past the end. */

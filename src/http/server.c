@@ -9,7 +9,8 @@
  *  - first access-handler call (headers complete): check limits, parse the
  *    target, query, Host, proxy headers; decide early errors.
  *  - upload calls: accumulate an x-www-form-urlencoded body up to max_body.
- *  - final call: route, run the handler, add ETag/304/default headers and
+ *  - final call: route, run the handler (its errors, 404/405 and the early
+ *    4xx all go through app->error_page), add ETag/304/default headers and
  *    queue the response. Queuing here rather than on the first call keeps
  *    the connection alive (MHD 0.9.75 answers "Connection: close" to a
  *    response queued before it has read the request to the end). Only early
@@ -22,7 +23,7 @@
  * reset by every byte, so a trickling client would otherwise stay forever).
  * "Started" is when the connection was accepted or the previous request on
  * it completed, so the deadline also bounds the idle time between keep-alive
- * requests. MHD reports NOTIFY_CONNECTION(CLOSED) before it closes the
+ * requests, and it runs until the response is fully sent. MHD reports NOTIFY_CONNECTION(CLOSED) before it closes the
  * socket, and the list is only changed under the mutex, so the watchdog
  * never touches a closed (or reused) descriptor.
  *
@@ -72,7 +73,7 @@
 #define STOP_GRACE_MS 5000
 
 static const char CSP[] = "default-src 'self'; script-src 'self'; "
-			  "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+			  "style-src 'self'; img-src 'self' data: https:; "
 			  "media-src 'self' https:; object-src 'none'; base-uri 'self'; "
 			  "form-action 'self'; frame-ancestors 'self'";
 
@@ -81,8 +82,6 @@ struct ipnet {
 	unsigned char addr[16];
 	unsigned bits;
 };
-
-struct server;
 
 struct conn {
 	struct conn *prev, *next;
@@ -1160,14 +1159,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 /* ---- start and stop --------------------------------------------------- */
 
+/* The last MHD message on this thread: why MHD_start_daemon failed. */
+static _Thread_local char mhd_last[256];
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	char msg[512];
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	size_t n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == '.'))
 		msg[--n] = '\0';
+	str_copy(mhd_last, msg, sizeof mhd_last);
 	log_info("mhd: %s", msg);
 }
 
@@ -1286,12 +1289,16 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 		{threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
 		{MHD_OPTION_END, 0, NULL},
 	};
+	uint16_t want_port = ntohs(ss.ss_family == AF_INET
+					   ? ((struct sockaddr_in *)(void *)&ss)->sin_port
+					   : ((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			 MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	mhd_last[0] = '\0';
 	s->d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s,
+		flags, want_port, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_ARRAY, pool_opt,
@@ -1305,9 +1312,8 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 		MHD_OPTION_END);
 	(void)sslen;
 	if (!s->d) {
-		int e = errno;
 		snprintf(errmsg, errlen, "cannot listen on %s: %s", cfg->listen,
-			 e ? strerror(e) : "libmicrohttpd failed to start");
+			 mhd_last[0] ? mhd_last : "libmicrohttpd failed to start");
 		server_free(s);
 		return ERR_IO;
 	}

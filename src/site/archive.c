@@ -67,7 +67,7 @@ enum err site_category(struct req *r, struct resp *rs)
 	/* sub-categories */
 	struct category *cs;
 	size_t nc;
-	if (STORE_CALL(ctx.st, category_list, a, ctx.now, &cs, &nc) == ERR_OK) {
+	if (STORE_CALL(ctx.st, category_list, a, 0, &cs, &nc) == ERR_OK) {
 		struct tval *kids = tval_list(a);
 		for (size_t i = 0; i < nc; i++) {
 			if (cs[i].parent_id != cat.id)

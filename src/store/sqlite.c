@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "render/markdown.h"
 #include "store/sqlite_int.h"
 #include "store/sqlite_schema.h"
 
@@ -47,6 +48,8 @@ static void free_conn(struct conn *c)
 		return;
 	for (int i = 0; i < S__MAX; i++)
 		sqlite3_finalize(c->st[i]);
+	for (int i = 0; i < LIST_SHAPES; i++)
+		sqlite3_finalize(c->list[i]);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -647,6 +650,39 @@ static const struct store_ops sqlite_ops = {
 	.schema_version = schema_version,
 };
 
+/* Data steps that SQL alone cannot do, run after migration `version`
+ * inside its transaction. 3: derive the summaries of existing posts. */
+static int after_migration(sqlite3 *db, size_t version)
+{
+	if (version != 3)
+		return SQLITE_OK;
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT p.id, b.body_md FROM posts p JOIN post_bodies b "
+				    "ON b.post_id = p.id WHERE p.summary = '' AND b.body_md != ''",
+				    -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "UPDATE posts SET summary = ?2 WHERE id = ?1", -1, &upd,
+					NULL);
+	while (rc == SQLITE_OK && sqlite3_step(sel) == SQLITE_ROW) {
+		struct arena a;
+		arena_init(&a, 0);
+		char *text = NULL;
+		if (markdown_excerpt(&a, (const char *)sqlite3_column_text(sel, 1), 300, &text) ==
+		    ERR_OK) {
+			sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
+			sqlite3_bind_text(upd, 2, text, -1, SQLITE_STATIC);
+			if (sqlite3_step(upd) != SQLITE_DONE)
+				rc = SQLITE_ERROR;
+			sqlite3_reset(upd);
+		}
+		arena_free(&a);
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
 /* Apply the migrations the database has not seen, each in its own
  * transaction together with the new user_version. A database newer than this
  * binary is refused rather than misread. */
@@ -670,6 +706,7 @@ static enum err migrate(sqlite3 *db, char *errmsg, size_t errlen)
 		snprintf(bump, sizeof bump, "PRAGMA user_version = %zu", v + 1);
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &e) != SQLITE_OK ||
 		    sqlite3_exec(db, sqlite_migrations[v], NULL, NULL, &e) != SQLITE_OK ||
+		    after_migration(db, v + 1) != SQLITE_OK ||
 		    sqlite3_exec(db, bump, NULL, NULL, &e) != SQLITE_OK ||
 		    sqlite3_exec(db, "COMMIT", NULL, NULL, &e) != SQLITE_OK) {
 			snprintf(errmsg, errlen, "schema migration %zu failed: %s", v + 1,

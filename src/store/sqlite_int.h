@@ -16,21 +16,25 @@ enum stmt {
 	S_CHANGE_ADD,
 	S_SETTING_GET, S_SETTING_SET, S_SETTING_LIST,
 	S_USER_ADD, S_USER_GET, S_USER_BY_LOGIN, S_USER_LIST, S_USER_UPDATE,
-	S_CAT_ADD, S_CAT_GET, S_CAT_BY_PATH, S_CAT_BY_SLUG, S_CAT_LIST, S_CAT_UPDATE,
+	S_CAT_ADD, S_CAT_GET, S_CAT_BY_PATH, S_CAT_BY_SLUG, S_CAT_LIST, S_CAT_LIST_BARE, S_CAT_UPDATE,
 	S_CAT_DELETE, S_CAT_REPARENT_CHILDREN, S_CAT_MOVE_POSTS, S_CAT_ALL_IDS, S_CAT_SET_PATH,
 	S_TAG_BY_SLUG, S_TAG_BY_NAME, S_TAG_ADD, S_TAG_LIST, S_TAG_UPDATE, S_TAG_DELETE,
 	S_POST_TAGS, S_POST_TAGS_CLEAR, S_POST_TAG_LINK,
-	S_POST_INSERT, S_POST_UPDATE, S_POST_GET, S_POST_BY_SLUG, S_POST_LIST, S_POST_LIST_ASC,
-	S_POST_COUNT, S_POST_SET_STATUS, S_POST_DELETE, S_POST_DUE, S_POST_PUBLISH,
+	S_POST_INSERT, S_POST_UPDATE, S_BODY_SAVE, S_POST_GET, S_POST_BY_SLUG, S_POST_SET_STATUS, S_POST_DELETE, S_POST_DUE, S_POST_PUBLISH,
 	S_ARCHIVE_MONTHS,
 	S_REDIRECT_GET, S_REDIRECT_SET,
 	S_CHANGES_SINCE, S_CHANGE_LAST, S_CHANGE_LAST_AT,
 	S__MAX
 };
 
+/* Listing statements are composed from fixed fragments by shape
+ * (sqlite_list.c) and cached per connection, one slot per shape. */
+#define LIST_SHAPES 2048
+
 struct conn {
 	sqlite3 *db;
 	sqlite3_stmt *st[S__MAX];
+	sqlite3_stmt *list[LIST_SHAPES];
 	struct conn *next;
 };
 
@@ -65,7 +69,11 @@ enum err sq_change(struct store *st, struct conn *c, const char *kind, int64_t i
 /* Column text copied into the arena ("" for NULL). */
 const char *col_text(struct arena *a, sqlite3_stmt *s, int i);
 
-/* sqlite_posts.c / sqlite_tax.c fill their parts of the ops table. */
+/* A post row in the column order of POST_COLS (sqlite_stmt.c). */
+void row_post(struct arena *a, sqlite3_stmt *s, struct post *p);
+
+/* sqlite_posts.c / sqlite_tax.c / sqlite_list.c fill their parts of the
+ * ops table. */
 enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *id);
 enum err sqp_post_get(struct store *st, struct arena *a, int64_t id, struct post *out);
 enum err sqp_post_by_slug(struct store *st, struct arena *a, enum post_type type,

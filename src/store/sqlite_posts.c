@@ -4,7 +4,7 @@
 #include "core/time.h"
 #include "store/sqlite_int.h"
 
-static void row_post(struct arena *a, sqlite3_stmt *s, struct post *p)
+void row_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 {
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(s, 0);
@@ -33,6 +33,7 @@ static void row_post(struct arena *a, sqlite3_stmt *s, struct post *p)
 		p->category_name = col_text(a, s, 20);
 		p->category_path = col_text(a, s, 21);
 	}
+	p->summary = col_text(a, s, 22);
 }
 
 /* A string field: "" for NULL on create, NULL (= keep, via coalesce) on
@@ -73,8 +74,7 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 	bind_str(s, 3, in->slug, upd);
 	bind_str(s, 4, in->title, upd);
 	bind_str(s, 5, in->excerpt, upd);
-	bind_str(s, 6, in->body_md, upd);
-	bind_str(s, 7, in->body_html, upd);
+	bind_str(s, 15, in->summary, upd);
 	sqlite3_bind_int64(s, 8, in->author_id);
 	sqlite3_bind_int64(s, 9, in->category_id);
 	sqlite3_bind_int64(s, 10, in->parent_id);
@@ -87,6 +87,17 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 		rc = ERR_NOTFOUND;
 	if (rc == ERR_OK && !in->id)
 		pid = sqlite3_last_insert_rowid(c->db);
+	if (rc == ERR_OK) { /* bodies live in their own table: listings never read them */
+		sqlite3_stmt *b = stmt(st, c, S_BODY_SAVE);
+		if (b) {
+			sqlite3_bind_int64(b, 1, pid);
+			if (in->body_md)
+				sqlite3_bind_text(b, 2, in->body_md, -1, SQLITE_STATIC);
+			if (in->body_html)
+				sqlite3_bind_text(b, 3, in->body_html, -1, SQLITE_STATIC);
+		}
+		rc = sq_exec(st, c, b);
+	}
 	if (rc == ERR_OK && in->tags) {
 		sqlite3_stmt *cl = stmt(st, c, S_POST_TAGS_CLEAR);
 		if (cl)
@@ -142,81 +153,6 @@ enum err sqp_post_by_slug(struct store *st, struct arena *a, enum post_type type
 			  const char *slug, struct post *out)
 {
 	return post_one(st, a, S_POST_BY_SLUG, 0, type, slug, out);
-}
-
-static void bind_query(sqlite3_stmt *s, const struct post_query *q, bool paged)
-{
-	sqlite3_bind_text(s, 1, post_type_name(q->type), -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, q->public_only);
-	sqlite3_bind_int64(s, 3, q->now);
-	if (q->by_status)
-		sqlite3_bind_text(s, 4, post_status_name(q->status), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, q->category_id);
-	sqlite3_bind_int(s, 6, q->include_children);
-	sqlite3_bind_int64(s, 7, q->tag_id);
-	sqlite3_bind_int64(s, 8, q->author_id);
-	sqlite3_bind_int64(s, 9, q->from);
-	sqlite3_bind_int64(s, 10, q->to);
-	if (paged) {
-		sqlite3_bind_int(s, 11, q->sticky_first);
-		sqlite3_bind_int64(s, 12, q->limit > 0 ? q->limit : -1);
-		sqlite3_bind_int64(s, 13, q->offset > 0 ? q->offset : 0);
-	}
-}
-
-enum err sqp_post_list(struct store *st, struct arena *a, const struct post_query *q,
-		       struct post **out, size_t *n, int64_t *total)
-{
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	enum err rc = ERR_OK;
-	*out = NULL;
-	*n = 0;
-	if (total) {
-		sqlite3_stmt *s = stmt(st, c, S_POST_COUNT);
-		if (!s) {
-			rc = ERR_DB;
-			goto out;
-		}
-		bind_query(s, q, false);
-		int r = sqlite3_step(s);
-		if (r == SQLITE_ROW)
-			*total = sqlite3_column_int64(s, 0);
-		else
-			rc = sq_err(st, c, r);
-		sqlite3_reset(s);
-		if (rc != ERR_OK)
-			goto out;
-	}
-	sqlite3_stmt *s = stmt(st, c, q->oldest_first ? S_POST_LIST_ASC : S_POST_LIST);
-	if (!s) {
-		rc = ERR_DB;
-		goto out;
-	}
-	bind_query(s, q, true);
-	size_t cap = 0;
-	int r;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			*out = arena_realloc(a, *out, cap * sizeof **out, nc * sizeof **out);
-			if (!*out) {
-				rc = ERR_NOMEM;
-				break;
-			}
-			cap = nc;
-		}
-		row_post(a, s, &(*out)[(*n)++]);
-	}
-	if (rc == ERR_OK && r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = sq_err(st, c, r);
-	if (a->failed)
-		rc = ERR_NOMEM;
-	sqlite3_reset(s);
-out:
-	conn_put(st, c);
-	return rc;
 }
 
 enum err sqp_post_set_status(struct store *st, int64_t id, enum post_status status,

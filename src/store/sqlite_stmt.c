@@ -2,35 +2,22 @@
  * indexed by enum stmt. Parameters are always bound (?N), never spliced. */
 #include "store/sqlite_int.h"
 
-/* Columns of a full post row; read by row_post() in sqlite_posts.c. */
+/* Columns of a full post row; read by row_post() in sqlite_posts.c.
+ * Listings (sqlite_list.c) use the same columns with the bodies left out. */
 #define POST_COLS                                                                          \
-	"p.id, p.type, p.status, p.slug, p.title, p.excerpt, p.body_md, p.body_html, "      \
+	"p.id, p.type, p.status, p.slug, p.title, p.excerpt, "                              \
+	"coalesce(b.body_md, ''), coalesce(b.body_html, ''), "                              \
 	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "              \
 	"p.published_at, p.created_at, p.updated_at, "                                      \
 	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
-	"u.login, u.display_name, c.slug, c.name, c.path "
-/* The same for listings: bodies left out. */
-#define POST_COLS_LIST                                                                     \
-	"p.id, p.type, p.status, p.slug, p.title, p.excerpt, '', '', "                      \
-	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "              \
-	"p.published_at, p.created_at, p.updated_at, "                                      \
-	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
-	"u.login, u.display_name, c.slug, c.name, c.path "
+	"u.login, u.display_name, c.slug, c.name, c.path, p.summary "
 #define POST_JOINS                                                                         \
 	"FROM posts p LEFT JOIN users u ON u.id = p.author_id "                             \
-	"LEFT JOIN categories c ON c.id = p.category_id "
+	"LEFT JOIN categories c ON c.id = p.category_id "                                   \
+	"LEFT JOIN post_bodies b ON b.post_id = p.id "
 /* The public-visibility rule, with ?now as the named parameter's index. */
 #define VISIBLE(now) "p.status IN ('published','scheduled') AND p.published_at <= " now
-#define LIST_WHERE                                                                         \
-	"WHERE p.type = ?1 "                                                                \
-	"AND (?2 = 0 OR (" VISIBLE("?3") ")) "                                              \
-	"AND (?4 IS NULL OR p.status = ?4) "                                                \
-	"AND (?5 = 0 OR p.category_id IN (WITH RECURSIVE sub(id) AS (SELECT ?5 UNION ALL "  \
-	"SELECT c2.id FROM categories c2 JOIN sub ON c2.parent_id = sub.id WHERE ?6) "      \
-	"SELECT id FROM sub)) "                                                             \
-	"AND (?7 = 0 OR p.id IN (SELECT post_id FROM post_tags WHERE tag_id = ?7)) "        \
-	"AND (?8 = 0 OR p.author_id = ?8) "                                                 \
-	"AND (?10 = 0 OR (p.published_at >= ?9 AND p.published_at < ?10)) "
+#define CAT_BARE "c.id, c.parent_id, c.slug, c.name, c.description, c.path, 0 "
 #define CAT_COLS                                                                           \
 	"c.id, c.parent_id, c.slug, c.name, c.description, c.path, "                        \
 	"(SELECT count(*) FROM posts p WHERE p.category_id = c.id AND p.type = 'post' AND " \
@@ -60,10 +47,12 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 
 	[S_CAT_ADD] = "INSERT INTO categories(parent_id, slug, name, description, path) "
 		      "VALUES (?1, ?2, ?3, ?4, ?2)",
-	[S_CAT_GET] = "SELECT " CAT_COLS "FROM categories c WHERE c.id = ?2",
-	[S_CAT_BY_PATH] = "SELECT " CAT_COLS "FROM categories c WHERE c.path = ?2",
-	[S_CAT_BY_SLUG] = "SELECT " CAT_COLS "FROM categories c WHERE c.slug = ?2",
+	/* Single lookups carry no post count (0): counting reads the posts. */
+	[S_CAT_GET] = "SELECT " CAT_BARE "FROM categories c WHERE c.id = ?1",
+	[S_CAT_BY_PATH] = "SELECT " CAT_BARE "FROM categories c WHERE c.path = ?1",
+	[S_CAT_BY_SLUG] = "SELECT " CAT_BARE "FROM categories c WHERE c.slug = ?1",
 	[S_CAT_LIST] = "SELECT " CAT_COLS "FROM categories c ORDER BY replace(c.path, '/', char(1))",
+	[S_CAT_LIST_BARE] = "SELECT " CAT_BARE "FROM categories c ORDER BY replace(c.path, '/', char(1))",
 	[S_CAT_UPDATE] = "UPDATE categories SET parent_id = ?2, slug = ?3, name = ?4, "
 			 "description = ?5 WHERE id = ?1",
 	[S_CAT_DELETE] = "DELETE FROM categories WHERE id = ?1",
@@ -92,25 +81,23 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_POST_TAGS_CLEAR] = "DELETE FROM post_tags WHERE post_id = ?1",
 	[S_POST_TAG_LINK] = "INSERT OR IGNORE INTO post_tags(post_id, tag_id) VALUES (?1, ?2)",
 
-	[S_POST_INSERT] = "INSERT INTO posts(type, status, slug, title, excerpt, body_md, body_html, "
+	/* ?6 and ?7 (the bodies) go to post_bodies through S_BODY_SAVE; the
+	 * numbering is shared with it and with S_POST_UPDATE. */
+	[S_POST_INSERT] = "INSERT INTO posts(type, status, slug, title, excerpt, "
 			  "author_id, category_id, parent_id, sticky, comments_open, published_at, "
-			  "created_at, updated_at) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, min(?13, ?14))",
+			  "created_at, updated_at, summary) "
+			  "VALUES (?1, ?2, ?3, ?4, ?5, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+			  "min(?13, ?14), ?15)",
 	[S_POST_UPDATE] = "UPDATE posts SET status = ?2, slug = coalesce(?3, slug), "
 			  "title = coalesce(?4, title), excerpt = coalesce(?5, excerpt), "
-			  "body_md = coalesce(?6, body_md), body_html = coalesce(?7, body_html), "
 			  "author_id = ?8, category_id = ?9, "
 			  "parent_id = ?10, sticky = ?11, comments_open = ?12, published_at = ?13, "
-			  "updated_at = ?14 WHERE id = ?1",
+			  "updated_at = ?14, summary = coalesce(?15, summary) WHERE id = ?1",
+	[S_BODY_SAVE] = "INSERT INTO post_bodies(post_id, body_md, body_html) "
+			"VALUES (?1, coalesce(?2, ''), coalesce(?3, '')) ON CONFLICT(post_id) DO UPDATE "
+			"SET body_md = coalesce(?2, body_md), body_html = coalesce(?3, body_html)",
 	[S_POST_GET] = "SELECT " POST_COLS POST_JOINS "WHERE p.id = ?1",
 	[S_POST_BY_SLUG] = "SELECT " POST_COLS POST_JOINS "WHERE p.type = ?1 AND p.slug = ?2",
-	[S_POST_LIST] = "SELECT " POST_COLS_LIST POST_JOINS LIST_WHERE
-			"ORDER BY CASE WHEN ?11 THEN p.sticky ELSE 0 END DESC, "
-			"p.published_at DESC, p.id DESC LIMIT ?12 OFFSET ?13",
-	[S_POST_LIST_ASC] = "SELECT " POST_COLS_LIST POST_JOINS LIST_WHERE
-			    "ORDER BY CASE WHEN ?11 THEN p.sticky ELSE 0 END DESC, "
-			    "p.published_at ASC, p.id ASC LIMIT ?12 OFFSET ?13",
-	[S_POST_COUNT] = "SELECT count(*) FROM posts p " LIST_WHERE,
 	[S_POST_SET_STATUS] = "UPDATE posts SET status = ?2, "
 			      "published_at = CASE WHEN ?3 > 0 THEN ?3 ELSE published_at END, "
 			      "updated_at = ?4 WHERE id = ?1",

@@ -125,11 +125,10 @@ static enum err cat_one(struct store *st, struct arena *a, enum stmt which, int6
 	sqlite3_stmt *s = stmt(st, c, which);
 	enum err rc = ERR_DB;
 	if (s) {
-		sqlite3_bind_int64(s, 1, INT64_MAX); /* counts: every visible post */
 		if (key)
-			sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 		else
-			sqlite3_bind_int64(s, 2, id);
+			sqlite3_bind_int64(s, 1, id);
 		int r = sqlite3_step(s);
 		if (r == SQLITE_ROW) {
 			row_cat(a, s, out);
@@ -166,12 +165,12 @@ enum err sqt_category_list(struct store *st, struct arena *a, int64_t now,
 	struct conn *c = conn_get(st);
 	if (!c)
 		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, S_CAT_LIST);
+	sqlite3_stmt *s = stmt(st, c, now > 0 ? S_CAT_LIST : S_CAT_LIST_BARE);
 	enum err rc = s ? ERR_OK : ERR_DB;
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	if (s)
+	if (s && now > 0)
 		sqlite3_bind_int64(s, 1, now);
 	while (rc == ERR_OK && sqlite3_step(s) == SQLITE_ROW) {
 		if (*n == cap) {

@@ -82,7 +82,8 @@ struct post {
 	enum post_type type;
 	enum post_status status;
 	const char *slug, *title;
-	const char *excerpt;   /* plain text; may be "" (views derive one) */
+	const char *excerpt;   /* plain text written by the author; may be "" */
+	const char *summary;   /* plain text derived from the body at save time */
 	const char *body_md;   /* Markdown source */
 	const char *body_html; /* rendered at save time by render/markdown */
 	int64_t author_id;
@@ -121,7 +122,7 @@ struct post_input {
 	int64_t id; /* 0 = create */
 	enum post_type type;
 	enum post_status status;
-	const char *slug, *title, *excerpt, *body_md, *body_html;
+	const char *slug, *title, *excerpt, *body_md, *body_html, *summary;
 	int64_t author_id, category_id, parent_id;
 	bool sticky, comments_open;
 	int64_t published_at;
@@ -182,7 +183,9 @@ struct store_ops {
 				     struct category *out);
 	enum err (*category_by_slug)(struct store *st, struct arena *a, const char *slug,
 				     struct category *out);
-	/* All categories, in tree order (parents before children, by name). */
+	/* All categories, in tree order (parents before children, by path).
+	 * post_count is filled for now > 0 and left 0 when now is 0 (menus
+	 * need no counts, and counting reads every post). */
 	enum err (*category_list)(struct store *st, struct arena *a, int64_t now,
 				  struct category **out, size_t *n);
 	enum err (*category_update)(struct store *st, const struct category *c); /* slug, name, description, parent */

@@ -9,13 +9,17 @@
 enum err view_load_site(struct view_ctx *ctx)
 {
 	struct site_info *s = &ctx->site;
-	s->title = settings_get(ctx->st, ctx->a, "title");
-	s->tagline = settings_get(ctx->st, ctx->a, "tagline");
-	s->description = settings_get(ctx->st, ctx->a, "description");
-	s->base_url = settings_get(ctx->st, ctx->a, "base_url");
-	s->permalink = settings_get(ctx->st, ctx->a, "permalink");
-	s->lang = settings_get(ctx->st, ctx->a, "language");
-	s->per_page = settings_get_int(ctx->st, ctx->a, "posts_per_page");
+	struct settings_snapshot snap;
+	enum err rc = settings_load(ctx->st, ctx->a, &snap);
+	if (rc != ERR_OK)
+		return rc;
+	s->title = settings_snap_get(&snap, "title");
+	s->tagline = settings_snap_get(&snap, "tagline");
+	s->description = settings_snap_get(&snap, "description");
+	s->base_url = settings_snap_get(&snap, "base_url");
+	s->permalink = settings_snap_get(&snap, "permalink");
+	s->lang = settings_snap_get(&snap, "language");
+	s->per_page = settings_snap_int(&snap, "posts_per_page");
 	if (s->per_page < 1 || s->per_page > 100)
 		s->per_page = 10;
 	if (!permalink_valid(s->permalink))
@@ -36,7 +40,7 @@ static struct tval *nav(struct view_ctx *ctx, const char *current)
 	struct tval *list = tval_list(a);
 	struct category *cs;
 	size_t n;
-	if (STORE_CALL(ctx->st, category_list, a, ctx->now, &cs, &n) == ERR_OK) {
+	if (STORE_CALL(ctx->st, category_list, a, 0, &cs, &n) == ERR_OK) {
 		for (size_t i = 0; i < n; i++) {
 			if (cs[i].parent_id)
 				continue;
