@@ -69,11 +69,64 @@ enum err sq_change(struct store *st, struct conn *c, const char *kind, int64_t i
 /* Column text copied into the arena ("" for NULL). */
 const char *col_text(struct arena *a, sqlite3_stmt *s, int i);
 
-/* A post row in the column order of POST_COLS (sqlite_stmt.c). */
-void row_post(struct arena *a, sqlite3_stmt *s, struct post *p);
+/* A value to bind, in parameter order ?1, ?2, ... */
+struct sq_arg {
+	enum { SQ_ARG_NULL, SQ_ARG_INT, SQ_ARG_TEXT } kind;
+	const char *text;
+	int64_t num;
+};
+#define SQ_I(x) ((struct sq_arg){SQ_ARG_INT, NULL, (int64_t)(x)})
+#define SQ_T(x) ((struct sq_arg){SQ_ARG_TEXT, (x), 0}) /* x must not be NULL */
+#define SQ_NULL ((struct sq_arg){SQ_ARG_NULL, NULL, 0})
+/* `args, count` for the helpers below from a list of SQ_I/SQ_T values. */
+#define SQ_ARGS(...)                                                                       \
+	(const struct sq_arg[]){__VA_ARGS__},                                              \
+		(int)(sizeof((struct sq_arg[]){__VA_ARGS__}) / sizeof(struct sq_arg))
 
-/* sqlite_posts.c / sqlite_tax.c / sqlite_list.c fill their parts of the
- * ops table. */
+/* Reads the current row of s into *out (a struct of the caller's type). */
+typedef void (*sq_row_fn)(struct arena *a, sqlite3_stmt *s, void *out);
+
+void sq_bind(sqlite3_stmt *s, const struct sq_arg *args, int n);
+/* Run `which` and read its first row; ERR_NOTFOUND when there is none. */
+enum err sq_one(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
+		int n, sq_row_fn read, void *out);
+/* Run `which` and read every row into an arena array of elem-byte items. */
+enum err sq_all(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
+		int n, sq_row_fn read, size_t elem, void **out, size_t *count);
+
+enum sq_flags {
+	SQ_MUST_CHANGE = 1 << 0, /* no row changed -> ERR_NOTFOUND */
+	SQ_LOG_ROWID = 1 << 1,   /* log the inserted row's id instead of `id` */
+};
+/* Run one writing statement in its own transaction together with its
+ * change-log row (kind, id, detail). *rowid (may be NULL) gets the last
+ * inserted row id. */
+enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, int n,
+		  unsigned flags, const char *kind, int64_t id, const char *detail,
+		  int64_t *rowid);
+
+/* A post row in the column order of POST_COLS (sqlite_stmt.c). */
+void row_post(struct arena *a, sqlite3_stmt *s, void *out);
+
+/* The ops, by file: sqlite_site.c (sqs_), sqlite_tax.c (sqt_),
+ * sqlite_posts.c and sqlite_list.c (sqp_); sqlite.c fills the table. */
+enum err sqs_setting_get(struct store *st, struct arena *a, const char *key, const char **out);
+enum err sqs_setting_set(struct store *st, const char *key, const char *value);
+enum err sqs_setting_list(struct store *st, struct arena *a, const char ***keys,
+			  const char ***values, size_t *n);
+enum err sqs_user_add(struct store *st, const struct user *u, int64_t *id);
+enum err sqs_user_get(struct store *st, struct arena *a, int64_t id, struct user *out);
+enum err sqs_user_by_login(struct store *st, struct arena *a, const char *login,
+			   struct user *out);
+enum err sqs_user_list(struct store *st, struct arena *a, struct user **out, size_t *n);
+enum err sqs_user_update(struct store *st, const struct user *u);
+enum err sqs_redirect_get(struct store *st, struct arena *a, const char *from,
+			  struct redirect *out);
+enum err sqs_redirect_set(struct store *st, const struct redirect *r);
+enum err sqs_changes_since(struct store *st, struct arena *a, int64_t after,
+			   struct change **out, size_t *n);
+enum err sqs_change_last_id(struct store *st, int64_t *id);
+enum err sqs_change_last_at(struct store *st, int64_t *at);
 enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *id);
 enum err sqp_post_get(struct store *st, struct arena *a, int64_t id, struct post *out);
 enum err sqp_post_by_slug(struct store *st, struct arena *a, enum post_type type,

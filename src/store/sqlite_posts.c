@@ -4,8 +4,9 @@
 #include "core/time.h"
 #include "store/sqlite_int.h"
 
-void row_post(struct arena *a, sqlite3_stmt *s, struct post *p)
+void row_post(struct arena *a, sqlite3_stmt *s, void *out)
 {
+	struct post *p = out;
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(s, 0);
 	p->type = strcmp((const char *)sqlite3_column_text(s, 1), "page") == 0 ? POST_PAGE
@@ -116,90 +117,31 @@ out:
 	return rc;
 }
 
-static enum err post_one(struct store *st, struct arena *a, enum stmt which, int64_t id,
-			 enum post_type type, const char *slug, struct post *out)
-{
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, which);
-	enum err rc = ERR_DB;
-	if (s) {
-		if (slug) {
-			sqlite3_bind_text(s, 1, post_type_name(type), -1, SQLITE_STATIC);
-			sqlite3_bind_text(s, 2, slug, -1, SQLITE_STATIC);
-		} else {
-			sqlite3_bind_int64(s, 1, id);
-		}
-		int r = sqlite3_step(s);
-		if (r == SQLITE_ROW) {
-			row_post(a, s, out);
-			rc = a->failed ? ERR_NOMEM : ERR_OK;
-		} else {
-			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
-		}
-		sqlite3_reset(s);
-	}
-	conn_put(st, c);
-	return rc;
-}
-
 enum err sqp_post_get(struct store *st, struct arena *a, int64_t id, struct post *out)
 {
-	return post_one(st, a, S_POST_GET, id, POST_ARTICLE, NULL, out);
+	return sq_one(st, a, S_POST_GET, SQ_ARGS(SQ_I(id)), row_post, out);
 }
 
 enum err sqp_post_by_slug(struct store *st, struct arena *a, enum post_type type,
 			  const char *slug, struct post *out)
 {
-	return post_one(st, a, S_POST_BY_SLUG, 0, type, slug, out);
+	return sq_one(st, a, S_POST_BY_SLUG, SQ_ARGS(SQ_T(post_type_name(type)), SQ_T(slug)),
+		      row_post, out);
 }
 
 enum err sqp_post_set_status(struct store *st, int64_t id, enum post_status status,
 			     int64_t published_at)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	enum err rc = sq_begin(st, c);
-	if (rc == ERR_OK) {
-		sqlite3_stmt *s = stmt(st, c, S_POST_SET_STATUS);
-		if (s) {
-			sqlite3_bind_int64(s, 1, id);
-			sqlite3_bind_text(s, 2, post_status_name(status), -1, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 3, published_at);
-			sqlite3_bind_int64(s, 4, clock_now());
-		}
-		rc = sq_exec(st, c, s);
-		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
-			rc = ERR_NOTFOUND;
-		if (rc == ERR_OK)
-			rc = sq_change(st, c, "post", id, "");
-		rc = sq_end(st, c, rc);
-	}
-	conn_put(st, c);
-	return rc;
+	return sq_write(st, S_POST_SET_STATUS,
+			SQ_ARGS(SQ_I(id), SQ_T(post_status_name(status)), SQ_I(published_at),
+				SQ_I(clock_now())),
+			SQ_MUST_CHANGE, "post", id, "", NULL);
 }
 
 enum err sqp_post_delete(struct store *st, int64_t id)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	enum err rc = sq_begin(st, c);
-	if (rc == ERR_OK) {
-		sqlite3_stmt *s = stmt(st, c, S_POST_DELETE);
-		if (s)
-			sqlite3_bind_int64(s, 1, id);
-		rc = sq_exec(st, c, s);
-		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
-			rc = ERR_NOTFOUND;
-		if (rc == ERR_OK)
-			rc = sq_change(st, c, "post", id, "deleted");
-		rc = sq_end(st, c, rc);
-	}
-	conn_put(st, c);
-	return rc;
+	return sq_write(st, S_POST_DELETE, SQ_ARGS(SQ_I(id)), SQ_MUST_CHANGE, "post", id,
+			"deleted", NULL);
 }
 
 enum err sqp_post_publish_due(struct store *st, int64_t now, size_t *n)
@@ -248,36 +190,18 @@ out:
 	return rc;
 }
 
+static void row_month(struct arena *a, sqlite3_stmt *s, void *out)
+{
+	struct archive_month *m = out;
+	(void)a;
+	m->year = sqlite3_column_int(s, 0);
+	m->month = sqlite3_column_int(s, 1);
+	m->count = sqlite3_column_int64(s, 2);
+}
+
 enum err sqp_archive_months(struct store *st, struct arena *a, int64_t now,
 			    struct archive_month **out, size_t *n)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, S_ARCHIVE_MONTHS);
-	enum err rc = s ? ERR_OK : ERR_DB;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	if (s)
-		sqlite3_bind_int64(s, 1, now);
-	while (rc == ERR_OK && sqlite3_step(s) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			*out = arena_realloc(a, *out, cap * sizeof **out, nc * sizeof **out);
-			if (!*out) {
-				rc = ERR_NOMEM;
-				break;
-			}
-			cap = nc;
-		}
-		struct archive_month *m = &(*out)[(*n)++];
-		m->year = sqlite3_column_int(s, 0);
-		m->month = sqlite3_column_int(s, 1);
-		m->count = sqlite3_column_int64(s, 2);
-	}
-	if (s)
-		sqlite3_reset(s);
-	conn_put(st, c);
-	return rc;
+	return sq_all(st, a, S_ARCHIVE_MONTHS, SQ_ARGS(SQ_I(now)), row_month, sizeof **out,
+		      (void **)out, n);
 }

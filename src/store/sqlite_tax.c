@@ -5,8 +5,9 @@
 #include "core/str.h"
 #include "store/sqlite_int.h"
 
-static void row_cat(struct arena *a, sqlite3_stmt *s, struct category *c)
+static void row_cat(struct arena *a, sqlite3_stmt *s, void *out)
 {
+	struct category *c = out;
 	c->id = sqlite3_column_int64(s, 0);
 	c->parent_id = sqlite3_column_int64(s, 1);
 	c->slug = col_text(a, s, 2);
@@ -16,8 +17,9 @@ static void row_cat(struct arena *a, sqlite3_stmt *s, struct category *c)
 	c->post_count = sqlite3_column_int64(s, 6);
 }
 
-static void row_tag(struct arena *a, sqlite3_stmt *s, struct tag *t)
+static void row_tag(struct arena *a, sqlite3_stmt *s, void *out)
 {
+	struct tag *t = out;
 	t->id = sqlite3_column_int64(s, 0);
 	t->slug = col_text(a, s, 1);
 	t->name = col_text(a, s, 2);
@@ -116,78 +118,30 @@ enum err sqt_category_add(struct store *st, const struct category *cat, int64_t 
 	return rc;
 }
 
-static enum err cat_one(struct store *st, struct arena *a, enum stmt which, int64_t id,
-			const char *key, struct category *out)
-{
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, which);
-	enum err rc = ERR_DB;
-	if (s) {
-		if (key)
-			sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(s, 1, id);
-		int r = sqlite3_step(s);
-		if (r == SQLITE_ROW) {
-			row_cat(a, s, out);
-			rc = a->failed ? ERR_NOMEM : ERR_OK;
-		} else {
-			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
-		}
-		sqlite3_reset(s);
-	}
-	conn_put(st, c);
-	return rc;
-}
-
 enum err sqt_category_get(struct store *st, struct arena *a, int64_t id, struct category *out)
 {
-	return cat_one(st, a, S_CAT_GET, id, NULL, out);
+	return sq_one(st, a, S_CAT_GET, SQ_ARGS(SQ_I(id)), row_cat, out);
 }
 
 enum err sqt_category_by_path(struct store *st, struct arena *a, const char *path,
 			      struct category *out)
 {
-	return cat_one(st, a, S_CAT_BY_PATH, 0, path, out);
+	return sq_one(st, a, S_CAT_BY_PATH, SQ_ARGS(SQ_T(path)), row_cat, out);
 }
 
 enum err sqt_category_by_slug(struct store *st, struct arena *a, const char *slug,
 			      struct category *out)
 {
-	return cat_one(st, a, S_CAT_BY_SLUG, 0, slug, out);
+	return sq_one(st, a, S_CAT_BY_SLUG, SQ_ARGS(SQ_T(slug)), row_cat, out);
 }
 
 enum err sqt_category_list(struct store *st, struct arena *a, int64_t now,
 			   struct category **out, size_t *n)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, now > 0 ? S_CAT_LIST : S_CAT_LIST_BARE);
-	enum err rc = s ? ERR_OK : ERR_DB;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	if (s && now > 0)
-		sqlite3_bind_int64(s, 1, now);
-	while (rc == ERR_OK && sqlite3_step(s) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			*out = arena_realloc(a, *out, cap * sizeof **out, nc * sizeof **out);
-			if (!*out) {
-				rc = ERR_NOMEM;
-				break;
-			}
-			cap = nc;
-		}
-		row_cat(a, s, &(*out)[(*n)++]);
-	}
-	if (s)
-		sqlite3_reset(s);
-	conn_put(st, c);
-	return rc;
+	if (now > 0)
+		return sq_all(st, a, S_CAT_LIST, SQ_ARGS(SQ_I(now)), row_cat, sizeof **out,
+			      (void **)out, n);
+	return sq_all(st, a, S_CAT_LIST_BARE, NULL, 0, row_cat, sizeof **out, (void **)out, n);
 }
 
 enum err sqt_category_update(struct store *st, const struct category *cat)
@@ -262,113 +216,33 @@ enum err sqt_category_delete(struct store *st, int64_t id)
 
 enum err sqt_tag_by_slug(struct store *st, struct arena *a, const char *slug, struct tag *out)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, S_TAG_BY_SLUG);
-	enum err rc = ERR_DB;
-	if (s) {
-		sqlite3_bind_text(s, 1, slug, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, INT64_MAX);
-		int r = sqlite3_step(s);
-		if (r == SQLITE_ROW) {
-			row_tag(a, s, out);
-			rc = a->failed ? ERR_NOMEM : ERR_OK;
-		} else {
-			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
-		}
-		sqlite3_reset(s);
-	}
-	conn_put(st, c);
-	return rc;
-}
-
-static enum err tag_rows(struct store *st, struct arena *a, enum stmt which, int64_t arg,
-			 struct tag **out, size_t *n)
-{
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, which);
-	enum err rc = s ? ERR_OK : ERR_DB;
-	size_t cap = 0;
-	*out = NULL;
-	*n = 0;
-	if (s)
-		sqlite3_bind_int64(s, 1, arg);
-	while (rc == ERR_OK && sqlite3_step(s) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			*out = arena_realloc(a, *out, cap * sizeof **out, nc * sizeof **out);
-			if (!*out) {
-				rc = ERR_NOMEM;
-				break;
-			}
-			cap = nc;
-		}
-		row_tag(a, s, &(*out)[(*n)++]);
-	}
-	if (s)
-		sqlite3_reset(s);
-	conn_put(st, c);
-	return rc;
+	return sq_one(st, a, S_TAG_BY_SLUG, SQ_ARGS(SQ_T(slug), SQ_I(INT64_MAX)), row_tag, out);
 }
 
 enum err sqt_tag_list(struct store *st, struct arena *a, int64_t now, struct tag **out,
 		      size_t *n)
 {
-	return tag_rows(st, a, S_TAG_LIST, now, out, n);
+	return sq_all(st, a, S_TAG_LIST, SQ_ARGS(SQ_I(now)), row_tag, sizeof **out, (void **)out,
+		      n);
 }
 
 enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
 		       size_t *n)
 {
-	return tag_rows(st, a, S_POST_TAGS, post_id, out, n);
+	return sq_all(st, a, S_POST_TAGS, SQ_ARGS(SQ_I(post_id)), row_tag, sizeof **out,
+		      (void **)out, n);
 }
 
 enum err sqt_tag_update(struct store *st, int64_t id, const char *name, const char *slug)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	enum err rc = sq_begin(st, c);
-	if (rc == ERR_OK) {
-		sqlite3_stmt *s = stmt(st, c, S_TAG_UPDATE);
-		if (s) {
-			sqlite3_bind_int64(s, 1, id);
-			sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-			sqlite3_bind_text(s, 3, slug, -1, SQLITE_STATIC);
-		}
-		rc = sq_exec(st, c, s);
-		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
-			rc = ERR_NOTFOUND;
-		if (rc == ERR_OK)
-			rc = sq_change(st, c, "tag", id, "");
-		rc = sq_end(st, c, rc);
-	}
-	conn_put(st, c);
-	return rc;
+	return sq_write(st, S_TAG_UPDATE, SQ_ARGS(SQ_I(id), SQ_T(name), SQ_T(slug)),
+			SQ_MUST_CHANGE, "tag", id, "", NULL);
 }
 
 enum err sqt_tag_delete(struct store *st, int64_t id)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	enum err rc = sq_begin(st, c);
-	if (rc == ERR_OK) {
-		sqlite3_stmt *s = stmt(st, c, S_TAG_DELETE);
-		if (s)
-			sqlite3_bind_int64(s, 1, id);
-		rc = sq_exec(st, c, s);
-		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
-			rc = ERR_NOTFOUND;
-		if (rc == ERR_OK)
-			rc = sq_change(st, c, "tag", id, "deleted");
-		rc = sq_end(st, c, rc);
-	}
-	conn_put(st, c);
-	return rc;
+	return sq_write(st, S_TAG_DELETE, SQ_ARGS(SQ_I(id)), SQ_MUST_CHANGE, "tag", id, "deleted",
+			NULL);
 }
 
 enum err sqt_link_tags(struct store *st, struct conn *c, int64_t post_id,

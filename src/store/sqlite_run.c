@@ -1,0 +1,209 @@
+/* sqlite_run.c - running statements for the SQLite backend: prepared
+ * statement lookup, error mapping, transactions with their change-log row,
+ * and the three shapes every operation takes (read one row, read all rows,
+ * write in a transaction). */
+#include <string.h>
+
+#include "core/log.h"
+#include "core/str.h"
+#include "core/time.h"
+#include "store/sqlite_int.h"
+
+sqlite3_stmt *stmt(struct store *st, struct conn *c, enum stmt s)
+{
+	if (!c->st[s]) {
+		int rc = sqlite3_prepare_v3(c->db, sqlite_stmt_sql[s], -1, SQLITE_PREPARE_PERSISTENT,
+					    &c->st[s], NULL);
+		if (rc != SQLITE_OK) {
+			log_error("store: prepare %d: %s", (int)s, sqlite3_errmsg(c->db));
+			str_copy(st->errmsg, sqlite3_errmsg(c->db), sizeof st->errmsg);
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(c->st[s]);
+		sqlite3_clear_bindings(c->st[s]);
+	}
+	return c->st[s];
+}
+
+enum err sq_err(struct store *st, struct conn *c, int rc)
+{
+	switch (rc) { /* extended codes first, then the primary code */
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return ERR_CONFLICT;
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_NOTNULL:
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return ERR_INVALID;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return ERR_OK;
+	case SQLITE_NOMEM:
+		return ERR_NOMEM;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+		str_copy(st->errmsg, sqlite3_errmsg(c->db), sizeof st->errmsg);
+		log_error("store: %s", sqlite3_errmsg(c->db));
+		return ERR_IO;
+	default:
+		str_copy(st->errmsg, sqlite3_errmsg(c->db), sizeof st->errmsg);
+		log_error("store: %s (%d)", sqlite3_errmsg(c->db), rc);
+		return ERR_DB;
+	}
+}
+
+enum err sq_exec(struct store *st, struct conn *c, sqlite3_stmt *s)
+{
+	if (!s)
+		return ERR_DB;
+	int rc = sqlite3_step(s);
+	enum err e = rc == SQLITE_DONE ? ERR_OK : sq_err(st, c, rc);
+	sqlite3_reset(s);
+	return e;
+}
+
+enum err sq_begin(struct store *st, struct conn *c)
+{
+	return sq_exec(st, c, stmt(st, c, S_BEGIN));
+}
+
+enum err sq_end(struct store *st, struct conn *c, enum err rc)
+{
+	if (rc == ERR_OK) {
+		rc = sq_exec(st, c, stmt(st, c, S_COMMIT));
+		if (rc == ERR_OK)
+			return ERR_OK;
+	}
+	if (!sqlite3_get_autocommit(c->db))
+		sq_exec(st, c, stmt(st, c, S_ROLLBACK));
+	return rc;
+}
+
+enum err sq_change(struct store *st, struct conn *c, const char *kind, int64_t id,
+		   const char *detail)
+{
+	sqlite3_stmt *s = stmt(st, c, S_CHANGE_ADD);
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, clock_now());
+	sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, id);
+	sqlite3_bind_text(s, 4, detail ? detail : "", -1, SQLITE_STATIC);
+	return sq_exec(st, c, s);
+}
+
+const char *col_text(struct arena *a, sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	int n = sqlite3_column_bytes(s, i);
+	return arena_strndup(a, t ? (const char *)t : "", t ? (size_t)n : 0);
+}
+
+void sq_bind(sqlite3_stmt *s, const struct sq_arg *args, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (args[i].kind == SQ_ARG_TEXT)
+			sqlite3_bind_text(s, i + 1, args[i].text, -1, SQLITE_STATIC);
+		else if (args[i].kind == SQ_ARG_INT)
+			sqlite3_bind_int64(s, i + 1, args[i].num);
+		else
+			sqlite3_bind_null(s, i + 1);
+	}
+}
+
+enum err sq_one(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
+		int n, sq_row_fn read, void *out)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, which);
+	enum err rc = ERR_DB;
+	if (s) {
+		sq_bind(s, args, n);
+		int r = sqlite3_step(s);
+		if (r == SQLITE_ROW) {
+			read(a, s, out);
+			rc = a->failed ? ERR_NOMEM : ERR_OK;
+		} else {
+			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
+		}
+		sqlite3_reset(s);
+	}
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sq_all(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
+		int n, sq_row_fn read, size_t elem, void **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, which);
+	if (!s) {
+		conn_put(st, c);
+		return ERR_DB;
+	}
+	sq_bind(s, args, n);
+	enum err rc = ERR_OK;
+	size_t cap = 0;
+	char *items = NULL;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*count == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			char *grown = arena_realloc(a, items, cap * elem, nc * elem);
+			if (!grown) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			items = grown;
+			cap = nc;
+		}
+		void *item = items + *count * elem;
+		memset(item, 0, elem);
+		read(a, s, item);
+		(*count)++;
+	}
+	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = sq_err(st, c, r);
+	if (a->failed)
+		rc = ERR_NOMEM;
+	sqlite3_reset(s);
+	conn_put(st, c);
+	*out = items;
+	return rc;
+}
+
+enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, int n,
+		  unsigned flags, const char *kind, int64_t id, const char *detail,
+		  int64_t *rowid)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, which);
+		if (s)
+			sq_bind(s, args, n);
+		rc = sq_exec(st, c, s);
+		if (rc == ERR_OK && (flags & SQ_MUST_CHANGE) && sqlite3_changes(c->db) == 0)
+			rc = ERR_NOTFOUND;
+		int64_t newid = sqlite3_last_insert_rowid(c->db);
+		if (rc == ERR_OK)
+			rc = sq_change(st, c, kind, (flags & SQ_LOG_ROWID) ? newid : id, detail);
+		rc = sq_end(st, c, rc);
+		if (rc == ERR_OK && rowid)
+			*rowid = newid;
+	}
+	conn_put(st, c);
+	return rc;
+}
