@@ -150,14 +150,20 @@ enum err sqp_post_publish_due(struct store *st, int64_t now, size_t *n)
 	struct conn *c = conn_get(st);
 	if (!c)
 		return ERR_DB;
-	enum err rc = sq_begin(st, c);
-	if (rc != ERR_OK)
-		goto out;
+	/* This runs several times a second: look first, and take the write
+	 * lock only when something is due. */
 	sqlite3_stmt *s = stmt(st, c, S_POST_DUE);
-	if (!s) {
-		rc = sq_end(st, c, ERR_DB);
-		goto out;
+	enum err rc = s ? ERR_OK : ERR_DB;
+	if (s) {
+		sqlite3_bind_int64(s, 1, now);
+		int r = sqlite3_step(s);
+		rc = r == SQLITE_ROW || r == SQLITE_DONE ? ERR_OK : sq_err(st, c, r);
+		sqlite3_reset(s);
+		if (r != SQLITE_ROW)
+			goto out;
 	}
+	if (rc != ERR_OK || (rc = sq_begin(st, c)) != ERR_OK)
+		goto out;
 	/* In batches: a publish changes the rows the SELECT walks. */
 	size_t total = 0, k;
 	do {
