@@ -4,7 +4,7 @@
 set -eu
 PKGS="make gcc pkg-config libc6-dev
 libmicrohttpd-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-libsodium-dev libjansson-dev zlib1g-dev libcmocka-dev
+libsodium-dev libjansson-dev zlib1g-dev libbrotli-dev libcmocka-dev
 python3 sqlite3 curl nginx-light wrk"
 missing=""
 for p in $PKGS; do

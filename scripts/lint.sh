@@ -15,4 +15,6 @@ bad=$(grep -rln 'include <cmark' src | grep -v '^src/render/markdown.c$' || true
 [ -n "$bad" ] && { echo "lint: cmark included outside render/markdown.c: $bad"; exit 1; }
 bad=$(grep -rln 'include <sqlite3.h>' src | grep -v '^src/store/sqlite' || true)
 [ -n "$bad" ] && { echo "lint: sqlite3.h included outside store/sqlite*: $bad"; exit 1; }
+bad=$(grep -rlnE 'include <(zlib\.h|brotli/)' src | grep -v '^src/http/compress.c$' || true)
+[ -n "$bad" ] && { echo "lint: zlib/brotli included outside http/compress.c: $bad"; exit 1; }
 echo "lint: ok"

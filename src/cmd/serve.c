@@ -19,15 +19,41 @@
 #include "core/str.h"
 #include "core/time.h"
 #include "http/server.h"
+#include "http/cache.h"
+#include "site/purge.h"
 #include "site/site.h"
 #include "site/theme.h"
 
 struct watcher {
 	struct store *st;
+	struct cache *cache;
 	unsigned poll_ms;
 	atomic_bool stop;
-	int64_t last_change;
+	_Atomic long long last_change;
 };
+
+/* Read the change log past what we have seen and purge what each change
+ * touches; changes_since returns at most a batch at a time. */
+static void follow_changes(struct watcher *w)
+{
+	for (;;) {
+		struct arena a;
+		arena_init(&a, 4 << 20);
+		struct change *cs;
+		size_t nc = 0, purged = 0;
+		if (STORE_CALL(w->st, changes_since, &a, w->last_change, &cs, &nc) == ERR_OK && nc) {
+			for (size_t i = 0; i < nc; i++)
+				purged += site_purge(w->st, w->cache, &cs[i]);
+			w->last_change = cs[nc - 1].id;
+			log_info("picked up %zu change%s (last %lld), purged %zu cached page%s", nc,
+				 nc == 1 ? "" : "s", (long long)w->last_change, purged,
+				 purged == 1 ? "" : "s");
+		}
+		arena_free(&a);
+		if (nc < 1000)
+			return;
+	}
+}
 
 static void *watch(void *arg)
 {
@@ -37,19 +63,8 @@ static void *watch(void *arg)
 		if (STORE_CALL(w->st, post_publish_due, clock_now(), &n) == ERR_OK && n)
 			log_info("published %zu scheduled post%s", n, n == 1 ? "" : "s");
 		bool changed = false;
-		if (STORE_CALL(w->st, changed, &changed) == ERR_OK && changed) {
-			struct arena a;
-			arena_init(&a, 1 << 20);
-			struct change *cs;
-			size_t nc;
-			if (STORE_CALL(w->st, changes_since, &a, w->last_change, &cs, &nc) == ERR_OK &&
-			    nc) {
-				w->last_change = cs[nc - 1].id;
-				log_info("picked up %zu change%s (last %lld)", nc, nc == 1 ? "" : "s",
-					 (long long)w->last_change);
-			}
-			arena_free(&a);
-		}
+		if (STORE_CALL(w->st, changed, &changed) == ERR_OK && changed)
+			follow_changes(w);
 		struct timespec ts = {w->poll_ms / 1000, (long)(w->poll_ms % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 	}
@@ -113,12 +128,26 @@ int cmd_serve(struct cmd_ctx *c)
 	app.nroutes = site_nroutes;
 	app.error_page = site_error_page;
 
-	struct watcher w = {.st = c->store, .poll_ms = c->config.poll_ms ? c->config.poll_ms : 250};
-	STORE_CALL(c->store, change_last_id, &w.last_change);
+	/* The page cache; server.c supplies how its ready responses are freed. */
+	if (c->config.cache_mb) {
+		app.cache = cache_new((size_t)c->config.cache_mb << 20, server_free_native);
+		if (!app.cache) {
+			theme_free(theme);
+			return cmd_fail("cannot allocate the page cache");
+		}
+	}
+
+	struct watcher w = {.st = c->store, .cache = app.cache,
+			    .poll_ms = c->config.poll_ms ? c->config.poll_ms : 250};
+	int64_t last = 0;
+	STORE_CALL(c->store, change_last_id, &last);
+	w.last_change = last;
+	app.followed_change = &w.last_change;
 	bool dummy;
 	STORE_CALL(c->store, changed, &dummy);
 	pthread_t wt;
 	if (pthread_create(&wt, NULL, watch, &w) != 0) {
+		cache_free(app.cache);
 		theme_free(theme);
 		return cmd_fail("cannot start the background thread");
 	}
@@ -129,6 +158,7 @@ int cmd_serve(struct cmd_ctx *c)
 	if (rc != ERR_OK) {
 		atomic_store(&w.stop, true);
 		pthread_join(wt, NULL);
+		cache_free(app.cache);
 		theme_free(theme);
 		return cmd_fail("%s", msg);
 	}
@@ -142,6 +172,7 @@ int cmd_serve(struct cmd_ctx *c)
 	server_stop(srv);
 	atomic_store(&w.stop, true);
 	pthread_join(wt, NULL);
+	cache_free(app.cache);
 	theme_free(theme);
 	return 0;
 }

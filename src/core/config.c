@@ -21,6 +21,7 @@ void config_defaults(struct config *c, const char *site_dir)
 	c->max_header = 16384;
 	c->max_url = 4096;
 	c->poll_ms = 250;
+	c->cache_mb = 256;
 }
 
 static bool set_uint(const char *v, int64_t max, unsigned *out)
@@ -100,6 +101,8 @@ enum err config_load(struct config *c, const char *site_dir, char *errmsg, size_
 			ok = set_size(v, &c->max_url);
 		else if (strcmp(k, "change_poll_ms") == 0)
 			ok = set_uint(v, 60000, &c->poll_ms);
+		else if (strcmp(k, "cache_mb") == 0)
+			ok = set_uint(v, 1 << 20, &c->cache_mb);
 		else {
 			snprintf(errmsg, errlen, "gazette.conf:%d: unknown setting '%s'", lineno, k);
 			rc = ERR_INVALID;
@@ -133,7 +136,8 @@ enum err config_write_default(const char *path)
 	      "# request_deadline = 60         (seconds for a whole request)\n"
 	      "# max_body = 1048576            (bytes)\n"
 	      "# max_header = 16384            (bytes)\n"
-	      "# max_url = 4096                (bytes)\n",
+	      "# max_url = 4096                (bytes)\n"
+	      "# cache_mb = 256                (page cache; 0 turns it off)\n",
 	      f);
 	return fclose(f) == 0 ? ERR_OK : ERR_IO;
 }

@@ -27,6 +27,7 @@ struct config {
 	size_t max_header;         /* "max_header": bytes of the request head */
 	size_t max_url;            /* "max_url": bytes of the request target */
 	unsigned poll_ms;          /* "change_poll_ms": change-log poll interval */
+	unsigned cache_mb;         /* "cache_mb": page cache size, 0 = off */
 };
 
 /* Defaults for every field, with site_dir set. */

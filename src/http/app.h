@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "http/router.h"
 
+struct cache;
 struct store;
 struct tmpl_set;
 struct theme;
@@ -20,6 +21,10 @@ struct app {
 	const struct config *config;
 	struct store *store;
 	const struct theme *theme;      /* templates + assets (site/theme.h) */
+	struct cache *cache;            /* page cache, or NULL when off */
+	/* The newest change-log row this server has acted on (the one field
+	 * that changes while serving; written by serve's watcher thread). */
+	_Atomic long long *followed_change;
 	const struct route *routes;
 	size_t nroutes;
 	/* Fill rs with the themed page for an error status (404, 500, ...). Must

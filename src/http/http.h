@@ -73,10 +73,20 @@ struct resp {
 	const char *cache_control;  /* NULL = "no-cache" for HTML */
 	struct http_param headers[RESP_MAX_HEADERS];
 	size_t nheaders;
+	/* Page cache (http/cache.h): a handler sets cacheable for a response
+	 * that is the same for every visitor, and names what it shows with
+	 * resp_depend. Only 200s to GET/HEAD without a query string are kept. */
+	bool cacheable;
+	uint64_t *deps; /* in the request arena */
+	size_t ndeps, capdeps;
 };
 
 /* Add a header (name and value must live as long as the request). */
 void resp_header(struct resp *rs, const char *name, const char *value);
+/* Record that the response shows the named thing ("post:%lld", ...); see
+ * site/deps.h for the names. Duplicates are ignored. */
+void resp_depend(struct req *r, struct resp *rs, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Set a 301/302/303 redirect to location. */
 void resp_redirect(struct resp *rs, int status, const char *location);
 

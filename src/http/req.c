@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "http/cache.h"
+#include <stdarg.h>
+#include <stdio.h>
 
 const char *req_header(const struct req *r, const char *name)
 {
@@ -129,4 +132,29 @@ void resp_redirect(struct resp *rs, int status, const char *location)
 		}
 	}
 	resp_header(rs, "Location", location);
+}
+
+void resp_depend(struct req *r, struct resp *rs, const char *fmt, ...)
+{
+	char name[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof name, fmt, ap);
+	va_end(ap);
+	uint64_t key = cache_dep("%s", name);
+	for (size_t i = 0; i < rs->ndeps; i++)
+		if (rs->deps[i] == key)
+			return;
+	if (rs->ndeps == rs->capdeps) {
+		size_t cap = rs->capdeps ? rs->capdeps * 2 : 32;
+		uint64_t *p = arena_realloc(r->arena, rs->deps, rs->capdeps * sizeof *p,
+					    cap * sizeof *p);
+		if (!p) { /* cannot record it: then the page must not be cached */
+			rs->cacheable = false;
+			return;
+		}
+		rs->deps = p;
+		rs->capdeps = cap;
+	}
+	rs->deps[rs->ndeps++] = key;
 }

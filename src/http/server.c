@@ -62,6 +62,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "http/cache.h"
 #include "http/router.h"
 
 #define ARENA_BASE_CAP ((size_t)8 << 20) /* per request, plus 2 x max_body */
@@ -125,6 +126,8 @@ struct rctx {
 	const char *method;
 	int status; /* queued status, for the log */
 	size_t bytes;
+	uint64_t epoch;    /* cache epoch when routing began */
+	const char *cache; /* "hit" / "miss" for the log, or NULL */
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -457,8 +460,9 @@ static void access_log(struct rctx *x, int status, enum MHD_RequestTerminationCo
 	else if (toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT)
 		why = " aborted";
 	const char *ip = x->req.client_ip ? x->req.client_ip : x->conn ? x->conn->peer : "-";
-	log_info("access %s \"%s %s\" %d %zu %lldus%s", ip, method, target, status, x->bytes,
-		 (long long)(mono_us() - x->t0_us), why);
+	log_info("access %s \"%s %s\" %d %zu %lldus%s%s%s", ip, method, target, status, x->bytes,
+		 (long long)(mono_us() - x->t0_us), why, x->cache ? " cache=" : "",
+		 x->cache ? x->cache : "");
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -1010,6 +1014,163 @@ static bool reserved_header(const char *name)
 	return false;
 }
 
+/* Cache-Control, the security headers and the handler's own headers. */
+static void common_headers(struct MHD_Response *mr, const struct resp *rs, int status,
+			   bool html)
+{
+	const char *cc = rs->cache_control ? rs->cache_control : html ? "no-cache" : NULL;
+	if (cc && !has_header(rs, "Cache-Control"))
+		add_header(mr, "Cache-Control", cc);
+	if (status != 304) {
+		if (!has_header(rs, "X-Content-Type-Options"))
+			add_header(mr, "X-Content-Type-Options", "nosniff");
+		if (html) {
+			if (!has_header(rs, "Referrer-Policy"))
+				add_header(mr, "Referrer-Policy", "strict-origin-when-cross-origin");
+			if (!has_header(rs, "Content-Security-Policy"))
+				add_header(mr, "Content-Security-Policy", CSP);
+			if (!has_header(rs, "X-Frame-Options"))
+				add_header(mr, "X-Frame-Options", "SAMEORIGIN");
+		}
+	}
+	for (size_t i = 0; i < rs->nheaders; i++) {
+		const char *k = rs->headers[i].key;
+		if (!k || reserved_header(k))
+			continue;
+		add_header(mr, k, rs->headers[i].val);
+	}
+}
+
+/* ---- the page cache ------------------------------------------------------
+ * A cached entry holds one ready libmicrohttpd response per encoding, with
+ * all its headers; a hit queues it as it is (MHD counts references, so one
+ * response serves any number of connections at once). */
+
+void server_free_native(void *native)
+{
+	MHD_destroy_response(native);
+}
+
+/* May this request be answered from, or stored in, the cache? Same bytes
+ * for every visitor: GET/HEAD, no query string, no session. */
+static bool cacheable_request(const struct rctx *x)
+{
+	const struct req *r = &x->req;
+	return x->srv->app->cache && !x->early &&
+	       (r->method == HTTP_GET || r->method == HTTP_HEAD) && !strchr(r->target, '?') &&
+	       !req_cookie(r, "gazette_session");
+}
+
+static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Result *ret)
+{
+	struct cache *cache = x->srv->app->cache;
+	struct req *r = &x->req;
+	struct cache_entry *e = cache_get(cache, r->path);
+	if (!e)
+		return false;
+	enum encoding enc = compress_negotiate(req_header(r, "Accept-Encoding"),
+					       e->native[ENC_GZIP] != NULL,
+					       e->native[ENC_BR] != NULL);
+	if (!e->native[enc])
+		enc = ENC_IDENTITY;
+	if (not_modified(r, e->etag, e->last_modified)) {
+		struct MHD_Response *mr =
+			MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		if (mr) {
+			add_header(mr, "ETag", e->etag);
+			add_header(mr, "Cache-Control", "no-cache");
+			add_header(mr, "Vary", "Accept-Encoding");
+			add_header(mr, "X-Cache", "HIT");
+			*ret = MHD_queue_response(c, 304, mr);
+			MHD_destroy_response(mr);
+		} else {
+			*ret = MHD_NO;
+		}
+		x->status = 304;
+		x->bytes = 0;
+	} else {
+		*ret = MHD_queue_response(c, 200, e->native[enc]);
+		x->status = 200;
+		x->bytes = x->head ? 0 : e->len[enc];
+	}
+	x->phase = 2;
+	x->cache = "hit";
+	cache_release(cache, e);
+	return true;
+}
+
+/* Build a cache entry from a fresh 200 and store it; rs is left intact for
+ * the response to this request. */
+static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
+{
+	struct cache_entry *e = cache_entry_new(x->req.path);
+	if (!e)
+		return;
+	struct buf enc[ENC__MAX] = {BUF_INIT, BUF_INIT, BUF_INIT};
+	bool have[ENC__MAX];
+	have[ENC_IDENTITY] =
+		buf_append(&enc[ENC_IDENTITY], rs->body.data ? rs->body.data : "", rs->body.len) ==
+		ERR_OK;
+	have[ENC_GZIP] = compress_gzip(rs->body.data, rs->body.len, &enc[ENC_GZIP], -1) == ERR_OK;
+	have[ENC_BR] = compress_brotli(rs->body.data, rs->body.len, &enc[ENC_BR], -1) == ERR_OK;
+	const char *ctype = rs->content_type ? rs->content_type : "text/html; charset=utf-8";
+	bool html = strncasecmp(ctype, "text/html", 9) == 0;
+	char lm[40] = "";
+	if (rs->last_modified > 0) {
+		struct arena a;
+		arena_init(&a, 4096);
+		const char *t = time_http(&a, rs->last_modified);
+		str_copy(lm, t ? t : "", sizeof lm);
+		arena_free(&a);
+	}
+	bool ok = have[ENC_IDENTITY];
+	e->etag = strdup(etag);
+	e->last_modified = rs->last_modified;
+	e->deps = malloc((rs->ndeps ? rs->ndeps : 1) * sizeof *e->deps);
+	ok = ok && e->etag && e->deps;
+	if (ok && rs->ndeps) {
+		memcpy(e->deps, rs->deps, rs->ndeps * sizeof *e->deps);
+		e->ndeps = rs->ndeps;
+	}
+	for (int i = 0; ok && i < ENC__MAX; i++) {
+		/* a compressed body only when it is smaller */
+		if (!have[i] || (i != ENC_IDENTITY && enc[i].len >= enc[ENC_IDENTITY].len))
+			continue;
+		struct MHD_Response *mr = MHD_create_response_from_buffer(
+			enc[i].len, enc[i].data ? enc[i].data : (void *)"", MHD_RESPMEM_MUST_COPY);
+		if (!mr) {
+			ok = i != ENC_IDENTITY;
+			continue;
+		}
+		add_header(mr, "Content-Type", ctype);
+		add_header(mr, "ETag", etag);
+		if (*lm)
+			add_header(mr, "Last-Modified", lm);
+		if (i != ENC_IDENTITY)
+			add_header(mr, "Content-Encoding", compress_name((enum encoding)i));
+		add_header(mr, "Vary", "Accept-Encoding");
+		add_header(mr, "X-Cache", "HIT");
+		common_headers(mr, rs, 200, html);
+		e->native[i] = mr;
+		e->len[i] = enc[i].len;
+	}
+	for (int i = 0; i < ENC__MAX; i++)
+		buf_free(&enc[i]);
+	if (!ok || !e->native[ENC_IDENTITY]) {
+		for (int i = 0; i < ENC__MAX; i++)
+			if (e->native[i])
+				MHD_destroy_response(e->native[i]);
+		memset(e->native, 0, sizeof e->native);
+		free(e->etag);
+		free(e->deps);
+		e->etag = NULL;
+		e->deps = NULL;
+		cache_insert(x->srv->app->cache, e, UINT64_MAX); /* refused: frees e */
+		return;
+	}
+	cache_insert(x->srv->app->cache, e, x->epoch);
+}
+
 static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struct resp *rs)
 {
 	struct req *r = &x->req;
@@ -1024,6 +1185,10 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 	const char *etag = NULL;
 	if (status == 200 && readm) {
 		etag = rs->etag ? etag_value(a, rs->etag) : weak_etag(a, &rs->body);
+		if (x->cache && rs->cacheable && etag)
+			cache_store(x, rs, etag);
+		else
+			x->cache = NULL;
 		if (not_modified(r, etag, rs->last_modified))
 			status = 304;
 	} else if (rs->etag && status < 300) {
@@ -1054,26 +1219,10 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 		if (lm)
 			add_header(mr, "Last-Modified", lm);
 	}
-	const char *cc = rs->cache_control ? rs->cache_control : html ? "no-cache" : NULL;
-	if (cc && !has_header(rs, "Cache-Control"))
-		add_header(mr, "Cache-Control", cc);
-	if (status != 304) {
-		if (!has_header(rs, "X-Content-Type-Options"))
-			add_header(mr, "X-Content-Type-Options", "nosniff");
-		if (html) {
-			if (!has_header(rs, "Referrer-Policy"))
-				add_header(mr, "Referrer-Policy", "strict-origin-when-cross-origin");
-			if (!has_header(rs, "Content-Security-Policy"))
-				add_header(mr, "Content-Security-Policy", CSP);
-			if (!has_header(rs, "X-Frame-Options"))
-				add_header(mr, "X-Frame-Options", "SAMEORIGIN");
-		}
-	}
-	for (size_t i = 0; i < rs->nheaders; i++) {
-		const char *k = rs->headers[i].key;
-		if (!k || reserved_header(k))
-			continue;
-		add_header(mr, k, rs->headers[i].val);
+	common_headers(mr, rs, status, html);
+	if (x->cache) {
+		add_header(mr, "X-Cache", "MISS");
+		add_header(mr, "Vary", "Accept-Encoding");
 	}
 
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, mr);
@@ -1106,8 +1255,17 @@ static enum MHD_Result respond(struct rctx *x, struct MHD_Connection *c)
 		if (x->early == 405 && x->allow)
 			resp_header(&rs, "Allow", x->allow);
 	} else {
+		if (cacheable_request(x)) {
+			enum MHD_Result ret;
+			if (serve_cached(x, c, &ret))
+				return ret;
+			x->epoch = cache_epoch(x->srv->app->cache);
+			x->cache = "miss";
+		}
 		route(x, &rs);
 	}
+	if (rs.status && rs.status != 200)
+		x->cache = NULL;
 	enum MHD_Result ret = send_resp(x, c, &rs);
 	buf_free(&rs.body);
 	return ret;

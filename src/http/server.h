@@ -20,5 +20,8 @@ struct server;
 enum err server_start(struct server **out, const struct app *app, char *bound, size_t boundlen,
 		      char *errmsg, size_t errlen);
 void server_stop(struct server *s);
+/* Frees one of the ready responses server.c keeps in page-cache entries
+ * (pass it to cache_new). */
+void server_free_native(void *native);
 
 #endif

@@ -17,7 +17,7 @@ static enum err finish(struct req *r, struct resp *rs, struct view_ctx *ctx, str
 		       struct crumb *crumbs, size_t ncrumbs)
 {
 	struct arena *a = r->arena;
-	enum err rc = site_listing(r, ctx, root, q, base);
+	enum err rc = site_listing(r, rs, ctx, root, q, base);
 	if (rc != ERR_OK)
 		return rc;
 	struct json *ld = NULL;
@@ -83,6 +83,7 @@ enum err site_category(struct req *r, struct resp *rs)
 	struct post_query q = {0};
 	q.category_id = cat.id;
 	q.include_children = true;
+	resp_depend(r, rs, "list:cat:%lld", (long long)cat.id);
 	const char *base = arena_printf(a, "/category/%s/", cat.path);
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, n);
 }
@@ -102,6 +103,8 @@ enum err site_tag(struct req *r, struct resp *rs)
 	struct tval *arch = archive_val(&ctx, "Tag", t.name, NULL);
 	struct post_query q = {0};
 	q.tag_id = t.id;
+	resp_depend(r, rs, "list:tag:%lld", (long long)t.id);
+	resp_depend(r, rs, "tag:%lld", (long long)t.id);
 	const char *base = arena_printf(a, "/tag/%s/", t.slug);
 	struct crumb crumbs[2] = {{"Home", "/"}, {t.name, base}};
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2);
@@ -122,6 +125,8 @@ enum err site_author(struct req *r, struct resp *rs)
 	struct tval *arch = archive_val(&ctx, "Author", u.display_name, u.bio);
 	struct post_query q = {0};
 	q.author_id = u.id;
+	resp_depend(r, rs, "list:author:%lld", (long long)u.id);
+	resp_depend(r, rs, "user:%lld", (long long)u.id);
 	const char *base = arena_printf(a, "/author/%s/", u.login);
 	struct crumb crumbs[2] = {{"Home", "/"}, {u.display_name, base}};
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2);
@@ -136,6 +141,10 @@ static enum err date_archive(struct req *r, struct resp *rs, int year, int month
 	struct arena *a = r->arena;
 	struct post_query q = {0};
 	time_local_range(year, month, &q.from, &q.to);
+	if (month)
+		resp_depend(r, rs, "list:month:%04d-%02d", year, month);
+	else
+		resp_depend(r, rs, "list:year:%04d", year);
 	const char *ybase = arena_printf(a, "/%04d/", year);
 	const char *base = month ? arena_printf(a, "/%04d/%02d/", year, month) : ybase;
 	const char *title = month ? arena_printf(a, "%s %d", month_names[month - 1], year)

@@ -51,6 +51,20 @@ static enum err show(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 	tval_set_html(a, root, "jsonld", json_script(a, ld));
 	struct tval *post = view_post(ctx, p, true);
 	tval_set(a, root, "post", post);
+	resp_depend(r, rs, "post:%lld", (long long)p->id);
+	resp_depend(r, rs, "user:%lld", (long long)p->author_id);
+	if (p->parent_id)
+		resp_depend(r, rs, "post:%lld", (long long)p->parent_id);
+	struct tag *tags = NULL;
+	size_t ntags = 0;
+	if (p->type == POST_ARTICLE) {
+		enum err rc = STORE_CALL(ctx->st, post_tags, a, p->id, &tags, &ntags);
+		if (rc != ERR_OK)
+			return rc;
+		for (size_t i = 0; i < ntags; i++)
+			resp_depend(r, rs, "tag:%lld", (long long)tags[i].id);
+	}
+	view_post_tags(ctx, post, tags, ntags);
 	tval_set_str(a, root, "canonical", view_abs(ctx, url));
 	tval_set_str(a, root, "page_title",
 		     arena_printf(a, "%s \xE2\x80\x93 %s", p->title, ctx->site.title));

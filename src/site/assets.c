@@ -1,5 +1,6 @@
 /* assets.c - theme assets at fingerprinted URLs, and /healthz. */
 #include "http/app.h"
+#include "http/cache.h"
 #include "site/site.h"
 #include "site/theme.h"
 
@@ -14,6 +15,7 @@ enum err site_asset(struct req *r, struct resp *rs)
 	rs->etag = as->etag;
 	/* The URL changes whenever the content does. */
 	rs->cache_control = "public, max-age=31536000, immutable";
+	rs->cacheable = true; /* fixed for the life of the process */
 	return ERR_OK;
 }
 
@@ -23,6 +25,19 @@ enum err site_health(struct req *r, struct resp *rs)
 	if (STORE_CALL(r->app->store, schema_version, &v) != ERR_OK)
 		return ERR_DB;
 	buf_puts(&rs->body, "ok\n");
+	/* For operators and tests: how far this server has followed the change
+	 * log, and what its page cache holds. */
+	if (r->app->followed_change)
+		buf_printf(&rs->body, "change-log %lld\n", (long long)*r->app->followed_change);
+	if (r->app->cache) {
+		struct cache_stats cs = cache_stats(r->app->cache);
+		buf_printf(&rs->body,
+			   "cache entries %zu bytes %zu max %zu hits %llu misses %llu purged %llu "
+			   "evicted %llu refused %llu\n",
+			   cs.entries, cs.bytes, cs.max_bytes, (unsigned long long)cs.hits,
+			   (unsigned long long)cs.misses, (unsigned long long)cs.purged,
+			   (unsigned long long)cs.evicted, (unsigned long long)cs.refused);
+	}
 	rs->content_type = "text/plain; charset=utf-8";
 	rs->cache_control = "no-store";
 	return ERR_OK;

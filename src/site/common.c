@@ -24,6 +24,9 @@ enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 {
 	if (r->arena->failed)
 		return ERR_NOMEM;
+	/* The same page for every visitor: the server may cache it, purged by
+	 * the names the handler recorded with resp_depend (site/purge.h). */
+	rs->cacheable = true;
 	/* Any write can change any page (menus, settings), so every page is as
 	 * new as the newest change; handlers may only make it newer. */
 	int64_t at = 0;
@@ -36,7 +39,7 @@ enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 	return ERR_OK;
 }
 
-enum err site_listing(struct req *r, struct view_ctx *ctx, struct tval *root,
+enum err site_listing(struct req *r, struct resp *rs, struct view_ctx *ctx, struct tval *root,
 		      struct post_query *q, const char *base)
 {
 	struct arena *a = ctx->a;
@@ -57,8 +60,11 @@ enum err site_listing(struct req *r, struct view_ctx *ctx, struct tval *root,
 	if (r->page > 1 && q->offset >= total)
 		return ERR_NOTFOUND;
 	struct tval *list = tval_list(a);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		tval_push(a, list, view_post(ctx, &ps[i], false));
+		resp_depend(r, rs, "post:%lld", (long long)ps[i].id);
+		resp_depend(r, rs, "user:%lld", (long long)ps[i].author_id);
+	}
 	tval_set(a, root, "posts", list);
 	view_pagination(ctx, root, base, r->page, total);
 	return a->failed ? ERR_NOMEM : ERR_OK;

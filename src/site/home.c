@@ -11,7 +11,8 @@ enum err site_home(struct req *r, struct resp *rs)
 	struct tval *root = view_page(&ctx, "/");
 	struct post_query q = {0};
 	q.sticky_first = true;
-	if ((rc = site_listing(r, &ctx, root, &q, "/")) != ERR_OK)
+	resp_depend(r, rs, "list:home");
+	if ((rc = site_listing(r, rs, &ctx, root, &q, "/")) != ERR_OK)
 		return rc;
 	const char *path = r->page > 1 ? arena_printf(a, "/page/%lld/", (long long)r->page) : "/";
 	tval_set_str(a, root, "canonical", view_abs(&ctx, path));

@@ -19,7 +19,7 @@ enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 void site_error_page(struct req *r, struct resp *rs, int status);
 /* A listing of posts (home and archives) into root: posts, pagination.
  * ERR_NOTFOUND when page is past the end (page 1 of an empty list is fine). */
-enum err site_listing(struct req *r, struct view_ctx *ctx, struct tval *root,
+enum err site_listing(struct req *r, struct resp *rs, struct view_ctx *ctx, struct tval *root,
 		      struct post_query *q, const char *base);
 
 enum err site_home(struct req *r, struct resp *rs);

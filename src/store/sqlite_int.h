@@ -20,7 +20,7 @@ enum stmt {
 	S_CAT_DELETE, S_CAT_REPARENT_CHILDREN, S_CAT_MOVE_POSTS, S_CAT_ALL_IDS, S_CAT_SET_PATH,
 	S_TAG_BY_SLUG, S_TAG_BY_NAME, S_TAG_ADD, S_TAG_LIST, S_TAG_UPDATE, S_TAG_DELETE,
 	S_POST_TAGS, S_POST_TAGS_CLEAR, S_POST_TAG_LINK,
-	S_POST_INSERT, S_POST_UPDATE, S_BODY_SAVE, S_POST_GET, S_POST_BY_SLUG, S_POST_SET_STATUS, S_POST_DELETE, S_POST_DUE, S_POST_PUBLISH,
+	S_POST_INSERT, S_POST_UPDATE, S_BODY_SAVE, S_POST_FACETS, S_POST_TAG_IDS, S_POST_GET, S_POST_BY_SLUG, S_POST_SET_STATUS, S_POST_DELETE, S_POST_DUE, S_POST_PUBLISH,
 	S_ARCHIVE_MONTHS,
 	S_REDIRECT_GET, S_REDIRECT_SET,
 	S_CHANGES_SINCE, S_CHANGE_LAST, S_CHANGE_LAST_AT,
@@ -107,6 +107,19 @@ enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, 
 
 /* A post row in the column order of POST_COLS (sqlite_stmt.c). */
 void row_post(struct arena *a, sqlite3_stmt *s, void *out);
+
+/* What a post touches (sqlite_facets.c): read before a write, then
+ * sq_post_changed() writes the change-log row with the union. */
+struct post_facets {
+	bool exists, pub, page;
+	int64_t category, author, date, parent;
+	uint64_t menu_hash;
+	int64_t tags[64];
+	size_t ntags;
+};
+enum err sq_post_facets(struct store *st, struct conn *c, int64_t id, struct post_facets *f);
+enum err sq_post_changed(struct store *st, struct conn *c, int64_t id,
+			 const struct post_facets *before);
 
 /* The ops, by file: sqlite_site.c (sqs_), sqlite_tax.c (sqt_),
  * sqlite_posts.c and sqlite_list.c (sqp_); sqlite.c fills the table. */

@@ -56,9 +56,14 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 		return ERR_DB;
 	int64_t now = clock_now();
 	int64_t pid = in->id;
+	struct post_facets before = {0};
 	enum err rc = sq_begin(st, c);
-	if (rc != ERR_OK)
+	if (rc == ERR_OK && in->id)
+		rc = sq_post_facets(st, c, in->id, &before);
+	if (rc != ERR_OK) {
+		sq_end(st, c, rc);
 		goto out;
+	}
 	sqlite3_stmt *s = stmt(st, c, in->id ? S_POST_UPDATE : S_POST_INSERT);
 	if (!s) {
 		rc = sq_end(st, c, ERR_DB);
@@ -108,7 +113,7 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 			rc = sqt_link_tags(st, c, pid, in->tags, in->ntags);
 	}
 	if (rc == ERR_OK)
-		rc = sq_change(st, c, "post", pid, "");
+		rc = sq_post_changed(st, c, pid, &before);
 	rc = sq_end(st, c, rc);
 	if (rc == ERR_OK && id)
 		*id = pid;
@@ -129,19 +134,44 @@ enum err sqp_post_by_slug(struct store *st, struct arena *a, enum post_type type
 		      row_post, out);
 }
 
+/* One statement on one post, with the change-log row naming what it
+ * touched before and after. */
+static enum err post_write(struct store *st, int64_t id, enum stmt which,
+			   const struct sq_arg *args, int n)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	struct post_facets before;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK)
+		rc = sq_post_facets(st, c, id, &before);
+	if (rc == ERR_OK && !before.exists)
+		rc = ERR_NOTFOUND;
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, which);
+		if (s)
+			sq_bind(s, args, n);
+		rc = sq_exec(st, c, s);
+	}
+	if (rc == ERR_OK)
+		rc = sq_post_changed(st, c, id, &before);
+	rc = sq_end(st, c, rc);
+	conn_put(st, c);
+	return rc;
+}
+
 enum err sqp_post_set_status(struct store *st, int64_t id, enum post_status status,
 			     int64_t published_at)
 {
-	return sq_write(st, S_POST_SET_STATUS,
-			SQ_ARGS(SQ_I(id), SQ_T(post_status_name(status)), SQ_I(published_at),
-				SQ_I(clock_now())),
-			SQ_MUST_CHANGE, "post", id, "", NULL);
+	return post_write(st, id, S_POST_SET_STATUS,
+			  SQ_ARGS(SQ_I(id), SQ_T(post_status_name(status)), SQ_I(published_at),
+				  SQ_I(clock_now())));
 }
 
 enum err sqp_post_delete(struct store *st, int64_t id)
 {
-	return sq_write(st, S_POST_DELETE, SQ_ARGS(SQ_I(id)), SQ_MUST_CHANGE, "post", id,
-			"deleted", NULL);
+	return post_write(st, id, S_POST_DELETE, SQ_ARGS(SQ_I(id)));
 }
 
 enum err sqp_post_publish_due(struct store *st, int64_t now, size_t *n)
@@ -179,12 +209,15 @@ enum err sqp_post_publish_due(struct store *st, int64_t now, size_t *n)
 			ids[k++] = sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
 		for (size_t i = 0; i < k && rc == ERR_OK; i++) {
-			sqlite3_stmt *u = stmt(st, c, S_POST_PUBLISH);
+			struct post_facets before;
+			rc = sq_post_facets(st, c, ids[i], &before);
+			sqlite3_stmt *u = rc == ERR_OK ? stmt(st, c, S_POST_PUBLISH) : NULL;
 			if (u)
 				sqlite3_bind_int64(u, 1, ids[i]);
-			rc = sq_exec(st, c, u);
 			if (rc == ERR_OK)
-				rc = sq_change(st, c, "post", ids[i], "published");
+				rc = sq_exec(st, c, u);
+			if (rc == ERR_OK)
+				rc = sq_post_changed(st, c, ids[i], &before);
 		}
 		total += k;
 	} while (rc == ERR_OK && k == 256);

@@ -62,22 +62,23 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 	tval_set_bool(a, v, "sticky", p->sticky);
 	if (with_body) {
 		tval_set_html(a, v, "body_html", p->body_html);
-		struct tval *tags = tval_list(a);
-		struct tag *ts;
-		size_t n;
-		if (p->type == POST_ARTICLE &&
-		    STORE_CALL(ctx->st, post_tags, a, p->id, &ts, &n) == ERR_OK) {
-			for (size_t i = 0; i < n; i++) {
-				struct tval *t = tval_map(a);
-				tval_set_str(a, t, "name", ts[i].name);
-				tval_set_str(a, t, "url", arena_printf(a, "/tag/%s/", ts[i].slug));
-				tval_push(a, tags, t);
-			}
-		}
-		tval_set(a, v, "tags", tags);
-		tval_set_bool(a, v, "has_tags", tags->u.list.n > 0);
+		view_post_tags(ctx, v, NULL, 0);
 	}
 	return v;
+}
+
+void view_post_tags(struct view_ctx *ctx, struct tval *post, const struct tag *ts, size_t n)
+{
+	struct arena *a = ctx->a;
+	struct tval *tags = tval_list(a);
+	for (size_t i = 0; i < n; i++) {
+		struct tval *t = tval_map(a);
+		tval_set_str(a, t, "name", ts[i].name);
+		tval_set_str(a, t, "url", arena_printf(a, "/tag/%s/", ts[i].slug));
+		tval_push(a, tags, t);
+	}
+	tval_set(a, post, "tags", tags);
+	tval_set_bool(a, post, "has_tags", n > 0);
 }
 
 size_t view_category_crumbs(struct view_ctx *ctx, int64_t category_id, struct crumb *out,

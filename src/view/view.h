@@ -36,6 +36,8 @@ struct tval *view_page(struct view_ctx *ctx, const char *current_nav);
 
 /* A post for listings (with_body false) or its own page (true). */
 struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body);
+/* Set the post's tags (a with_body view starts with none). */
+void view_post_tags(struct view_ctx *ctx, struct tval *post, const struct tag *ts, size_t n);
 /* URL of a post (root-relative). */
 const char *view_post_url(struct view_ctx *ctx, const struct post *p);
 /* Absolute form of a root-relative URL. */

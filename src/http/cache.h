@@ -1,0 +1,74 @@
+/* cache.h - rendered responses kept in memory, purged by what they show.
+ *
+ * An entry is a complete response (identity body plus gzip and brotli
+ * bodies compressed once, validators, headers) stored under the request
+ * path. It lists the dependency keys it was built from (cache_dep("post:%d",
+ * id), "list:home", "settings", ...); a change purges every entry that
+ * depends on any key it touches. site/deps.h says which keys pages declare
+ * and site/purge.c which keys each kind of change touches.
+ *
+ * Size is capped in bytes, least recently used out first. A request notes
+ * cache_epoch() when it starts; an entry rendered by a request that began
+ * before some purge is refused (it may hold what the purge removed).
+ *
+ * `native` slots belong to the server (http/server.c keeps a ready-made
+ * libmicrohttpd response per encoding there); the cache calls free_native
+ * on each when the last reference to a removed entry goes.
+ * Thread-safe; one lock, held only for lookups and list updates. */
+#ifndef GAZETTE_HTTP_CACHE_H
+#define GAZETTE_HTTP_CACHE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/compress.h"
+
+struct cache;
+
+struct cache_entry {
+	char *key;
+	char *body[ENC__MAX]; /* malloc'd; NULL when that encoding was not worth it */
+	size_t len[ENC__MAX];
+	void *native[ENC__MAX];
+	char *etag;           /* quoted strong validator of the identity body */
+	int64_t last_modified;
+	uint64_t *deps;
+	size_t ndeps;
+	/* private to cache.c */
+	size_t bytes;
+	unsigned refs;
+	bool linked;
+	struct cache_entry *hnext, *prev, *next;
+};
+
+struct cache_stats {
+	uint64_t hits, misses, inserts, refused, purged, evicted;
+	size_t entries, bytes, max_bytes;
+};
+
+struct cache *cache_new(size_t max_bytes, void (*free_native)(void *native));
+void cache_free(struct cache *c);
+
+/* Hash of a formatted dependency name ("post:12"). */
+uint64_t cache_dep(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+uint64_t cache_epoch(struct cache *c);
+/* The entry for key with a reference taken, or NULL (counted as a miss). */
+struct cache_entry *cache_get(struct cache *c, const char *key);
+void cache_release(struct cache *c, struct cache_entry *e);
+
+/* A new empty entry owning a copy of key; the caller fills it. */
+struct cache_entry *cache_entry_new(const char *key);
+/* Store e (the cache takes it over): false and e freed when a purge
+ * happened since `epoch`, or e alone exceeds the cap. Replaces an entry with
+ * the same key. */
+bool cache_insert(struct cache *c, struct cache_entry *e, uint64_t epoch);
+
+/* Drop every entry depending on any of deps; returns how many. */
+size_t cache_purge(struct cache *c, const uint64_t *deps, size_t n);
+size_t cache_purge_all(struct cache *c);
+struct cache_stats cache_stats(struct cache *c);
+
+#endif

@@ -1,0 +1,112 @@
+#include "site/purge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/str.h"
+#include "core/time.h"
+
+#define MAX_KEYS 256
+
+struct keys {
+	uint64_t k[MAX_KEYS];
+	size_t n;
+	bool overflow;
+};
+
+static void add(struct keys *ks, uint64_t k)
+{
+	if (ks->n < MAX_KEYS)
+		ks->k[ks->n++] = k;
+	else
+		ks->overflow = true;
+}
+
+/* A category's listing and those of its ancestors (their archives include
+ * sub-categories). */
+static void add_category_lists(struct store *st, struct arena *a, struct keys *ks, int64_t id)
+{
+	for (int depth = 0; id && depth < 32; depth++) {
+		add(ks, cache_dep("list:cat:%lld", (long long)id));
+		struct category c;
+		if (STORE_CALL(st, category_get, a, id, &c) != ERR_OK)
+			break;
+		id = c.parent_id;
+	}
+}
+
+static size_t purge_post(struct store *st, struct cache *c, const struct change *ch)
+{
+	struct keys ks = {.n = 0};
+	add(&ks, cache_dep("post:%lld", (long long)ch->object_id));
+	bool pub = false;
+	const char *d = ch->detail ? ch->detail : "";
+	/* First pass: flags. */
+	for (const char *p = d; *p;) {
+		size_t n = strcspn(p, " ");
+		if (n == 3 && strncmp(p, "nav", 3) == 0)
+			return cache_purge_all(c); /* the menu is on every page */
+		if (n == 3 && strncmp(p, "pub", 3) == 0)
+			pub = true;
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (pub) {
+		struct arena a;
+		arena_init(&a, 1 << 20);
+		add(&ks, cache_dep("list:home"));
+		for (const char *p = d; *p;) {
+			size_t n = strcspn(p, " ");
+			char tok[32];
+			int64_t v;
+			if (n > 1 && n < sizeof tok) {
+				memcpy(tok, p + 1, n - 1);
+				tok[n - 1] = '\0';
+				if (str_to_i64(tok, 0, INT64_MAX, &v)) {
+					struct date_parts dp;
+					switch (p[0]) {
+					case 'c': add_category_lists(st, &a, &ks, v); break;
+					case 't': add(&ks, cache_dep("list:tag:%lld", (long long)v)); break;
+					case 'a':
+						add(&ks, cache_dep("list:author:%lld", (long long)v));
+						break;
+					case 'd':
+						time_local(v, &dp);
+						add(&ks, cache_dep("list:year:%04d", dp.year));
+						add(&ks, cache_dep("list:month:%04d-%02d", dp.year, dp.month));
+						break;
+					}
+				}
+			}
+			p += n;
+			p += strspn(p, " ");
+		}
+		arena_free(&a);
+	}
+	if (ks.overflow)
+		return cache_purge_all(c);
+	return cache_purge(c, ks.k, ks.n);
+}
+
+size_t site_purge(struct store *st, struct cache *c, const struct change *ch)
+{
+	if (!c)
+		return 0;
+	const char *kind = ch->kind ? ch->kind : "";
+	if (strcmp(kind, "post") == 0)
+		return purge_post(st, c, ch);
+	if (strcmp(kind, "tag") == 0) {
+		uint64_t k = cache_dep("tag:%lld", (long long)ch->object_id);
+		return cache_purge(c, &k, 1);
+	}
+	if (strcmp(kind, "user") == 0) {
+		uint64_t k = cache_dep("user:%lld", (long long)ch->object_id);
+		return cache_purge(c, &k, 1);
+	}
+	if (strcmp(kind, "redirect") == 0)
+		return 0; /* redirects answer only where no page is; 404s are not cached */
+	/* settings, categories (the menu, breadcrumbs, archive titles) and
+	 * anything this version does not know: everything may show it. */
+	return cache_purge_all(c);
+}

@@ -1,0 +1,145 @@
+/* test_cache.c - the page cache: lookup, LRU by bytes, purge by
+ * dependency, the epoch rule, references outliving removal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http/cache.h"
+
+static int natives_freed;
+
+static void free_native(void *native)
+{
+	natives_freed++;
+	free(native);
+}
+
+/* An entry of about `size` bytes depending on the given keys. */
+static struct cache_entry *entry(const char *key, size_t size, const char *dep1,
+				 const char *dep2)
+{
+	struct cache_entry *e = cache_entry_new(key);
+	assert_non_null(e);
+	e->body[ENC_IDENTITY] = calloc(1, size ? size : 1);
+	e->len[ENC_IDENTITY] = size;
+	e->native[ENC_IDENTITY] = malloc(8);
+	e->deps = calloc(2, sizeof *e->deps);
+	if (dep1)
+		e->deps[e->ndeps++] = cache_dep("%s", dep1);
+	if (dep2)
+		e->deps[e->ndeps++] = cache_dep("%s", dep2);
+	return e;
+}
+
+static bool has(struct cache *c, const char *key)
+{
+	struct cache_entry *e = cache_get(c, key);
+	cache_release(c, e);
+	return e != NULL;
+}
+
+static void test_get_and_replace(void **state)
+{
+	(void)state;
+	natives_freed = 0;
+	struct cache *c = cache_new(1 << 20, free_native);
+	assert_false(has(c, "/"));
+	assert_true(cache_insert(c, entry("/", 100, "list:home", NULL), cache_epoch(c)));
+	assert_true(has(c, "/"));
+	assert_true(cache_insert(c, entry("/", 200, "list:home", NULL), cache_epoch(c)));
+	struct cache_stats s = cache_stats(c);
+	assert_int_equal(s.entries, 1);
+	assert_int_equal(natives_freed, 1); /* the replaced one */
+	assert_int_equal(s.hits, 1);
+	assert_int_equal(s.misses, 1);
+	cache_free(c);
+	assert_int_equal(natives_freed, 2);
+}
+
+static void test_purge_by_dependency(void **state)
+{
+	(void)state;
+	struct cache *c = cache_new(1 << 20, free_native);
+	uint64_t e0 = cache_epoch(c);
+	cache_insert(c, entry("/a/", 10, "post:1", "list:home"), e0);
+	cache_insert(c, entry("/b/", 10, "post:2", "list:cat:3"), e0);
+	cache_insert(c, entry("/", 10, "list:home", "post:2"), e0);
+	uint64_t k = cache_dep("post:2");
+	assert_int_equal(cache_purge(c, &k, 1), 2);
+	assert_true(has(c, "/a/"));
+	assert_false(has(c, "/b/"));
+	assert_false(has(c, "/"));
+	uint64_t none = cache_dep("tag:9");
+	assert_int_equal(cache_purge(c, &none, 1), 0);
+	assert_true(has(c, "/a/"));
+	assert_int_equal(cache_purge_all(c), 1);
+	assert_false(has(c, "/a/"));
+	cache_free(c);
+}
+
+static void test_epoch_refuses_stale(void **state)
+{
+	(void)state;
+	struct cache *c = cache_new(1 << 20, free_native);
+	uint64_t started = cache_epoch(c);
+	uint64_t k = cache_dep("post:1");
+	cache_purge(c, &k, 1); /* a change lands while the page renders */
+	assert_false(cache_insert(c, entry("/a/", 10, "post:1", NULL), started));
+	assert_false(has(c, "/a/"));
+	assert_true(cache_insert(c, entry("/a/", 10, "post:1", NULL), cache_epoch(c)));
+	assert_int_equal(cache_stats(c).refused, 1);
+	cache_free(c);
+}
+
+static void test_lru_by_bytes(void **state)
+{
+	(void)state;
+	struct cache *c = cache_new(40000, free_native);
+	uint64_t e0 = cache_epoch(c);
+	cache_insert(c, entry("/1/", 9000, NULL, NULL), e0);
+	cache_insert(c, entry("/2/", 9000, NULL, NULL), e0);
+	cache_insert(c, entry("/3/", 9000, NULL, NULL), e0);
+	assert_true(has(c, "/1/")); /* now the most recent */
+	cache_insert(c, entry("/4/", 9000, NULL, NULL), e0);
+	cache_insert(c, entry("/5/", 9000, NULL, NULL), e0);
+	assert_true(cache_stats(c).bytes <= 40000);
+	assert_false(has(c, "/2/")); /* least recently used went first */
+	assert_true(has(c, "/1/"));
+	assert_true(has(c, "/5/"));
+	/* one entry larger than a quarter of the cache is not kept */
+	assert_false(cache_insert(c, entry("/big/", 20000, NULL, NULL), e0));
+	cache_free(c);
+}
+
+static void test_reference_outlives_purge(void **state)
+{
+	(void)state;
+	natives_freed = 0;
+	struct cache *c = cache_new(1 << 20, free_native);
+	cache_insert(c, entry("/a/", 10, "post:1", NULL), cache_epoch(c));
+	struct cache_entry *e = cache_get(c, "/a/");
+	assert_non_null(e);
+	cache_purge_all(c);
+	assert_int_equal(natives_freed, 0); /* still in use by a response */
+	assert_int_equal(e->len[ENC_IDENTITY], 10);
+	cache_release(c, e);
+	assert_int_equal(natives_freed, 1);
+	cache_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_get_and_replace),
+		cmocka_unit_test(test_purge_by_dependency),
+		cmocka_unit_test(test_epoch_refuses_stale),
+		cmocka_unit_test(test_lru_by_bytes),
+		cmocka_unit_test(test_reference_outlives_purge),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
