@@ -23,6 +23,7 @@ struct cmd_ctx {
 	const char *usage; /* its usage line(s) */
 	int argc;          /* argv[0] is the command name */
 	char **argv;
+	bool creating;     /* init: the database may be created */
 	struct config config;
 	struct store *store;
 	struct arena arena;

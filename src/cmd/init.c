@@ -15,6 +15,22 @@ static bool exists(const char *dir, const char *name)
 	return access(p, F_OK) == 0;
 }
 
+/* A failed init leaves nothing behind, so it can simply be run again. */
+static void undo(struct cmd_ctx *c, const char *dir, bool made_dir)
+{
+	static const char *const files[] = {"gazette.db", "gazette.db-wal", "gazette.db-shm",
+					    "gazette.db-journal", "gazette.conf", NULL};
+	store_close(c->store);
+	c->store = NULL;
+	for (size_t i = 0; files[i]; i++) {
+		char p[1200];
+		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	if (made_dir)
+		rmdir(dir);
+}
+
 int cmd_init(struct cmd_ctx *c)
 {
 	bool demo = false;
@@ -27,7 +43,8 @@ int cmd_init(struct cmd_ctx *c)
 			return cmd_usage_error(c, "unexpected argument '%s'", c->argv[i]);
 	}
 	const char *dir = c->site_dir;
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+	bool made_dir = mkdir(dir, 0755) == 0;
+	if (!made_dir && errno != EEXIST)
 		return cmd_fail("cannot create %s: %s", dir, strerror(errno));
 	struct stat sb;
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
@@ -38,16 +55,23 @@ int cmd_init(struct cmd_ctx *c)
 				dir);
 	char conf[1200];
 	snprintf(conf, sizeof conf, "%s/gazette.conf", dir);
-	if (config_write_default(conf) != ERR_OK)
-		return cmd_fail("cannot write %s: %s", conf, strerror(errno));
-	if (!cmd_open_site(c)) {
-		unlink(conf);
-		return 1;
+	if (config_write_default(conf) != ERR_OK) {
+		int e = errno;
+		undo(c, dir, made_dir);
+		return cmd_fail("cannot write %s: %s", conf, strerror(e));
 	}
-	if (settings_init_defaults(c->store) != ERR_OK)
-		return cmd_fail("cannot write the default settings");
-	if (demo && demo_load(c) != 0)
-		return 1;
+	c->creating = true;
+	int rc = 0;
+	if (!cmd_open_site(c))
+		rc = 1;
+	else if (settings_init_defaults(c->store) != ERR_OK)
+		rc = cmd_fail("cannot write the default settings");
+	else if (demo && demo_load(c) != 0)
+		rc = 1;
+	if (rc) {
+		undo(c, dir, made_dir);
+		return rc;
+	}
 	printf("Created a %ssite in %s\n", demo ? "demo " : "", dir);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "content/settings.h"
@@ -50,6 +51,14 @@ bool cmd_open_site(struct cmd_ctx *c)
 	}
 	if (rc != ERR_OK) {
 		cmd_fail("%s", msg);
+		return false;
+	}
+	/* Only init creates a database: a mistyped `database` line must not
+	 * quietly start an empty site. */
+	if (!c->creating && !strstr(c->config.db_path, "://") &&
+	    access(c->config.db_path, F_OK) != 0) {
+		cmd_fail("no database at %s (see `database` in %s/gazette.conf)", c->config.db_path,
+			 c->site_dir);
 		return false;
 	}
 	rc = store_open(&c->store, c->config.db_path, msg, sizeof msg);

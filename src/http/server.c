@@ -1052,20 +1052,50 @@ void server_free_native(void *native)
 }
 
 /* May this request be answered from, or stored in, the cache? Same bytes
- * for every visitor: GET/HEAD, no query string, no session. */
+ * for every visitor: GET/HEAD without a session. */
 static bool cacheable_request(const struct rctx *x)
 {
 	const struct req *r = &x->req;
 	return x->srv->app->cache && !x->early &&
-	       (r->method == HTTP_GET || r->method == HTTP_HEAD) && !strchr(r->target, '?') &&
+	       (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
 	       !req_cookie(r, "gazette_session");
+}
+
+static int param_cmp(const void *a, const void *b)
+{
+	const struct http_param *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : strcmp(x->val, y->val);
+}
+
+/* The cache key: scheme and host (pages print absolute URLs from them when
+ * no base_url is set, so one Host must never get another's page), the
+ * decoded path, and the query with its parameters sorted. */
+static const char *cache_key(struct rctx *x)
+{
+	struct req *r = &x->req;
+	struct arena *a = &x->arena;
+	const char *key = arena_printf(a, "%s%s", req_origin(r), r->path);
+	if (!r->nquery || !key)
+		return key;
+	struct http_param *q = arena_alloc(a, r->nquery * sizeof *q);
+	if (!q)
+		return NULL;
+	memcpy(q, r->query, r->nquery * sizeof *q);
+	qsort(q, r->nquery, sizeof *q, param_cmp);
+	for (size_t i = 0; i < r->nquery && key; i++) {
+		const char *k = str_url_encode(a, q[i].key), *v = str_url_encode(a, q[i].val);
+		key = k && v ? arena_printf(a, "%s%c%s=%s", key, i ? '&' : '?', k, v) : NULL;
+	}
+	return key;
 }
 
 static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Result *ret)
 {
 	struct cache *cache = x->srv->app->cache;
 	struct req *r = &x->req;
-	struct cache_entry *e = cache_get(cache, r->path);
+	const char *key = cache_key(x);
+	struct cache_entry *e = key ? cache_get(cache, key) : NULL;
 	if (!e)
 		return false;
 	enum encoding enc = compress_negotiate(req_header(r, "Accept-Encoding"),
@@ -1103,7 +1133,8 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
  * the response to this request. */
 static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 {
-	struct cache_entry *e = cache_entry_new(x->req.path);
+	const char *key = cache_key(x);
+	struct cache_entry *e = key ? cache_entry_new(key) : NULL;
 	if (!e)
 		return;
 	struct buf enc[ENC__MAX] = {BUF_INIT, BUF_INIT, BUF_INIT};

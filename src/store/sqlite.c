@@ -244,7 +244,8 @@ static int after_migration(sqlite3 *db, size_t version)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, "UPDATE posts SET summary = ?2 WHERE id = ?1", -1, &upd,
 					NULL);
-	while (rc == SQLITE_OK && sqlite3_step(sel) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (rc == SQLITE_OK && (step = sqlite3_step(sel)) == SQLITE_ROW) {
 		struct arena a;
 		arena_init(&a, 0);
 		char *text = NULL;
@@ -258,6 +259,8 @@ static int after_migration(sqlite3 *db, size_t version)
 		}
 		arena_free(&a);
 	}
+	if (rc == SQLITE_OK && step != SQLITE_DONE)
+		rc = step; /* the scan failed part way: do not commit half of it */
 	sqlite3_finalize(sel);
 	sqlite3_finalize(upd);
 	return rc;
@@ -266,37 +269,62 @@ static int after_migration(sqlite3 *db, size_t version)
 /* Apply the migrations the database has not seen, each in its own
  * transaction together with the new user_version. A database newer than this
  * binary is refused rather than misread. */
-static enum err migrate(sqlite3 *db, char *errmsg, size_t errlen)
+static int user_version(sqlite3 *db)
 {
 	sqlite3_stmt *s = NULL;
-	int version = 0;
+	int version = -1;
 	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW)
 		version = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
+	return version;
+}
+
+static enum err migrate(sqlite3 *db, char *errmsg, size_t errlen)
+{
+	int version = user_version(db);
 	if (version > (int)sqlite_nmigrations) {
 		snprintf(errmsg, errlen,
 			 "database schema version %d is newer than this gazette (%zu)", version,
 			 sqlite_nmigrations);
 		return ERR_INVALID;
 	}
-	for (size_t v = (size_t)version; v < sqlite_nmigrations; v++) {
+	if (version == (int)sqlite_nmigrations)
+		return ERR_OK;
+	/* Another process may be migrating the same file: wait for it longer
+	 * than usual, and re-read the version under the write lock so nothing
+	 * is applied twice. */
+	sqlite3_busy_timeout(db, 600000);
+	enum err rc = ERR_OK;
+	for (;;) {
 		char *e = NULL;
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &e) != SQLITE_OK) {
+			snprintf(errmsg, errlen, "schema migration: %s", e ? e : sqlite3_errmsg(db));
+			sqlite3_free(e);
+			rc = ERR_DB;
+			break;
+		}
+		int v = user_version(db);
+		if (v < 0 || v >= (int)sqlite_nmigrations) {
+			sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+			break;
+		}
 		char bump[64];
-		snprintf(bump, sizeof bump, "PRAGMA user_version = %zu", v + 1);
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &e) != SQLITE_OK ||
-		    sqlite3_exec(db, sqlite_migrations[v], NULL, NULL, &e) != SQLITE_OK ||
-		    after_migration(db, v + 1) != SQLITE_OK ||
+		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(db, sqlite_migrations[v], NULL, NULL, &e) != SQLITE_OK ||
+		    after_migration(db, (size_t)v + 1) != SQLITE_OK ||
 		    sqlite3_exec(db, bump, NULL, NULL, &e) != SQLITE_OK ||
 		    sqlite3_exec(db, "COMMIT", NULL, NULL, &e) != SQLITE_OK) {
-			snprintf(errmsg, errlen, "schema migration %zu failed: %s", v + 1,
+			snprintf(errmsg, errlen, "schema migration %d failed: %s", v + 1,
 				 e ? e : sqlite3_errmsg(db));
 			sqlite3_free(e);
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			return ERR_DB;
+			rc = ERR_DB;
+			break;
 		}
 	}
-	return ERR_OK;
+	sqlite3_busy_timeout(db, 10000);
+	return rc;
 }
 
 enum err sqlite_store_open(struct store **out, const char *path, char *errmsg, size_t errlen);

@@ -211,6 +211,9 @@ enum err sqp_post_publish_due(struct store *st, int64_t now, size_t *n)
 		for (size_t i = 0; i < k && rc == ERR_OK; i++) {
 			struct post_facets before;
 			rc = sq_post_facets(st, c, ids[i], &before);
+			/* Pages cached before its time do not show it: to them it was
+			 * not public yet (so a page going live also updates menus). */
+			before.pub = false;
 			sqlite3_stmt *u = rc == ERR_OK ? stmt(st, c, S_POST_PUBLISH) : NULL;
 			if (u)
 				sqlite3_bind_int64(u, 1, ids[i]);

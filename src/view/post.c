@@ -2,10 +2,8 @@
 #include <string.h>
 
 #include "content/permalink.h"
-#include "content/post.h"
 #include "core/time.h"
 #include "render/json.h"
-#include "render/markdown.h"
 #include "view/view.h"
 
 const char *view_post_url(struct view_ctx *ctx, const struct post *p)
@@ -30,15 +28,8 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 	tval_set_str(a, v, "title", p->title);
 	tval_set_str(a, v, "url", view_post_url(ctx, p));
 	/* The author's excerpt, else the summary derived when the post was
-	 * saved; only posts saved before summaries existed are summarised here
-	 * (and only on their own page, where the body is loaded). */
+	 * saved (never Markdown parsed at request time). */
 	const char *excerpt = p->excerpt && *p->excerpt ? p->excerpt : p->summary;
-	if (!excerpt || !*excerpt) {
-		char *x = NULL;
-		if (p->body_md && *p->body_md &&
-		    markdown_excerpt(a, p->body_md, POST_SUMMARY_MAX, &x) == ERR_OK)
-			excerpt = x;
-	}
 	tval_set_str(a, v, "excerpt", excerpt ? excerpt : "");
 	tval_set_str(a, v, "date_iso", time_iso(a, p->published_at));
 	tval_set_str(a, v, "date_human", time_human(a, p->published_at));
