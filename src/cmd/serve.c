@@ -29,19 +29,26 @@ struct watcher {
 	struct cache *cache;
 	unsigned poll_ms;
 	atomic_bool stop;
+	bool retry;
 	_Atomic long long last_change;
 };
 
 /* Read the change log past what we have seen and purge what each change
- * touches; changes_since returns at most a batch at a time. */
-static void follow_changes(struct watcher *w)
+ * touches; changes_since returns at most a batch at a time. False when the
+ * log could not be read (the caller tries again on the next tick). */
+static bool follow_changes(struct watcher *w)
 {
 	for (;;) {
 		struct arena a;
 		arena_init(&a, 4 << 20);
 		struct change *cs;
 		size_t nc = 0, purged = 0;
-		if (STORE_CALL(w->st, changes_since, &a, w->last_change, &cs, &nc) == ERR_OK && nc) {
+		enum err rc = STORE_CALL(w->st, changes_since, &a, w->last_change, &cs, &nc);
+		if (rc != ERR_OK) {
+			arena_free(&a);
+			return false;
+		}
+		if (nc) {
 			for (size_t i = 0; i < nc; i++)
 				purged += site_purge(w->st, w->cache, &cs[i]);
 			w->last_change = cs[nc - 1].id;
@@ -51,7 +58,7 @@ static void follow_changes(struct watcher *w)
 		}
 		arena_free(&a);
 		if (nc < 1000)
-			return;
+			return true;
 	}
 }
 
@@ -62,9 +69,13 @@ static void *watch(void *arg)
 		size_t n = 0;
 		if (STORE_CALL(w->st, post_publish_due, clock_now(), &n) == ERR_OK && n)
 			log_info("published %zu scheduled post%s", n, n == 1 ? "" : "s");
+		/* data_version says whether anyone wrote; a failed read of the
+		 * log is retried on every tick until it succeeds. */
 		bool changed = false;
-		if (STORE_CALL(w->st, changed, &changed) == ERR_OK && changed)
-			follow_changes(w);
+		if (STORE_CALL(w->st, changed, &changed) != ERR_OK)
+			changed = true;
+		if (changed || w->retry)
+			w->retry = !follow_changes(w);
 		struct timespec ts = {w->poll_ms / 1000, (long)(w->poll_ms % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 	}

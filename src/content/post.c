@@ -301,6 +301,7 @@ enum err post_create(struct store *st, struct arena *a, const struct post_fields
 {
 	struct post_input in = {0};
 	in.type = f->type;
+	in.created_at = now; /* so "no date of its own" is published_at == created_at */
 	enum err rc = apply(st, a, f, NULL, now, &in, errmsg, errlen);
 	if (rc != ERR_OK)
 		return rc;
@@ -343,14 +344,12 @@ enum err post_publish(struct store *st, struct arena *a, int64_t id, int64_t now
 	if (rc != ERR_OK)
 		return rc;
 	enum post_status s = cur.published_at > now ? POST_SCHEDULED : POST_PUBLISHED;
-	/* A draft written long ago is published now, not back-dated. */
+	/* A draft is published with today's date, unless its author gave it a
+	 * date of its own (a draft dated when it was created has none). */
 	int64_t when = 0;
-	if (cur.status == POST_DRAFT || cur.status == POST_PENDING) {
-		if (cur.published_at <= now) {
-			when = now;
-			s = POST_PUBLISHED;
-		}
-	}
+	if ((cur.status == POST_DRAFT || cur.status == POST_PENDING) &&
+	    cur.published_at <= now && cur.published_at == cur.created_at)
+		when = now;
 	rc = STORE_CALL(st, post_set_status, id, s, when);
 	if (rc == ERR_OK && result)
 		*result = s;

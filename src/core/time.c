@@ -1,6 +1,7 @@
 #define _GNU_SOURCE /* timegm */
 #include "core/time.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,15 +10,19 @@
 #include <unistd.h>
 
 static _Atomic int64_t offset_s;
-static atomic_bool offset_loaded;
+static pthread_once_t offset_once = PTHREAD_ONCE_INIT;
 
-static void load_offset(void)
+static void read_env_offset(void)
 {
-	if (atomic_exchange(&offset_loaded, true))
-		return;
 	const char *e = getenv("GAZETTE_CLOCK_OFFSET");
 	if (e && *e)
 		offset_s = strtoll(e, NULL, 10);
+}
+
+/* Every thread sees the offset only once it is fully read. */
+static void load_offset(void)
+{
+	pthread_once(&offset_once, read_env_offset);
 }
 
 int64_t clock_now(void)
@@ -28,7 +33,7 @@ int64_t clock_now(void)
 
 void clock_set_offset(int64_t seconds)
 {
-	atomic_store(&offset_loaded, true);
+	load_offset();
 	offset_s = seconds;
 }
 

@@ -206,6 +206,28 @@ static const char *allow_string(unsigned m)
 	return tab[m & 7u];
 }
 
+/* A header value must be ASCII: percent-encode bytes >= 0x80 (a client may
+ * send a raw UTF-8 path) and anything below 0x21. */
+static const char *ascii_only(struct arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n * 3 + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80 || *p <= 0x20) {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 /* The slash form of the raw target: its path plus '/', query kept. */
 static const char *slash_location(struct req *r)
 {
@@ -226,7 +248,8 @@ static const char *slash_location(struct req *r)
 		q = t + plen;
 		qlen = strcspn(q, "#");
 	}
-	return arena_printf(r->arena, "%.*s/%.*s", (int)plen, t, (int)qlen, q);
+	const char *raw = arena_printf(r->arena, "%.*s/%.*s", (int)plen, t, (int)qlen, q);
+	return raw ? ascii_only(r->arena, raw) : NULL;
 }
 
 enum route_result router_match(const struct route *routes, size_t n, struct req *r,

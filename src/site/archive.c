@@ -14,12 +14,18 @@ static const char *const month_names[12] = {"January", "February", "March",     
 /* Render an archive: root has the frame; crumbs end with the archive. */
 static enum err finish(struct req *r, struct resp *rs, struct view_ctx *ctx, struct tval *root,
 		       struct tval *archive, struct post_query *q, const char *base,
-		       struct crumb *crumbs, size_t ncrumbs)
+		       struct crumb *crumbs, size_t ncrumbs, bool hide_empty)
 {
 	struct arena *a = r->arena;
-	enum err rc = site_listing(r, rs, ctx, root, q, base);
-	if (rc != ERR_OK)
+	int64_t total = 0;
+	enum err rc = site_listing(r, rs, ctx, root, q, base, &total);
+	if (rc != ERR_OK || rs->status == 301)
 		return rc;
+	/* A tag or author with nothing public is not shown at all: its name
+	 * would leak drafts, and logins would be enumerable. */
+	if (hide_empty && total == 0)
+		return ERR_NOTFOUND;
+	tval_set_int(a, archive, "count", total);
 	struct json *ld = NULL;
 	tval_set(a, root, "breadcrumb", view_breadcrumb(ctx, crumbs, ncrumbs, &ld));
 	tval_set_html(a, root, "jsonld", json_script(a, ld));
@@ -85,7 +91,7 @@ enum err site_category(struct req *r, struct resp *rs)
 	q.include_children = true;
 	resp_depend(r, rs, "list:cat:%lld", (long long)cat.id);
 	const char *base = arena_printf(a, "/category/%s/", cat.path);
-	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, n);
+	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, n, false);
 }
 
 enum err site_tag(struct req *r, struct resp *rs)
@@ -107,7 +113,7 @@ enum err site_tag(struct req *r, struct resp *rs)
 	resp_depend(r, rs, "tag:%lld", (long long)t.id);
 	const char *base = arena_printf(a, "/tag/%s/", t.slug);
 	struct crumb crumbs[2] = {{"Home", "/"}, {t.name, base}};
-	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2);
+	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2, true);
 }
 
 enum err site_author(struct req *r, struct resp *rs)
@@ -129,7 +135,7 @@ enum err site_author(struct req *r, struct resp *rs)
 	resp_depend(r, rs, "user:%lld", (long long)u.id);
 	const char *base = arena_printf(a, "/author/%s/", u.login);
 	struct crumb crumbs[2] = {{"Home", "/"}, {u.display_name, base}};
-	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2);
+	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2, true);
 }
 
 static enum err date_archive(struct req *r, struct resp *rs, int year, int month)
@@ -138,6 +144,12 @@ static enum err date_archive(struct req *r, struct resp *rs, int year, int month
 	enum err rc = site_begin(r, &ctx);
 	if (rc != ERR_OK)
 		return rc;
+	/* Nothing public is dated in the future: those archives do not exist
+	 * (and so cannot be walked to fill the cache). */
+	struct date_parts today;
+	time_local(ctx.now, &today);
+	if (year > today.year || (year == today.year && month > today.month))
+		return ERR_NOTFOUND;
 	struct arena *a = r->arena;
 	struct post_query q = {0};
 	time_local_range(year, month, &q.from, &q.to);
@@ -153,7 +165,7 @@ static enum err date_archive(struct req *r, struct resp *rs, int year, int month
 	struct tval *arch = archive_val(&ctx, month ? "Month" : "Year", title, NULL);
 	struct crumb crumbs[3] = {{"Home", "/"}, {arena_printf(a, "%d", year), ybase},
 				  {title, base}};
-	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, month ? 3 : 2);
+	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, month ? 3 : 2, false);
 }
 
 enum err site_year(struct req *r, struct resp *rs)

@@ -1,4 +1,6 @@
 /* assets.c - theme assets at fingerprinted URLs, and /healthz. */
+#include <string.h>
+
 #include "http/app.h"
 #include "http/cache.h"
 #include "site/site.h"
@@ -25,8 +27,11 @@ enum err site_health(struct req *r, struct resp *rs)
 	if (STORE_CALL(r->app->store, schema_version, &v) != ERR_OK)
 		return ERR_DB;
 	buf_puts(&rs->body, "ok\n");
-	/* For operators and tests: how far this server has followed the change
-	 * log, and what its page cache holds. */
+	/* For operators and tests, from this machine only: how far this server
+	 * has followed the change log, and what its page cache holds. */
+	const char *ip = r->client_ip ? r->client_ip : "";
+	if (strncmp(ip, "127.", 4) != 0 && strcmp(ip, "::1") != 0)
+		return ERR_OK;
 	if (r->app->followed_change)
 		buf_printf(&rs->body, "change-log %lld\n", (long long)*r->app->followed_change);
 	if (r->app->cache) {

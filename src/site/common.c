@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
+#include "core/str.h"
 #include "http/app.h"
 #include "render/mustache.h"
 #include "site/site.h"
@@ -33,19 +35,27 @@ enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 	if (STORE_CALL(ctx->st, change_last_at, &at) == ERR_OK && at > rs->last_modified)
 		rs->last_modified = at;
 	enum err rc = tmpl_render(r->app->theme->tmpl, tmpl, root, &rs->body);
-	if (rc != ERR_OK)
-		return rc;
+	if (rc != ERR_OK) {
+		/* a theme bug (a missing or runaway template) is a server error */
+		log_error("rendering %s: %s", tmpl, err_str(rc));
+		return rc == ERR_NOMEM ? ERR_NOMEM : ERR_IO;
+	}
 	rs->content_type = "text/html; charset=utf-8";
 	return ERR_OK;
 }
 
 enum err site_listing(struct req *r, struct resp *rs, struct view_ctx *ctx, struct tval *root,
-		      struct post_query *q, const char *base)
+		      struct post_query *q, const char *base, int64_t *total_out)
 {
 	struct arena *a = ctx->a;
 	int64_t per = ctx->site.per_page;
 	if (r->page > INT64_MAX / per)
 		return ERR_NOTFOUND;
+	if (r->page == 1 && str_ends(r->path, "/page/1/")) {
+		/* one address per page: ".../page/1/" is the listing itself */
+		resp_redirect(rs, 301, base);
+		return ERR_OK;
+	}
 	q->type = POST_ARTICLE;
 	q->public_only = true;
 	q->now = ctx->now;
@@ -59,6 +69,8 @@ enum err site_listing(struct req *r, struct resp *rs, struct view_ctx *ctx, stru
 		return rc;
 	if (r->page > 1 && q->offset >= total)
 		return ERR_NOTFOUND;
+	if (total_out)
+		*total_out = total;
 	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++) {
 		tval_push(a, list, view_post(ctx, &ps[i], false));

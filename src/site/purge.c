@@ -24,14 +24,18 @@ static void add(struct keys *ks, uint64_t k)
 }
 
 /* A category's listing and those of its ancestors (their archives include
- * sub-categories). */
+ * sub-categories). When the tree cannot be read, everything must go. */
 static void add_category_lists(struct store *st, struct arena *a, struct keys *ks, int64_t id)
 {
 	for (int depth = 0; id && depth < 32; depth++) {
 		add(ks, cache_dep("list:cat:%lld", (long long)id));
 		struct category c;
-		if (STORE_CALL(st, category_get, a, id, &c) != ERR_OK)
+		enum err rc = STORE_CALL(st, category_get, a, id, &c);
+		if (rc != ERR_OK) {
+			if (rc != ERR_NOTFOUND) /* gone: its page is gone too */
+				ks->overflow = true;
 			break;
+		}
 		id = c.parent_id;
 	}
 }

@@ -1,6 +1,8 @@
 /* sqlite.c - the SQLite backend: connection pool, migrations, settings,
  * users, redirects, the change log and backups. Posts and taxonomy are in
  * sqlite_posts.c and sqlite_tax.c. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,12 +129,22 @@ static enum err backup(struct store *st, const char *dest)
 {
 	char tmp[1200];
 	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dest, (long)getpid());
+	/* Made here, exclusively: never write through a planted file or link. */
+	int fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(st->errmsg, sizeof st->errmsg, "%.200s: %s", tmp, strerror(errno));
+		return ERR_IO;
+	}
+	close(fd);
 	struct conn *c = conn_get(st);
-	if (!c)
+	if (!c) {
+		unlink(tmp);
 		return ERR_DB;
+	}
 	sqlite3 *out = NULL;
 	enum err rc = ERR_IO;
-	if (sqlite3_open(tmp, &out) == SQLITE_OK) {
+	if (sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) ==
+	    SQLITE_OK) {
 		sqlite3_backup *b = sqlite3_backup_init(out, "main", c->db, "main");
 		if (b) {
 			int r;

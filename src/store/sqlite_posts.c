@@ -87,7 +87,7 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 	sqlite3_bind_int(s, 11, in->sticky);
 	sqlite3_bind_int(s, 12, in->comments_open);
 	sqlite3_bind_int64(s, 13, in->published_at ? in->published_at : now);
-	sqlite3_bind_int64(s, 14, now);
+	sqlite3_bind_int64(s, 14, !in->id && in->created_at ? in->created_at : now);
 	rc = sq_exec(st, c, s);
 	if (rc == ERR_OK && in->id && sqlite3_changes(c->db) == 0)
 		rc = ERR_NOTFOUND;

@@ -11,12 +11,12 @@
 
 sqlite3_stmt *stmt(struct store *st, struct conn *c, enum stmt s)
 {
+	(void)st;
 	if (!c->st[s]) {
 		int rc = sqlite3_prepare_v3(c->db, sqlite_stmt_sql[s], -1, SQLITE_PREPARE_PERSISTENT,
 					    &c->st[s], NULL);
 		if (rc != SQLITE_OK) {
 			log_error("store: prepare %d: %s", (int)s, sqlite3_errmsg(c->db));
-			str_copy(st->errmsg, sqlite3_errmsg(c->db), sizeof st->errmsg);
 			return NULL;
 		}
 	} else {
@@ -26,8 +26,11 @@ sqlite3_stmt *stmt(struct store *st, struct conn *c, enum stmt s)
 	return c->st[s];
 }
 
+/* Errors are logged here, where they are first seen (st->errmsg is only
+ * written by single-threaded maintenance: backup). */
 enum err sq_err(struct store *st, struct conn *c, int rc)
 {
+	(void)st;
 	switch (rc) { /* extended codes first, then the primary code */
 	case SQLITE_CONSTRAINT_UNIQUE:
 	case SQLITE_CONSTRAINT_PRIMARYKEY:
@@ -46,11 +49,9 @@ enum err sq_err(struct store *st, struct conn *c, int rc)
 		return ERR_NOMEM;
 	case SQLITE_FULL:
 	case SQLITE_IOERR:
-		str_copy(st->errmsg, sqlite3_errmsg(c->db), sizeof st->errmsg);
 		log_error("store: %s", sqlite3_errmsg(c->db));
 		return ERR_IO;
 	default:
-		str_copy(st->errmsg, sqlite3_errmsg(c->db), sizeof st->errmsg);
 		log_error("store: %s (%d)", sqlite3_errmsg(c->db), rc);
 		return ERR_DB;
 	}

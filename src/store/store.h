@@ -126,6 +126,7 @@ struct post_input {
 	int64_t author_id, category_id, parent_id;
 	bool sticky, comments_open;
 	int64_t published_at;
+	int64_t created_at;      /* create only; 0 = now */
 	const char *const *tags; /* tag names; NULL = leave tags unchanged */
 	size_t ntags;
 };
@@ -243,7 +244,7 @@ struct store_ops {
 struct store {
 	const struct store_ops *ops;
 	void *impl;
-	char errmsg[256]; /* last backend error text, for logs (not thread-exact) */
+	char errmsg[256]; /* why the last backup failed (CLI use only) */
 };
 
 /* Open (creating and migrating the schema as needed) the database at url:

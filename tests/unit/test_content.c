@@ -900,17 +900,27 @@ static void test_post_publish(void **state)
 {
 	struct fx *f = *state;
 	struct post_fields pf = POST_FIELDS_INIT;
-	/* a draft written long ago is published now, not back-dated */
-	pf.title = "Old draft";
-	pf.date = "2026-06-01";
+	/* a draft without a date of its own is published with today's date */
+	pf.title = "Undated draft";
 	int64_t id = create_ok(f, &pf);
 	assert_int_equal(get_post(f, id).status, POST_DRAFT);
 	enum post_status res = POST_TRASH;
-	assert_int_equal(post_publish(f->st, &f->a, id, NOW, &res), ERR_OK);
+	assert_int_equal(post_publish(f->st, &f->a, id, NOW + 3600, &res), ERR_OK);
 	assert_int_equal(res, POST_PUBLISHED);
 	struct post p = get_post(f, id);
 	assert_int_equal(p.status, POST_PUBLISHED);
-	assert_int_equal(p.published_at, NOW);
+	assert_int_equal(p.published_at, NOW + 3600);
+	assert_true(post_is_public(&p, NOW + 3600));
+
+	/* a draft the author back-dated keeps its date (and its URL) */
+	pf.title = "Back-dated draft";
+	pf.date = "2026-06-01";
+	id = create_ok(f, &pf);
+	int64_t dated = get_post(f, id).published_at;
+	assert_int_equal(post_publish(f->st, &f->a, id, NOW, &res), ERR_OK);
+	assert_int_equal(res, POST_PUBLISHED);
+	p = get_post(f, id);
+	assert_int_equal(p.published_at, dated);
 	assert_true(post_is_public(&p, NOW));
 
 	/* a draft dated in the future is scheduled for that date */
