@@ -22,6 +22,7 @@ void config_defaults(struct config *c, const char *site_dir)
 	c->max_url = 4096;
 	c->poll_ms = 250;
 	c->cache_mb = 256;
+	c->access_log = 1;
 }
 
 static bool set_uint(const char *v, int64_t max, unsigned *out)
@@ -103,6 +104,8 @@ enum err config_load(struct config *c, const char *site_dir, char *errmsg, size_
 			ok = set_uint(v, 60000, &c->poll_ms);
 		else if (strcmp(k, "cache_mb") == 0)
 			ok = set_uint(v, 1 << 20, &c->cache_mb);
+		else if (strcmp(k, "access_log") == 0)
+			ok = set_uint(v, 1, &c->access_log);
 		else {
 			snprintf(errmsg, errlen, "gazette.conf:%d: unknown setting '%s'", lineno, k);
 			rc = ERR_INVALID;
@@ -137,7 +140,8 @@ enum err config_write_default(const char *path)
 	      "# max_body = 1048576            (bytes)\n"
 	      "# max_header = 16384            (bytes)\n"
 	      "# max_url = 4096                (bytes)\n"
-	      "# cache_mb = 256                (page cache; 0 turns it off)\n",
+	      "# cache_mb = 256                (page cache; 0 turns it off)\n"
+	      "# access_log = 1                (a line per request on stderr; 0 = off)\n",
 	      f);
 	return fclose(f) == 0 ? ERR_OK : ERR_IO;
 }

@@ -28,6 +28,7 @@ struct config {
 	size_t max_url;            /* "max_url": bytes of the request target */
 	unsigned poll_ms;          /* "change_poll_ms": change-log poll interval */
 	unsigned cache_mb;         /* "cache_mb": page cache size, 0 = off */
+	unsigned access_log;       /* "access_log": 1 = a line per request on stderr */
 };
 
 /* Defaults for every field, with site_dir set. */
