@@ -1,27 +1,42 @@
 #!/bin/sh
-# bench/run.sh - `make bench`: Gazette's uncached article page against nginx
-# serving the same bytes as a static file, measured with wrk on loopback in
-# one run. See bench/README.md and bench/RESULTS.md.
+# bench/run.sh - `make bench`: Gazette's page cache and its uncached path
+# against nginx serving the same bytes as a static file, measured with wrk on
+# loopback in one run (issue 8, "Benchmark"). See bench/README.md and
+# bench/RESULTS.md.
+#
+# Cases, each measured with wrk (identity: wrk sends no Accept-Encoding):
+#   (a) nginx (bench/nginx.conf, one worker) serving the article's HTML as a
+#       static file - the reference;
+#   (b) the same article from Gazette's page cache (cache_mb default), warmed
+#       first and checked to answer `X-Cache: HIT` with exactly (a)'s body;
+#   (c) the home page from the same cache;
+#   (d) the same article from a second `gazette serve` on the same database
+#       with `cache_mb = 0` appended to its gazette.conf (rendered from the
+#       database on every request), checked not to answer X-Cache: HIT.
 #
 # Steps: a temporary site (`init --demo` + BENCH_ARTICLES generated articles
-# of ~BENCH_WORDS words); `gazette serve --threads 1`; the middle article of
-# `post list --status published` is fetched and saved as www/article.html;
-# nginx (bench/nginx.conf, one worker) serves that file; for each server a
-# warm-up then a measured wrk run. Servers are pinned to one CPU and wrk to
-# another when there are two or more. Prints a Markdown table; fails when a
-# response is not the expected 200 page. Everything is removed on exit.
+# of ~BENCH_WORDS words); the two gazette processes (`--threads 1`); the
+# middle article of `post list --status published` is fetched from the cache
+# and saved as www/article.html for nginx; for each case a warm-up then a
+# measured wrk run, in alternating rounds. Servers are pinned to one CPU and
+# wrk to another when there are two or more. Prints a Markdown table; fails
+# when a response is not the expected 200 page, or a cached case was not
+# served from the cache. Everything is removed on exit.
 #
 # Environment (defaults):
 #   BENCH_DURATION=10s  BENCH_WARMUP=3s  BENCH_CONNECTIONS=50  BENCH_ROUNDS=1
 #   BENCH_ARTICLES=300  BENCH_WORDS=600  BENCH_KEEP=0 (1: keep the temp dir)
+#   BENCH_PERF=0 (1: afterwards, `perf record -g` gazette under load (b) for
+#                 BENCH_DURATION and print the top of `perf report`)
 #   BENCH_SERVER_CPU / BENCH_CLIENT_CPU (default: first two allowed CPUs)
-#   GAZETTE=./gazette  NGINX=nginx  WRK=wrk
+#   GAZETTE=./gazette  NGINX=nginx  WRK=wrk  PERF=perf
 set -eu
 
 cd "$(dirname "$0")/.."
 GAZETTE=${GAZETTE:-./gazette}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 WRK=${WRK:-wrk}
+PERF=${PERF:-perf}
 DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
@@ -29,6 +44,7 @@ ROUNDS=${BENCH_ROUNDS:-1}
 ARTICLES=${BENCH_ARTICLES:-300}
 WORDS=${BENCH_WORDS:-600}
 KEEP=${BENCH_KEEP:-0}
+PROFILE=${BENCH_PERF:-0}
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 warn() { printf 'bench: WARNING: %s\n' "$*" >&2; }
@@ -40,8 +56,8 @@ die() {
 	exit 1
 }
 
-for v in "$CONNECTIONS" "$ROUNDS" "$ARTICLES" "$WORDS"; do
-	case $v in '' | *[!0-9]*) die "BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ARTICLES and BENCH_WORDS take a number (got '$v')" ;; esac
+for v in "$CONNECTIONS" "$ROUNDS" "$ARTICLES" "$WORDS" "$PROFILE"; do
+	case $v in '' | *[!0-9]*) die "BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ARTICLES, BENCH_WORDS and BENCH_PERF take a number (got '$v')" ;; esac
 done
 for v in "$DURATION" "$WARMUP"; do
 	case $v in [0-9]*[smh] | [0-9]*) ;; *) die "BENCH_DURATION/BENCH_WARMUP: a wrk duration like 10s (got '$v')" ;; esac
@@ -49,12 +65,15 @@ done
 if [ "$CONNECTIONS" -lt 1 ] || [ "$ROUNDS" -lt 1 ]; then die "BENCH_CONNECTIONS and BENCH_ROUNDS must be at least 1"; fi
 [ -x "$GAZETTE" ] || die "$GAZETTE not found: run 'make gazette' (or 'make bench')"
 [ -x "$NGINX" ] || die "nginx not found: run 'make deps' (Debian nginx-light)"
-for t in "$WRK" curl awk sed cmp; do
+for t in "$WRK" curl awk sed cmp gzip; do
 	command -v "$t" >/dev/null 2>&1 || die "$t not found: run 'make deps'"
 done
+if [ "$PROFILE" != 0 ]; then
+	command -v "$PERF" >/dev/null 2>&1 || die "BENCH_PERF=1 needs perf (Debian linux-perf)"
+fi
 
 # ---- cleanup: every process we started and the temp dir, on any exit ----
-TMP='' GZ_PID='' NGX_PID='' NGX_WORKERS='' WRK_PID=''
+TMP='' GZ_PID='' NC_PID='' NGX_PID='' NGX_WORKERS='' WRK_PID='' PERF_PID=''
 alive() { # PID: running (not gone, not a zombie)
 	kill -0 "$1" 2>/dev/null || return 1
 	case $(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) in Z*) return 1 ;; esac
@@ -77,7 +96,9 @@ cleanup() {
 	*) printf '\nbench: FAIL: stopped (exit %s); rerun with sh -x bench/run.sh to see where\n' "$rc" >&2 ;;
 	esac
 	stop "$WRK_PID"
+	stop "$PERF_PID"
 	stop "$GZ_PID"
+	stop "$NC_PID"
 	stop "$NGX_PID"
 	for p in $NGX_WORKERS; do # orphaned only if the master had to be killed
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = nginx ] && kill -KILL "$p" 2>/dev/null
@@ -93,11 +114,12 @@ trap 'exit 129' HUP
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gazette-bench.XXXXXX")
 chmod 711 "$TMP" # nginx's worker may run as another user: it needs to reach www/
-SITE=$TMP/site WWW=$TMP/www
+SITE=$TMP/site NOCACHE=$TMP/site-nocache WWW=$TMP/www
 mkdir -m 755 "$WWW" "$TMP/gen"
-mkdir "$TMP/nginx" "$TMP/wrk"
+mkdir "$TMP/nginx" "$TMP/wrk" "$TMP/pages"
 # Run a private copy of the binary: a rebuild during the run changes nothing.
 GZ_BUILD=$GAZETTE
+REV="$GZ_BUILD, $(git describe --always --dirty 2>/dev/null || echo 'commit unknown'), built $(date -u -r "$GZ_BUILD" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
 cp "$GAZETTE" "$TMP/gazette" || die "cannot copy $GAZETTE"
 GAZETTE=$TMP/gazette
 
@@ -113,7 +135,7 @@ if [ "$NCPU" -ge 2 ]; then
 	SRV_CPU=${BENCH_SERVER_CPU:-$(printf '%s\n' "$CPUS" | sed -n 1p)}
 	CLI_CPU=${BENCH_CLIENT_CPU:-$(printf '%s\n' "$CPUS" | sed -n 2p)}
 	SRV_PIN="taskset -c $SRV_CPU" CLI_PIN="taskset -c $CLI_CPU"
-	PINNING="server on CPU $SRV_CPU, wrk on CPU $CLI_CPU"
+	PINNING="servers on CPU $SRV_CPU, wrk on CPU $CLI_CPU"
 fi
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
@@ -122,12 +144,18 @@ t0=$(date +%s)
 say "creating the site in $SITE"
 "$GAZETTE" --site "$SITE" init --demo >/dev/null || die "gazette init --demo failed"
 list() { "$GAZETTE" --site "$SITE" "$@" | cut -f2 | tr '\n' ' '; }
+# A fixed base URL: otherwise absolute links (canonical, og:url, JSON-LD) are
+# taken from the request's Host header, and the two gazette processes, on
+# different ports, would not render the same bytes.
+"$GAZETTE" --site "$SITE" settings set base_url https://courier.example >/dev/null ||
+	die "gazette settings set base_url failed"
 CATS=$(list category list) AUTHORS=$(list user list) TAGS=$(list tag list)
 awk -v n="$ARTICLES" -v words="$WORDS" -v dir="$TMP/gen" -v now="$(date +%s)" -v seed=42 \
 	-v cats="$CATS" -v authors="$AUTHORS" -v tags="$TAGS" \
 	-f bench/genposts.awk >"$TMP/gen/manifest" || die "article generation failed"
 say "adding $ARTICLES generated articles of ~$WORDS words"
 TAB=$(printf '\t')
+k=0
 while IFS=$TAB read -r i title cat author tags date; do
 	set -- --title "$title" --status published --date "$date" --file "$TMP/gen/$i.md"
 	[ "$cat" = - ] || set -- "$@" --category "$cat"
@@ -135,53 +163,146 @@ while IFS=$TAB read -r i title cat author tags date; do
 	[ "$tags" = - ] || set -- "$@" --tags "$tags"
 	"$GAZETTE" --site "$SITE" post add "$@" </dev/null >>"$TMP/gen/added" ||
 		die "post add failed for generated article $i ($title)"
+	rm -f "$TMP/gen/$i.md"
+	k=$((k + 1))
+	[ $((k % 1000)) -ne 0 ] || say "  $k of $ARTICLES added ($(($(date +%s) - t0)) s)"
 done <"$TMP/gen/manifest"
 "$GAZETTE" --site "$SITE" post list --status published >"$TMP/posts" || die "post list failed"
 NPOSTS=$(wc -l <"$TMP/posts")
 [ "$NPOSTS" -gt 0 ] || die "no published posts"
 LINE=$(sed -n "$(((NPOSTS + 1) / 2))p" "$TMP/posts")
 ART_ID=$(printf '%s\n' "$LINE" | cut -f1)
-ART_URL=$(printf '%s\n' "$LINE" | cut -f4)
+ART_URL=$(printf '%s\n' "$LINE" | cut -f4 | sed 's|^https*://[^/]*||')
 ART_TITLE=$(printf '%s\n' "$LINE" | cut -f5)
 case $ART_URL in /*) ;; *) die "unexpected post list line: $LINE" ;; esac
-say "site ready in $(($(date +%s) - t0)) s: $NPOSTS published posts; article #$ART_ID $ART_URL"
+GEN_S=$(($(date +%s) - t0))
+say "site ready in $GEN_S s: $NPOSTS published posts; article #$ART_ID $ART_URL"
 
-# ---- gazette serve ----
-$SRV_PIN "$GAZETTE" --site "$SITE" serve --listen 127.0.0.1:0 --threads 1 \
-	</dev/null >"$TMP/gazette.out" 2>"$TMP/gazette.log" &
-GZ_PID=$!
-n=0
-while :; do
-	first=$(sed -n 1p "$TMP/gazette.out")
-	case $first in
-	'Listening on http://127.0.0.1:'*/) GZ_BASE=${first#Listening on } && break ;;
-	?*) die "unexpected first line from gazette serve: $first" ;;
-	esac
-	alive "$GZ_PID" || die "gazette serve exited: $(tail -n 5 "$TMP/gazette.log")"
-	[ $n -lt 100 ] || die "gazette serve printed no 'Listening on' line within 10 s"
-	sleep 0.1
-	n=$((n + 1))
-done
+# The cache-off process: its own gazette.conf (the site's, with the database
+# given by absolute path and `cache_mb = 0` appended), the same database.
+mkdir "$NOCACHE"
+cp "$SITE/gazette.conf" "$NOCACHE/gazette.conf"
+printf '\n# bench/run.sh: case (d), the same database without the page cache\ndatabase = %s\ncache_mb = 0\n' \
+	"$SITE/gazette.db" >>"$NOCACHE/gazette.conf"
+! grep -q '^[[:space:]]*cache_mb' "$SITE/gazette.conf" ||
+	warn "the site's gazette.conf sets cache_mb: $(grep '^[[:space:]]*cache_mb' "$SITE/gazette.conf")"
+
+# ---- the two gazette processes ----
+start_gazette() { # SITE-DIR NAME: sets STARTED_PID and STARTED_BASE (http://127.0.0.1:PORT/)
+	$SRV_PIN "$GAZETTE" --site "$1" serve --listen 127.0.0.1:0 --threads 1 \
+		</dev/null >"$TMP/$2.out" 2>>"$TMP/$2.log" & # append mode: check_log truncates it
+	STARTED_PID=$!
+	n=0
+	while :; do
+		first=$(sed -n 1p "$TMP/$2.out")
+		case $first in
+		'Listening on http://127.0.0.1:'*/) STARTED_BASE=${first#Listening on } && break ;;
+		?*) die "unexpected first line from gazette serve ($2): $first" ;;
+		esac
+		alive "$STARTED_PID" || die "gazette serve ($2) exited: $(tail -n 5 "$TMP/$2.log")"
+		[ $n -lt 100 ] || die "gazette serve ($2) printed no 'Listening on' line within 10 s"
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+start_gazette "$SITE" gazette
+GZ_PID=$STARTED_PID GZ_BASE=$STARTED_BASE
+start_gazette "$NOCACHE" nocache
+NC_PID=$STARTED_PID NC_BASE=$STARTED_BASE
 GZ_URL=${GZ_BASE%/}$ART_URL
+HOME_URL=$GZ_BASE
+NC_URL=${NC_BASE%/}$ART_URL
 
-fetch() { # URL BODY-FILE HEADER-FILE -> "STATUS HEADER-BYTES BODY-BYTES"
-	curl -sS --max-time 10 -o "$2" -D "$3" -w '%{http_code} %{size_header} %{size_download}' "$1" ||
+fetch() { # URL BODY-FILE HEADER-FILE [CURL-ARGS...] -> "STATUS HEADER-BYTES BODY-BYTES"
+	u=$1 b=$2 h=$3
+	shift 3
+	curl -sS --max-time 10 "$@" -o "$b" -D "$h" -w '%{http_code} %{size_header} %{size_download}' "$u" ||
 		echo "000 0 0"
 }
-# shellcheck disable=SC2046 # fetch prints three words
-set -- $(fetch "$GZ_URL" "$WWW/article.html" "$TMP/gazette.headers")
-[ "$1" = 200 ] || die "GET $GZ_URL answered $1, not 200"
-GZ_HDR=$2 BODY=$3
-chmod 644 "$WWW/article.html"
-grep -qF "$ART_TITLE" "$WWW/article.html" || die "the page at $GZ_URL does not show the article's title"
-grep -q 'aria-current="page"' "$WWW/article.html" || warn "no breadcrumb (aria-current) on $GZ_URL"
-
+header() { # HEADER-FILE NAME: the value of that response header (first one), or nothing
+	tr -d '\r' <"$1" | awk -v n="$2" 'BEGIN { n = tolower(n) ":" }
+		tolower(substr($0, 1, length(n))) == n { v = substr($0, length(n) + 1); sub(/^[ \t]+/, "", v); print v; exit }'
+}
 keepalive() { # URL -> yes|no: does a second request reuse the connection?
 	c=$(curl -sS --max-time 10 -o /dev/null -o /dev/null -w '%{num_connects} ' "$1" "$1" 2>/dev/null || true)
 	case $c in '1 0 ') echo yes ;; *) echo no ;; esac
 }
+cache_counts() { # BASE-URL -> "HITS MISSES" from /healthz
+	curl -sS --max-time 10 "${1%/}/healthz" 2>/dev/null |
+		sed -n 's/^cache .* hits \([0-9][0-9]*\) misses \([0-9][0-9]*\).*/\1 \2/p'
+}
+
+# (b) the article from the cache: the first request renders and stores it
+# (MISS), the second must be a HIT with the same bytes; that body is what
+# nginx serves.
+P=$TMP/pages
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$GZ_URL" "$P/article.miss" "$P/article.miss.h")
+[ "$1" = 200 ] || die "GET $GZ_URL answered $1, not 200"
+[ "$(header "$P/article.miss.h" X-Cache)" = MISS ] ||
+	warn "the first request of $ART_URL answered X-Cache: '$(header "$P/article.miss.h" X-Cache)', not MISS"
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$GZ_URL" "$WWW/article.html" "$P/article.h")
+[ "$1" = 200 ] || die "GET $GZ_URL (second time) answered $1, not 200"
+GZ_HDR=$2 BODY=$3
+[ "$(header "$P/article.h" X-Cache)" = HIT ] ||
+	die "the second request of $GZ_URL did not come from the page cache (X-Cache: '$(header "$P/article.h" X-Cache)', expected HIT)"
+[ -z "$(header "$P/article.h" Content-Encoding)" ] || die "gazette answered a request without Accept-Encoding with Content-Encoding: $(header "$P/article.h" Content-Encoding)"
+cmp -s "$P/article.miss" "$WWW/article.html" || die "the cached article (HIT) differs from the page as first rendered (MISS)"
+chmod 644 "$WWW/article.html"
+grep -qF "$ART_TITLE" "$WWW/article.html" || die "the page at $GZ_URL does not show the article's title"
+grep -q 'aria-current="page"' "$WWW/article.html" || warn "no breadcrumb (aria-current) on $GZ_URL"
+# Compressed variants exist (not measured: wrk asks for identity, like nginx's file).
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$GZ_URL" "$P/article.gz" "$P/article.gz.h" -H 'Accept-Encoding: gzip')
+GZIP_BYTES=$3
+if [ "$1" != 200 ] || [ "$(header "$P/article.gz.h" Content-Encoding)" != gzip ]; then
+	warn "Accept-Encoding: gzip got $1 with Content-Encoding '$(header "$P/article.gz.h" Content-Encoding)'"
+	GZIP_BYTES='-'
+elif ! gzip -dc <"$P/article.gz" | cmp -s - "$WWW/article.html"; then
+	die "the gzip variant of $ART_URL does not decompress to the identity body"
+fi
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$GZ_URL" "$P/article.br" "$P/article.br.h" -H 'Accept-Encoding: br')
+BR_BYTES=$3
+if [ "$1" != 200 ] || [ "$(header "$P/article.br.h" Content-Encoding)" != br ]; then
+	warn "Accept-Encoding: br got $1 with Content-Encoding '$(header "$P/article.br.h" Content-Encoding)'"
+	BR_BYTES='-'
+fi
 GZ_KA=$(keepalive "$GZ_URL")
 [ "$GZ_KA" = yes ] || warn "gazette did not keep the connection alive (Connection: close?): expect lower throughput"
+
+# (c) the home page from the cache.
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$HOME_URL" "$P/home.miss" "$P/home.miss.h")
+[ "$1" = 200 ] || die "GET $HOME_URL answered $1, not 200"
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$HOME_URL" "$P/home" "$P/home.h")
+[ "$1" = 200 ] || die "GET $HOME_URL (second time) answered $1, not 200"
+HOME_HDR=$2 HOME_BODY=$3
+[ "$(header "$P/home.h" X-Cache)" = HIT ] ||
+	die "the second request of $HOME_URL did not come from the page cache (X-Cache: '$(header "$P/home.h" X-Cache)', expected HIT)"
+cmp -s "$P/home.miss" "$P/home" || die "the cached home page (HIT) differs from the page as first rendered (MISS)"
+grep -qF "$(sed -n 1p "$TMP/posts" | cut -f5)" "$P/home" || warn "the home page does not show the newest post's title"
+HOME_KA=$(keepalive "$HOME_URL")
+
+# (d) the article from the process without a cache: never a HIT, same bytes.
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$NC_URL" "$P/nocache.1" "$P/nocache.1.h")
+[ "$1" = 200 ] || die "GET $NC_URL (cache_mb = 0) answered $1, not 200"
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$NC_URL" "$P/nocache" "$P/nocache.h")
+[ "$1" = 200 ] || die "GET $NC_URL (cache_mb = 0, second time) answered $1, not 200"
+NC_HDR=$2
+if [ "$(header "$P/nocache.1.h" X-Cache)" = HIT ] || [ "$(header "$P/nocache.h" X-Cache)" = HIT ]; then
+	die "the process with cache_mb = 0 answered X-Cache: HIT"
+fi
+if [ "$3" != "$BODY" ] || ! cmp -s "$P/nocache" "$WWW/article.html"; then
+	die "the article without the cache ($3 bytes) differs from the cached one ($BODY bytes)"
+fi
+[ -z "$(cache_counts "$NC_BASE")" ] || die "the process with cache_mb = 0 reports cache stats on /healthz: its cache is on"
+NC_KA=$(keepalive "$NC_URL")
+[ "$NC_KA" = yes ] || warn "gazette (cache_mb = 0) did not keep the connection alive"
 
 # ---- nginx on a free port, serving the same bytes ----
 rand_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000)); }
@@ -213,10 +334,10 @@ while :; do
 done
 NGX_WORKERS=$(ps -o pid= --ppid "$NGX_PID" 2>/dev/null | tr -d ' ' | tr '\n' ' ' || true)
 # shellcheck disable=SC2046 # fetch prints three words
-set -- $(fetch "$NGX_URL" "$TMP/nginx.body" "$TMP/nginx.headers")
+set -- $(fetch "$NGX_URL" "$P/nginx" "$P/nginx.h")
 [ "$1" = 200 ] || die "nginx answered $1 for $NGX_URL, not 200 (see $TMP/nginx/error.log)"
 NGX_HDR=$2
-cmp -s "$TMP/nginx.body" "$WWW/article.html" || die "nginx does not serve the same bytes as gazette"
+cmp -s "$P/nginx" "$WWW/article.html" || die "nginx does not serve the same bytes as gazette's cache"
 NGX_KA=$(keepalive "$NGX_URL")
 [ "$NGX_KA" = yes ] || warn "nginx did not keep the connection alive"
 NGX_VERSION=$("$NGINX" -v 2>&1 | sed 's|.*nginx/||')
@@ -243,17 +364,32 @@ run_wrk() { # URL DURATION OUT-FILE
 	[ $rc -eq 0 ] || die "wrk failed on $1 (exit $rc): $(cat "$3")"
 	grep -q '^BENCH ' "$3" || die "wrk printed no summary: $(cat "$3")"
 }
-measure() { # NAME PID URL EXPECTED-BYTES-PER-RESPONSE ROUND
+wrk_requests() { sed -n 's/^BENCH requests=\([0-9]*\) .*/\1/p' "$1"; }
+measure() { # CASE PID URL EXPECTED-BYTES-PER-RESPONSE ROUND [CACHE-BASE-URL]
 	out=$TMP/wrk/$1-$5
-	say "round $5: $1 - warm-up $WARMUP, then $DURATION with $CONNECTIONS connections"
+	say "round $5: ($1) $3 - warm-up $WARMUP, then $DURATION with $CONNECTIONS connections"
+	h0=''
+	[ -z "${6:-}" ] || h0=$(cache_counts "$6")
 	run_wrk "$3" "$WARMUP" "$out.warmup"
 	c0=$(cpu_ticks "$2")
 	k0=$(core_ticks "${CLI_CPU:-}")
 	run_wrk "$3" "$DURATION" "$out"
 	c1=$(cpu_ticks "$2")
 	k1=$(core_ticks "${CLI_CPU:-}")
-	alive "$2" || die "$1 died during the run"
+	alive "$2" || die "($1) the server died during the run"
 	cat "$out" >&2
+	if [ -n "${6:-}" ]; then
+		# Every response of the warm-up and the run must have been a cache hit.
+		h1=$(cache_counts "$6")
+		if [ -z "$h0" ] || [ -z "$h1" ]; then die "($1) no cache stats on ${6}healthz"; fi
+		served=$(($(wrk_requests "$out.warmup") + $(wrk_requests "$out")))
+		hits=$((${h1% *} - ${h0% *})) misses=$((${h1#* } - ${h0#* }))
+		# the /healthz request itself counts one miss
+		if [ "$hits" -lt "$served" ] || [ "$misses" -gt 1 ]; then
+			die "($1) not served from the cache: $hits hits and $misses misses for $served responses"
+		fi
+		say "($1) cache: $hits hits, $misses misses (/healthz itself) for $served responses"
+	fi
 	set -- "$1" "$2" "$3" "$4" "$5" "$c0" "$c1"
 	sed -n 's/^BENCH //p' "$out" | tr ' ' '\n' >"$out.kv"
 	awk -F= -v name="$1" -v want="$4" -v ticks=$(($7 - $6)) -v hz="$CLK_TCK" \
@@ -270,36 +406,89 @@ measure() { # NAME PID URL EXPECTED-BYTES-PER-RESPONSE ROUND
 			printf "%s %.2f %.0f %.0f %.2f %.1f %.0f %d %.1f\n", name, req / sec, v["p99_us"], v["p50_us"],
 				ticks * 1e6 / hz / req, ticks * 100 / hz / sec, per, sock, (ktotal > 0 ? kbusy * 100 / ktotal : -1)
 		}' "$out.kv" >"$out.res"
-	case $(cat "$out.res") in FAIL*) die "$1: $(sed 's/^FAIL //' "$out.res") ($out)" ;; esac
+	case $(cat "$out.res") in FAIL*) die "($1): $(sed 's/^FAIL //' "$out.res") ($out)" ;; esac
 	read -r _ _ _ _ _ _ _ sock _ <"$out.res"
-	[ "$sock" -eq 0 ] || warn "$1: $sock socket errors (connect/read/write/timeout), see the wrk output above"
+	[ "$sock" -eq 0 ] || warn "($1): $sock socket errors (connect/read/write/timeout), see the wrk output above"
 	cat "$out.res" >>"$TMP/results"
+}
+check_log() { # NAME: gazette's access log holds only 200s; then empty it (~130 bytes a request)
+	NON200=$(grep ' access ' "$TMP/$1.log" | grep -cv '" 200 ' || true)
+	[ "$NON200" -eq 0 ] || die "the access log of $1 ($TMP/$1.log) shows $NON200 responses that were not 200"
+	if [ "$1" = nocache ] && grep -q ' access .*cache=hit' "$TMP/$1.log"; then
+		die "the access log of the cache_mb = 0 process shows cache hits"
+	fi
+	[ "$KEEP" = 1 ] || : >"$TMP/$1.log"
 }
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 r=1
 while [ $r -le "$ROUNDS" ]; do
-	measure gazette "$GZ_PID" "$GZ_URL" $((GZ_HDR + BODY)) $r
-	measure nginx "$NGX_PID" "$NGX_URL" $((NGX_HDR + BODY)) $r
+	measure a "$NGX_PID" "$NGX_URL" $((NGX_HDR + BODY)) $r
+	measure b "$GZ_PID" "$GZ_URL" $((GZ_HDR + BODY)) $r "$GZ_BASE"
+	measure c "$GZ_PID" "$HOME_URL" $((HOME_HDR + HOME_BODY)) $r "$GZ_BASE"
+	check_log gazette
+	measure d "$NC_PID" "$NC_URL" $((NC_HDR + BODY)) $r
+	check_log nocache
 	r=$((r + 1))
 done
+
 # The servers must still answer 200 with the page after the load.
-# shellcheck disable=SC2046 # fetch prints three words
-set -- $(fetch "$GZ_URL" "$TMP/after.body" "$TMP/after.headers")
-if [ "$1" != 200 ] || [ "$3" != "$BODY" ]; then die "after the run gazette answered $1 with $3 bytes (expected 200, $BODY)"; fi
-# shellcheck disable=SC2046 # fetch prints three words
-set -- $(fetch "$NGX_URL" "$TMP/after.body" "$TMP/after.headers")
-if [ "$1" != 200 ] || [ "$3" != "$BODY" ]; then die "after the run nginx answered $1 with $3 bytes (expected 200, $BODY)"; fi
-NON200=$(grep ' access ' "$TMP/gazette.log" | grep -cv '" 200 ' || true)
-[ "$NON200" -eq 0 ] || die "gazette's access log shows $NON200 responses that were not 200"
+after() { # NAME URL EXPECTED-BODY-FILE X-CACHE (or '': any but HIT)
+	name=$1 url=$2 want=$3 xc=$4
+	# shellcheck disable=SC2046 # fetch prints three words
+	set -- $(fetch "$url" "$TMP/after.body" "$TMP/after.headers")
+	if [ "$1" != 200 ] || ! cmp -s "$TMP/after.body" "$want"; then
+		die "after the run $name answered $1 with $3 bytes (expected 200 and the same $(wc -c <"$want") bytes as before)"
+	fi
+	got=$(header "$TMP/after.headers" X-Cache)
+	if [ -n "$xc" ]; then
+		[ "$got" = "$xc" ] || die "after the run $name answered X-Cache: '$got', expected $xc"
+	else
+		[ "$got" != HIT ] || die "after the run $name answered X-Cache: HIT"
+	fi
+}
+after "gazette (article)" "$GZ_URL" "$WWW/article.html" HIT
+after "gazette (home page)" "$HOME_URL" "$P/home" HIT
+after "gazette (cache_mb = 0)" "$NC_URL" "$WWW/article.html" ''
+after nginx "$NGX_URL" "$WWW/article.html" ''
+check_log gazette
+check_log nocache
+CACHE_LINE=$(curl -sS --max-time 10 "${GZ_BASE%/}/healthz" | sed -n 's/^cache //p')
+
+# ---- optional: where gazette's time goes under load (b) ----
+if [ "$PROFILE" != 0 ]; then
+	say "perf record -g of gazette (pid $GZ_PID) under load (b) for $DURATION"
+	secs=$(printf '%s\n' "$DURATION" | awk '{ n = $0 + 0; if ($0 ~ /m$/) n *= 60; if ($0 ~ /h$/) n *= 3600; print int(n) }')
+	PERF_S=$((secs > 3 ? secs - 2 : 1))
+	$CLI_PIN "$WRK" -t1 -c"$CONNECTIONS" -d"$DURATION" -s bench/report.lua "$GZ_URL" >"$TMP/wrk/perf" 2>&1 &
+	WRK_PID=$!
+	sleep 1
+	$CLI_PIN "$PERF" record -q -g -p "$GZ_PID" -o "$TMP/perf.data" -- sleep "$PERF_S" >"$TMP/perf.log" 2>&1 &
+	PERF_PID=$!
+	wait "$PERF_PID" || warn "perf record exited with an error: $(cat "$TMP/perf.log")"
+	PERF_PID=''
+	wait "$WRK_PID" || die "wrk failed during the profile: $(cat "$TMP/wrk/perf")"
+	WRK_PID=''
+	[ -s "$TMP/perf.data" ] || die "perf recorded nothing: $(cat "$TMP/perf.log")"
+	top() { # FILE ARGS...: the first lines of a perf report, without comments and padding
+		f=$1
+		shift
+		"$PERF" report -i "$TMP/perf.data" --stdio -g none "$@" 2>/dev/null |
+			grep -v '^#' | grep -v '^[[:space:]]*$' | sed 's/[[:space:]-]*$//' | head -n 40 >"$f" || true
+	}
+	top "$TMP/perf.dso" --no-children --sort dso
+	top "$TMP/perf.self" --no-children --sort dso,symbol --percent-limit 0.7
+	top "$TMP/perf.children" --children --sort symbol --percent-limit 3
+fi
 
 # ---- report ----
 MODEL=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null | sed -n 1p)
-REV="$GZ_BUILD, $(git describe --always --dirty 2>/dev/null || echo 'commit unknown'), built $(date -u -r "$GZ_BUILD" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
-awk -v rounds="$ROUNDS" -v body="$BODY" -v gzh="$GZ_HDR" -v ngh="$NGX_HDR" \
+awk -v rounds="$ROUNDS" -v body="$BODY" -v gzh="$GZ_HDR" -v ngh="$NGX_HDR" -v nch="$NC_HDR" \
+	-v hbody="$HOME_BODY" -v hh="$HOME_HDR" -v gzb="$GZIP_BYTES" -v brb="$BR_BYTES" \
 	-v url="$ART_URL" -v title="$ART_TITLE" -v nposts="$NPOSTS" -v conns="$CONNECTIONS" \
 	-v dur="$DURATION" -v pin="$PINNING" -v ngv="$NGX_VERSION" -v model="${MODEL:-unknown CPU}" \
-	-v ncpu="$(nproc 2>/dev/null || echo '?')" -v rev="$REV" -v load="$LOAD" \
-	-v gzka="$GZ_KA" -v ngka="$NGX_KA" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" '
+	-v ncpu="$(nproc 2>/dev/null || echo '?')" -v rev="$REV" -v load="$LOAD" -v gen="$GEN_S" \
+	-v gzka="$GZ_KA" -v hka="$HOME_KA" -v ncka="$NC_KA" -v ngka="$NGX_KA" -v cache="$CACHE_LINE" \
+	-v date="$(date -u '+%Y-%m-%d %H:%M UTC')" '
 	function commas(x,   s, neg) {
 		s = sprintf("%.0f", x); neg = ""
 		if (s ~ /^-/) { neg = "-"; s = substr(s, 2) }
@@ -307,35 +496,63 @@ awk -v rounds="$ROUNDS" -v body="$BODY" -v gzh="$GZ_HDR" -v ngh="$NGX_HDR" \
 		return neg s
 	}
 	function pct(x) { return x < 0 ? "n/a" : sprintf("%.0f%%", x) }
+	function ms(us) { return us < 10000 ? sprintf("%.2f ms", us / 1000) : sprintf("%.1f ms", us / 1000) }
 	function median(name, k,   a, n, i, j, t) {
 		n = 0
 		for (i = 1; i <= cnt[name]; i++) a[++n] = val[name, i, k]
 		for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
+	# fields: 2 req/s, 3 p99 us, 4 p50 us, 5 CPU us/req, 6 CPU use %, 7 bytes/resp, 8 socket errors, 9 client core busy %
 	{ i = ++cnt[$1]; for (k = 2; k <= NF; k++) val[$1, i, k] = $k }
 	END {
+		label["a"] = "(a) nginx " ngv ": the article as a static file (reference)"
+		label["b"] = "(b) gazette: the same article from the page cache"
+		label["c"] = "(c) gazette: the home page from the page cache"
+		label["d"] = "(d) gazette: the same article, cache off (`cache_mb = 0`)"
+		bytes["a"] = commas(ngh) " + " commas(body); ka["a"] = ngka
+		bytes["b"] = commas(gzh) " + " commas(body); ka["b"] = gzka
+		bytes["c"] = commas(hh) " + " commas(hbody); ka["c"] = hka
+		bytes["d"] = commas(nch) " + " commas(body); ka["d"] = ncka
+		split("a b c d", cs, " ")
 		printf "\nGazette benchmark, %s - %s, %s CPUs, %s\n", date, model, ncpu, pin
-		printf "gazette: %s\narticle %s (\"%s\") from a site of %d published posts\n", rev, url, title, nposts
-		printf "wrk -t1 -c%s -d%s --latency, after a warm-up; load average before: %s\n", conns, dur, load
+		printf "gazette: %s\narticle %s (\"%s\") from a site of %d published posts (built in %d s)\n", rev, url, title, nposts, gen
+		printf "wrk -t1 -c%s -d%s --latency, no Accept-Encoding (identity bodies), after a warm-up; load average before: %s\n", conns, dur, load
+		printf "article body %s bytes (gazette also serves it as gzip %s and brotli %s bytes); home page body %s bytes\n",
+			commas(body), (gzb == "-" ? "-" : commas(gzb)), (brb == "-" ? "-" : commas(brb)), commas(hbody)
+		if (cache != "") printf "gazette cache after the run: %s\n", cache
 		if (rounds > 1) {
-			printf "\n| round | server | req/s | p99 | server CPU per request | server CPU use | client core busy |\n"
-			printf "| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n"
-			for (i = 1; i <= rounds; i++) for (s = 0; s < 2; s++) {
-				n = s ? "nginx" : "gazette"
-				printf "| %d | %s | %s | %.2f ms | %.1f µs | %.0f%% | %s |\n", i, n, commas(val[n, i, 2]),
-					val[n, i, 3] / 1000, val[n, i, 5], val[n, i, 6], pct(val[n, i, 9])
+			printf "\n| round | case | req/s | p50 | p99 | server CPU per request | server CPU use | client core busy |\n"
+			printf "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+			for (i = 1; i <= rounds; i++) for (s = 1; s <= 4; s++) {
+				n = cs[s]
+				printf "| %d | (%s) | %s | %s | %s | %.1f µs | %.0f%% | %s |\n", i, n, commas(val[n, i, 2]),
+					ms(val[n, i, 4]), ms(val[n, i, 3]), val[n, i, 5], val[n, i, 6], pct(val[n, i, 9])
 			}
 			printf "\nMedians of %d rounds:\n", rounds
 		}
-		g = median("gazette", 2); x = median("nginx", 2)
-		gp = median("gazette", 3); xp = median("nginx", 3)
-		gc = median("gazette", 5); xc = median("nginx", 5)
-		printf "\n| server | req/s | p99 latency | server CPU per request | server CPU use | client core busy | response bytes (headers + body) | keep-alive |\n"
-		printf "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n"
-		printf "| gazette: article page rendered from the database (uncached) | %s | %.2f ms | %.1f µs | %.0f%% | %s | %s + %s | %s |\n",
-			commas(g), gp / 1000, gc, median("gazette", 6), pct(median("gazette", 9)), commas(gzh), commas(body), gzka
-		printf "| nginx %s: the same bytes as a static file | %s | %.2f ms | %.1f µs | %.0f%% | %s | %s + %s | %s |\n",
-			ngv, commas(x), xp / 1000, xc, median("nginx", 6), pct(median("nginx", 9)), commas(ngh), commas(body), ngka
-		printf "| **ratio gazette / nginx** | **%.3fx** | %.2fx | %.2fx | | | | |\n", g / x, gp / xp, gc / xc
+		for (s = 1; s <= 4; s++) {
+			n = cs[s]
+			R[n] = median(n, 2); P50[n] = median(n, 4); P99[n] = median(n, 3); C[n] = median(n, 5)
+		}
+		printf "\n| case | req/s | p50 | p99 | server CPU per request | server CPU use | client core busy | response bytes (headers + body) | keep-alive | req/s ÷ (a) | p50 ÷ (a) | p99 ÷ (a) | CPU per request ÷ (a) |\n"
+		printf "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n"
+		for (s = 1; s <= 4; s++) {
+			n = cs[s]
+			printf "| %s | %s | %s | %s | %.1f µs | %.0f%% | %s | %s | %s | **%.3fx** | %.2fx | %.2fx | %.2fx |\n",
+				label[n], commas(R[n]), ms(P50[n]), ms(P99[n]), C[n], median(n, 6), pct(median(n, 9)),
+				bytes[n], ka[n], R[n] / R["a"], P50[n] / P50["a"], P99[n] / P99["a"], C[n] / C["a"]
+		}
+		printf "\nIssue 8 targets: (b) >= 0.95x (a): %.3fx, %s; (d) >= 0.25x (a): %.3fx, %s\n",
+			R["b"] / R["a"], (R["b"] / R["a"] >= 0.95 ? "met" : "MISSED"), R["d"] / R["a"], (R["d"] / R["a"] >= 0.25 ? "met" : "MISSED")
+		if (median("a", 9) >= 95 || median("b", 9) >= 95)
+			printf "Note: the client core was saturated (>= 95%% busy) in (a) or (b): wrk, not the server, set that req/s; compare CPU per request.\n"
 	}' "$TMP/results"
+if [ "$PROFILE" != 0 ]; then
+	printf '\nperf record -g of gazette (pid %s) under load (b), %s s. Self time by object:\n\n' "$GZ_PID" "$PERF_S"
+	cat "$TMP/perf.dso"
+	printf '\nSelf time by symbol (>= 0.7%%):\n\n'
+	cat "$TMP/perf.self"
+	printf '\nIncluding callees (>= 3%%; frame-pointer call chains, so partial):\n\n'
+	cat "$TMP/perf.children"
+fi
