@@ -82,6 +82,19 @@ static void *watch(void *arg)
 	return NULL;
 }
 
+/* A GET renders from one read snapshot (and one set of SQLite locks). */
+static void request_begin(const struct app *app, const struct req *r)
+{
+	if (r->method == HTTP_GET || r->method == HTTP_HEAD)
+		app->store->ops->read_begin(app->store);
+}
+
+static void request_end(const struct app *app, const struct req *r)
+{
+	if (r->method == HTTP_GET || r->method == HTTP_HEAD)
+		app->store->ops->read_end(app->store);
+}
+
 int cmd_serve(struct cmd_ctx *c)
 {
 	static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
@@ -138,6 +151,8 @@ int cmd_serve(struct cmd_ctx *c)
 	app.routes = site_routes;
 	app.nroutes = site_nroutes;
 	app.error_page = site_error_page;
+	app.request_begin = request_begin;
+	app.request_end = request_end;
 
 	/* The page cache; server.c supplies how its ready responses are freed. */
 	if (c->config.cache_mb) {

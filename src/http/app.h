@@ -27,6 +27,11 @@ struct app {
 	_Atomic long long *followed_change;
 	const struct route *routes;
 	size_t nroutes;
+	/* Called around routing a request (handler and error page), on the
+	 * worker's thread; may be NULL. serve uses them to give a GET one read
+	 * snapshot of the store. */
+	void (*request_begin)(const struct app *app, const struct req *r);
+	void (*request_end)(const struct app *app, const struct req *r);
 	/* Fill rs with the themed page for an error status (404, 500, ...). Must
 	 * not fail; falls back to plain text itself. */
 	void (*error_page)(struct req *r, struct resp *rs, int status);

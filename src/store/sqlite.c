@@ -56,7 +56,62 @@ static void free_conn(struct conn *c)
 	free(c);
 }
 
+/* A thread inside read_begin/read_end keeps one connection and one read
+ * transaction for all its reads: one snapshot for the whole page, and one
+ * set of file locks instead of one per statement. */
+static _Thread_local struct conn *pinned;
+static _Thread_local struct store *pinned_store;
+static _Thread_local int pin_depth;
+
+static struct conn *pool_get(struct store *st);
+static void pool_put(struct store *st, struct conn *c);
+
 struct conn *conn_get(struct store *st)
+{
+	if (pinned && pinned_store == st)
+		return pinned;
+	return pool_get(st);
+}
+
+void conn_put(struct store *st, struct conn *c)
+{
+	if (c && c == pinned && pinned_store == st)
+		return; /* released by read_end */
+	pool_put(st, c);
+}
+
+static enum err read_begin(struct store *st)
+{
+	if (pin_depth++ > 0)
+		return ERR_OK;
+	struct conn *c = pool_get(st);
+	if (!c) {
+		pin_depth = 0;
+		return ERR_DB;
+	}
+	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		pool_put(st, c);
+		pin_depth = 0;
+		return ERR_DB;
+	}
+	pinned = c;
+	pinned_store = st;
+	return ERR_OK;
+}
+
+static void read_end(struct store *st)
+{
+	if (pin_depth == 0 || --pin_depth > 0 || pinned_store != st)
+		return;
+	struct conn *c = pinned;
+	pinned = NULL;
+	pinned_store = NULL;
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	pool_put(st, c);
+}
+
+static struct conn *pool_get(struct store *st)
 {
 	struct sq *q = SQ(st);
 	pthread_mutex_lock(&q->mu);
@@ -84,7 +139,7 @@ struct conn *conn_get(struct store *st)
 	return c;
 }
 
-void conn_put(struct store *st, struct conn *c)
+static void pool_put(struct store *st, struct conn *c)
 {
 	if (!c)
 		return;
@@ -238,6 +293,8 @@ static const struct store_ops sqlite_ops = {
 	.changes_since = sqs_changes_since,
 	.change_last_id = sqs_change_last_id,
 	.change_last_at = sqs_change_last_at,
+	.read_begin = read_begin,
+	.read_end = read_end,
 	.backup = backup,
 	.schema_version = schema_version,
 };

@@ -193,8 +193,11 @@ enum err sqp_post_list(struct store *st, struct arena *a, const struct post_quer
 	enum err rc = ERR_OK;
 	*out = NULL;
 	*n = 0;
-	/* One read transaction, so the counts and the rows agree. */
-	sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
+	/* One read transaction, so the counts and the rows agree (unless the
+	 * caller already holds one: see read_begin). */
+	bool own = sqlite3_get_autocommit(c->db);
+	if (own)
+		sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
 	if (total)
 		rc = count(st, c, q, shape, total);
 	if (rc == ERR_OK && !q->sticky_first) {
@@ -209,7 +212,8 @@ enum err sqp_post_list(struct store *st, struct arena *a, const struct post_quer
 		if (rc == ERR_OK && left != 0)
 			rc = rows(st, c, a, q, shape | L_NONSTICKY, left, off2, out, n, &cap);
 	}
-	sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (own)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	conn_put(st, c);
 	return rc;
 }

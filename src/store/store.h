@@ -236,6 +236,12 @@ struct store_ops {
 	/* Time of the newest change (0 when none): every page's Last-Modified. */
 	enum err (*change_last_at)(struct store *st, int64_t *at);
 
+	/* Reads between read_begin and read_end, on this thread, see one
+	 * snapshot of the database (a page renders from one consistent state).
+	 * No writes in between. Nests; read_end must follow every begin. */
+	enum err (*read_begin)(struct store *st);
+	void (*read_end)(struct store *st);
+
 	/* maintenance */
 	enum err (*backup)(struct store *st, const char *dest_path);
 	enum err (*schema_version)(struct store *st, int *version);
