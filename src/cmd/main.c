@@ -47,6 +47,7 @@ static const struct command {
 	 "gazette tag list\n"
 	 "       gazette tag rename SLUG --name NAME [--slug NEW]\n"
 	 "       gazette tag delete SLUG"},
+	{"reindex", cmd_reindex, "rebuild the search index", "gazette reindex"},
 	{"user", cmd_user, "manage users",
 	 "gazette user add LOGIN --email E --role admin|editor|author|contributor\n"
 	 "                 [--name NAME] [--password-stdin]\n"

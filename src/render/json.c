@@ -83,3 +83,26 @@ char *json_script(struct arena *a, struct json *j)
 	buf_free(&b);
 	return r;
 }
+
+struct json *json_num(double d)
+{
+	return (struct json *)json_real(d);
+}
+
+struct json *json_flag(bool b)
+{
+	return (struct json *)(b ? json_true() : json_false());
+}
+
+char *json_text(struct arena *a, struct json *j)
+{
+	if (!j)
+		return NULL;
+	char *s = json_dumps(J(j), JSON_COMPACT);
+	json_decref(J(j));
+	if (!s)
+		return NULL;
+	char *r = arena_strdup(a, s);
+	free(s);
+	return r;
+}

@@ -141,3 +141,24 @@ enum err markdown_excerpt(struct arena *a, const char *md, size_t max, char **te
 	cmark_parser_free(p);
 	return ERR_OK;
 }
+
+enum err markdown_plaintext(struct arena *a, const char *md, char **text)
+{
+	cmark_parser *p = NULL;
+	cmark_node *doc = parse(md ? md : "", CMARK_OPT_DEFAULT, &p);
+	if (!doc) {
+		if (p)
+			cmark_parser_free(p);
+		return ERR_NOMEM;
+	}
+	char *out = cmark_render_plaintext(doc, CMARK_OPT_DEFAULT, 0);
+	enum err rc = ERR_NOMEM;
+	if (out) {
+		*text = arena_strdup(a, out);
+		rc = *text ? ERR_OK : ERR_NOMEM;
+		free(out);
+	}
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return rc;
+}

@@ -11,6 +11,8 @@
 #include "core/err.h"
 
 enum err markdown_to_html(struct arena *a, const char *md, char **html);
+/* The whole document as plain text (for the search index). */
+enum err markdown_plaintext(struct arena *a, const char *md, char **text);
 /* Plain text of the first paragraph(s), whitespace collapsed, cut at a word
  * boundary to at most max bytes (with "…" appended when cut). */
 enum err markdown_excerpt(struct arena *a, const char *md, size_t max, char **text);

@@ -60,6 +60,7 @@ static size_t purge_post(struct store *st, struct cache *c, const struct change 
 		struct arena a;
 		arena_init(&a, 1 << 20);
 		add(&ks, cache_dep("list:home"));
+		add(&ks, cache_dep("list:search"));
 		for (const char *p = d; *p;) {
 			size_t n = strcspn(p, " ");
 			char tok[32];
@@ -100,13 +101,16 @@ size_t site_purge(struct store *st, struct cache *c, const struct change *ch)
 	const char *kind = ch->kind ? ch->kind : "";
 	if (strcmp(kind, "post") == 0)
 		return purge_post(st, c, ch);
+	/* tag and author names are searched, so results may change too */
 	if (strcmp(kind, "tag") == 0) {
-		uint64_t k = cache_dep("tag:%lld", (long long)ch->object_id);
-		return cache_purge(c, &k, 1);
+		uint64_t k[2] = {cache_dep("tag:%lld", (long long)ch->object_id),
+				 cache_dep("list:search")};
+		return cache_purge(c, k, 2);
 	}
 	if (strcmp(kind, "user") == 0) {
-		uint64_t k = cache_dep("user:%lld", (long long)ch->object_id);
-		return cache_purge(c, &k, 1);
+		uint64_t k[2] = {cache_dep("user:%lld", (long long)ch->object_id),
+				 cache_dep("list:search")};
+		return cache_purge(c, k, 2);
 	}
 	if (strcmp(kind, "redirect") == 0)
 		return 0; /* redirects answer only where no page is; 404s are not cached */

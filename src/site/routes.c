@@ -5,6 +5,8 @@
 const struct route site_routes[] = {
 	{HTTP_READ, "/healthz", site_health, 0, {P__MAX}},
 	{HTTP_READ, "/assets/:file", site_asset, 0, {P_FILE}},
+	{HTTP_READ, "/search", site_search, 0, {P__MAX}},
+	{HTTP_READ, "/search.json", site_search_json, 0, {P__MAX}},
 	{HTTP_READ, "/", site_home, ROUTE_PAGED, {P__MAX}},
 	{HTTP_READ, "/category/*path/", site_category, ROUTE_PAGED, {P_PATH}},
 	{HTTP_READ, "/tag/:slug/", site_tag, ROUTE_PAGED, {P_SLUG}},

@@ -33,6 +33,8 @@ enum err site_year(struct req *r, struct resp *rs);
 enum err site_month(struct req *r, struct resp *rs);
 enum err site_resolve(struct req *r, struct resp *rs); /* articles, pages, redirects */
 enum err site_asset(struct req *r, struct resp *rs);
+enum err site_search(struct req *r, struct resp *rs);      /* search.c */
+enum err site_search_json(struct req *r, struct resp *rs);
 enum err site_health(struct req *r, struct resp *rs);
 
 #endif

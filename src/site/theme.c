@@ -173,7 +173,7 @@ enum err theme_load(struct theme **out, const char *dir, char *errmsg, size_t er
 			rc = add_file(t, f->name, f->data, f->len, errmsg, errlen);
 	}
 	static const char *const required[] = {"layout", "home", "article", "archive",
-					       "page", "error", NULL};
+					       "page", "error", "search", NULL};
 	for (size_t i = 0; rc == ERR_OK && required[i]; i++) {
 		if (!tmpl_set_has(t->tmpl, required[i])) {
 			snprintf(errmsg, errlen, "theme %s: missing %s.mustache",

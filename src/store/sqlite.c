@@ -40,6 +40,11 @@ static enum err open_conn(const char *path, sqlite3 **out, char *errmsg, size_t 
 		sqlite3_close(db);
 		return ERR_DB;
 	}
+	if (sq_register_search(db) != SQLITE_OK) {
+		snprintf(errmsg, errlen, "%s: SQLite without FTS5", path);
+		sqlite3_close(db);
+		return ERR_DB;
+	}
 	*out = db;
 	return ERR_OK;
 }
@@ -293,6 +298,8 @@ static const struct store_ops sqlite_ops = {
 	.changes_since = sqs_changes_since,
 	.change_last_id = sqs_change_last_id,
 	.change_last_at = sqs_change_last_at,
+	.search = sqx_search,
+	.reindex = sqx_reindex,
 	.read_begin = read_begin,
 	.read_end = read_end,
 	.backup = backup,
@@ -349,9 +356,10 @@ static int user_version(sqlite3 *db)
 	return version;
 }
 
-static enum err migrate(sqlite3 *db, char *errmsg, size_t errlen)
+static enum err migrate(sqlite3 *db, int *was, char *errmsg, size_t errlen)
 {
 	int version = user_version(db);
+	*was = version;
 	if (version > (int)sqlite_nmigrations) {
 		snprintf(errmsg, errlen,
 			 "database schema version %d is newer than this gazette (%zu)", version,
@@ -418,9 +426,13 @@ enum err sqlite_store_open(struct store **out, const char *path, char *errmsg, s
 	q->watch = w;
 	st->ops = &sqlite_ops;
 	st->impl = q;
+	int was = 0;
 	enum err rc = open_conn(path, &w->db, errmsg, errlen);
 	if (rc == ERR_OK)
-		rc = migrate(w->db, errmsg, errlen);
+		rc = migrate(w->db, &was, errmsg, errlen);
+	/* A database from before the search index (4) gets its index built. */
+	if (rc == ERR_OK && was > 0 && was < 4 && (rc = sqx_reindex(st, NULL)) != ERR_OK)
+		snprintf(errmsg, errlen, "building the search index failed: %s", err_str(rc));
 	if (rc != ERR_OK) {
 		sq_close(st);
 		return rc;

@@ -24,6 +24,8 @@ enum stmt {
 	S_ARCHIVE_MONTHS,
 	S_REDIRECT_GET, S_REDIRECT_SET,
 	S_CHANGES_SINCE, S_CHANGE_LAST, S_CHANGE_LAST_AT,
+	S_FTS_SOURCE, S_FTS_PUT, S_FTS_DELETE, S_FTS_CLEAR, S_SEARCH, S_SEARCH_COUNT,
+	S_FTS_BY_TAG, S_FTS_BY_CATEGORY, S_FTS_BY_AUTHOR,
 	S__MAX
 };
 
@@ -120,6 +122,19 @@ struct post_facets {
 enum err sq_post_facets(struct store *st, struct conn *c, int64_t id, struct post_facets *f);
 enum err sq_post_changed(struct store *st, struct conn *c, int64_t id,
 			 const struct post_facets *before);
+
+/* The search index (sqlite_search.c). */
+int sq_register_search(sqlite3 *db);
+/* Put post id into the index, or take it out when it is not a public
+ * article; inside the caller's transaction. */
+enum err sq_index_post(struct store *st, struct conn *c, int64_t id);
+/* The ids `which` (one int parameter) returns, into the arena. */
+enum err sq_ids(struct store *st, struct conn *c, struct arena *a, enum stmt which, int64_t key,
+		int64_t **ids, size_t *n);
+enum err sq_index_ids(struct store *st, struct conn *c, const int64_t *ids, size_t n);
+enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
+		    struct search_hit **out, size_t *n, int64_t *total);
+enum err sqx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total));
 
 /* The ops, by file: sqlite_site.c (sqs_), sqlite_tax.c (sqt_),
  * sqlite_posts.c and sqlite_list.c (sqp_); sqlite.c fills the table. */

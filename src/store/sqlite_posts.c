@@ -113,6 +113,8 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 			rc = sqt_link_tags(st, c, pid, in->tags, in->ntags);
 	}
 	if (rc == ERR_OK)
+		rc = sq_index_post(st, c, pid);
+	if (rc == ERR_OK)
 		rc = sq_post_changed(st, c, pid, &before);
 	rc = sq_end(st, c, rc);
 	if (rc == ERR_OK && id)
@@ -154,6 +156,8 @@ static enum err post_write(struct store *st, int64_t id, enum stmt which,
 			sq_bind(s, args, n);
 		rc = sq_exec(st, c, s);
 	}
+	if (rc == ERR_OK)
+		rc = sq_index_post(st, c, id);
 	if (rc == ERR_OK)
 		rc = sq_post_changed(st, c, id, &before);
 	rc = sq_end(st, c, rc);

@@ -104,6 +104,12 @@ const char *const sqlite_migrations[] = {
 	"ALTER TABLE posts DROP COLUMN body_html;\n"
 	"ALTER TABLE posts ADD COLUMN summary TEXT NOT NULL DEFAULT '';\n"
 	"CREATE INDEX posts_type_date ON posts(type, published_at);\n",
+
+	/* 4: the full-text index of public articles (rowid = post id), kept in
+	 * step by every write in the same transaction (sqlite_search.c); filled
+	 * for existing posts by after_migration. */
+	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, excerpt, body, tags, category, author, "
+	"tokenize = 'porter unicode61 remove_diacritics 2');\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

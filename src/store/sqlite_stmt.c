@@ -120,6 +120,40 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			   "ON CONFLICT(from_path) DO UPDATE SET to_path = excluded.to_path, "
 			   "status = excluded.status",
 
+	/* search index: the text of one public article */
+	[S_FTS_SOURCE] = "SELECT p.title, CASE WHEN p.excerpt != '' THEN p.excerpt ELSE p.summary END, "
+			 "coalesce(b.body_md, ''), coalesce((SELECT group_concat(t.name, ' ') "
+			 "FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id), ''), "
+			 "coalesce(c.name, ''), coalesce(u.display_name, '') FROM posts p "
+			 "LEFT JOIN post_bodies b ON b.post_id = p.id "
+			 "LEFT JOIN categories c ON c.id = p.category_id "
+			 "LEFT JOIN users u ON u.id = p.author_id "
+			 "WHERE p.id = ?1 AND p.type = 'post' AND p.status IN ('published','scheduled')",
+	[S_FTS_PUT] = "INSERT OR REPLACE INTO posts_fts(rowid, title, excerpt, body, tags, category, "
+		      "author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_FTS_DELETE] = "DELETE FROM posts_fts WHERE rowid = ?1",
+	[S_FTS_CLEAR] = "DELETE FROM posts_fts",
+	[S_FTS_BY_TAG] = "SELECT post_id FROM post_tags WHERE tag_id = ?1",
+	[S_FTS_BY_CATEGORY] = "SELECT id FROM posts WHERE category_id = ?1 AND type = 'post'",
+	[S_FTS_BY_AUTHOR] = "SELECT id FROM posts WHERE author_id = ?1 AND type = 'post'",
+	/* Columns 0-22 as a listing (row_post), then matched, bm25, snippet.
+	 * bm25 weights: title, excerpt, body, tags, category, author. */
+	[S_SEARCH] = "SELECT p.id, p.type, p.status, p.slug, p.title, p.excerpt, '', '', "
+		     "p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "
+		     "p.published_at, p.created_at, p.updated_at, "
+		     "(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), "
+		     "u.login, u.display_name, c.slug, c.name, c.path, p.summary, "
+		     "gz_matched(posts_fts), bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0), "
+		     "snippet(posts_fts, -1, char(1), char(2), '\xE2\x80\xA6', 24) "
+		     "FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
+		     "LEFT JOIN users u ON u.id = p.author_id "
+		     "LEFT JOIN categories c ON c.id = p.category_id "
+		     "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
+		     "AND p.published_at <= ?2 ORDER BY 24 DESC, 25 ASC, p.published_at DESC "
+		     "LIMIT ?3 OFFSET ?4",
+	[S_SEARCH_COUNT] = "SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
+			   "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
+			   "AND p.published_at <= ?2",
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",

@@ -167,6 +167,16 @@ enum err sqt_category_update(struct store *st, const struct category *cat)
 			rc = ERR_NOTFOUND;
 		if (rc == ERR_OK)
 			rc = rewrite_paths(st, c);
+		if (rc == ERR_OK) { /* the category's name is in its posts' search text */
+			struct arena a;
+			arena_init(&a, 0);
+			int64_t *ids;
+			size_t n;
+			rc = sq_ids(st, c, &a, S_FTS_BY_CATEGORY, cat->id, &ids, &n);
+			if (rc == ERR_OK)
+				rc = sq_index_ids(st, c, ids, n);
+			arena_free(&a);
+		}
 		if (rc == ERR_OK)
 			rc = sq_change(st, c, "category", cat->id, "");
 		rc = sq_end(st, c, rc);
@@ -187,7 +197,12 @@ enum err sqt_category_delete(struct store *st, int64_t id)
 	struct conn *c = conn_get(st);
 	if (!c)
 		return ERR_DB;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	arena_init(&a, 0);
 	rc = sq_begin(st, c);
+	if (rc == ERR_OK) /* its posts move to the parent: new search text */
+		rc = sq_ids(st, c, &a, S_FTS_BY_CATEGORY, id, &ids, &nids);
 	if (rc == ERR_OK) {
 		enum stmt steps[] = {S_CAT_REPARENT_CHILDREN, S_CAT_MOVE_POSTS};
 		for (size_t i = 0; i < 2 && rc == ERR_OK; i++) {
@@ -207,9 +222,12 @@ enum err sqt_category_delete(struct store *st, int64_t id)
 		if (rc == ERR_OK)
 			rc = rewrite_paths(st, c);
 		if (rc == ERR_OK)
+			rc = sq_index_ids(st, c, ids, nids);
+		if (rc == ERR_OK)
 			rc = sq_change(st, c, "category", id, "deleted");
-		rc = sq_end(st, c, rc);
 	}
+	rc = sq_end(st, c, rc);
+	arena_free(&a);
 	conn_put(st, c);
 	return rc;
 }
@@ -233,16 +251,51 @@ enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struc
 		      (void **)out, n);
 }
 
+/* One write to a name that articles' search text includes: the posts
+ * `affected` selects (before the write) are re-indexed after it, in the
+ * same transaction. */
+static enum err named_write(struct store *st, enum stmt which, const struct sq_arg *args, int n,
+			    enum stmt affected, int64_t key, const char *kind, int64_t id,
+			    const char *detail, bool must_change)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK)
+		rc = sq_ids(st, c, &a, affected, key, &ids, &nids);
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, which);
+		if (s)
+			sq_bind(s, args, n);
+		rc = sq_exec(st, c, s);
+		if (rc == ERR_OK && must_change && sqlite3_changes(c->db) == 0)
+			rc = ERR_NOTFOUND;
+	}
+	if (rc == ERR_OK)
+		rc = sq_index_ids(st, c, ids, nids);
+	if (rc == ERR_OK)
+		rc = sq_change(st, c, kind, id, detail);
+	rc = sq_end(st, c, rc);
+	arena_free(&a);
+	conn_put(st, c);
+	return rc;
+}
+
 enum err sqt_tag_update(struct store *st, int64_t id, const char *name, const char *slug)
 {
-	return sq_write(st, S_TAG_UPDATE, SQ_ARGS(SQ_I(id), SQ_T(name), SQ_T(slug)),
-			SQ_MUST_CHANGE, "tag", id, "", NULL);
+	return named_write(st, S_TAG_UPDATE, SQ_ARGS(SQ_I(id), SQ_T(name), SQ_T(slug)),
+			   S_FTS_BY_TAG, id, "tag", id, "", true);
 }
 
 enum err sqt_tag_delete(struct store *st, int64_t id)
 {
-	return sq_write(st, S_TAG_DELETE, SQ_ARGS(SQ_I(id)), SQ_MUST_CHANGE, "tag", id, "deleted",
-			NULL);
+	return named_write(st, S_TAG_DELETE, SQ_ARGS(SQ_I(id)), S_FTS_BY_TAG, id, "tag", id,
+			   "deleted", true);
 }
 
 enum err sqt_link_tags(struct store *st, struct conn *c, int64_t post_id,

@@ -158,6 +158,21 @@ struct change {
 	const char *detail;/* setting key, old slug/path, ... may be "" */
 };
 
+/* A full-text search (search/query.h builds match). */
+struct search_request {
+	const char *match;  /* FTS5 expression from search_parse */
+	size_t npositive;   /* its positive items */
+	int64_t now;        /* public posts as of now */
+	int64_t offset, limit;
+};
+
+struct search_hit {
+	struct post post;    /* listing fields (no body) */
+	const char *snippet; /* plain text with \x01 before and \x02 after matches */
+	int matched;         /* how many of the positive items it contains */
+	double score;        /* higher is better */
+};
+
 struct store;
 
 struct store_ops {
@@ -235,6 +250,13 @@ struct store_ops {
 	enum err (*change_last_id)(struct store *st, int64_t *id);
 	/* Time of the newest change (0 when none): every page's Last-Modified. */
 	enum err (*change_last_at)(struct store *st, int64_t *at);
+
+	/* full-text search over public articles: all-items matches first,
+	 * then by BM25 (title weighted highest) */
+	enum err (*search)(struct store *st, struct arena *a, const struct search_request *q,
+			   struct search_hit **out, size_t *n, int64_t *total);
+	/* Rebuild the whole index; progress(done, total) is called as it goes. */
+	enum err (*reindex)(struct store *st, void (*progress)(int64_t done, int64_t total));
 
 	/* Reads between read_begin and read_end, on this thread, see one
 	 * snapshot of the database (a page renders from one consistent state).

@@ -1,0 +1,33 @@
+/* reindex.c - `gazette reindex`: rebuild the search index. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+
+static void progress(int64_t done, int64_t total)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	int width = 40, filled = total ? (int)(done * width / total) : width;
+	fprintf(stderr, "\rindexing [%.*s%*s] %lld/%lld", filled,
+		"########################################", width - filled, "", (long long)done,
+		(long long)total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+int cmd_reindex(struct cmd_ctx *c)
+{
+	if (c->argc == 2 && strcmp(c->argv[1], "--help") == 0)
+		return cmd_help(c);
+	if (c->argc != 1)
+		return cmd_usage_error(c, "takes no arguments");
+	if (!cmd_open_site(c))
+		return 1;
+	enum err rc = STORE_CALL(c->store, reindex, progress);
+	if (rc != ERR_OK)
+		return cmd_fail("reindex failed: %s", err_str(rc));
+	printf("search index rebuilt\n");
+	return 0;
+}

@@ -1,0 +1,168 @@
+/* search.c - /search (a page) and /search.json (for scripts).
+ *
+ * Parameters: q (the query, any text), page (1..), per_page (JSON only,
+ * 1..100, clamped). A query with nothing searchable in it answers "not
+ * understood"; a malformed page number is a 400; no query ever makes a
+ * 500. */
+#include <string.h>
+
+#include "core/str.h"
+#include "core/time.h"
+#include "render/json.h"
+#include "search/query.h"
+#include "search/snippet.h"
+#include "site/site.h"
+
+#define QUERY_MAX 2000 /* bytes of the query we read; the rest is ignored */
+
+struct search_run {
+	const char *q;
+	struct search_query parsed;
+	int64_t page, per_page, total;
+	struct search_hit *hits;
+	size_t n;
+};
+
+static enum err run(struct req *r, struct view_ctx *ctx, struct search_run *s, int64_t per_max)
+{
+	s->q = req_query(r, "q");
+	if (!s->q)
+		s->q = "";
+	if (strlen(s->q) > QUERY_MAX) {
+		size_t n = QUERY_MAX;
+		while (n > 0 && ((unsigned char)s->q[n] & 0xC0) == 0x80)
+			n--; /* cut on a character boundary */
+		s->q = arena_strndup(r->arena, s->q, n);
+		if (!s->q)
+			return ERR_NOMEM;
+	}
+	s->page = 1;
+	const char *pg = req_query(r, "page");
+	if (pg && !str_to_i64(pg, 1, 1000000, &s->page))
+		return ERR_INVALID;
+	s->per_page = ctx->site.per_page;
+	const char *pp = req_query(r, "per_page");
+	if (pp && per_max) {
+		if (!str_to_i64(pp, INT64_MIN, INT64_MAX, &s->per_page))
+			return ERR_INVALID;
+		if (s->per_page < 1)
+			s->per_page = 1;
+		if (s->per_page > per_max)
+			s->per_page = per_max;
+	}
+	enum err rc = search_parse(r->arena, s->q, &s->parsed);
+	if (rc != ERR_OK || !s->parsed.match)
+		return rc;
+	struct search_request sr = {.match = s->parsed.match,
+				    .npositive = s->parsed.npositive,
+				    .now = ctx->now,
+				    .offset = (s->page - 1) * s->per_page,
+				    .limit = s->per_page};
+	rc = STORE_CALL(ctx->st, search, r->arena, &sr, &s->hits, &s->n, &s->total);
+	if (rc == ERR_INVALID) { /* the index refused the expression: say so, not 500 */
+		s->parsed.understood = false;
+		s->n = 0;
+		s->total = 0;
+		return ERR_OK;
+	}
+	if (rc == ERR_OK && s->page > 1 && sr.offset >= s->total)
+		return ERR_NOTFOUND;
+	return rc;
+}
+
+static const char *page_url(struct arena *a, const char *q, int64_t page)
+{
+	const char *eq = str_url_encode(a, q);
+	return page > 1 ? arena_printf(a, "/search?q=%s&page=%lld", eq, (long long)page)
+			: arena_printf(a, "/search?q=%s", eq);
+}
+
+enum err site_search(struct req *r, struct resp *rs)
+{
+	struct view_ctx ctx;
+	enum err rc = site_begin(r, &ctx);
+	if (rc != ERR_OK)
+		return rc;
+	struct arena *a = r->arena;
+	struct search_run s = {0};
+	if ((rc = run(r, &ctx, &s, 0)) != ERR_OK)
+		return rc;
+	resp_depend(r, rs, "list:search");
+	struct tval *root = view_page(&ctx, NULL), *sv = tval_map(a), *list = tval_list(a);
+	bool has_query = *str_trim(arena_strdup(a, s.q)) != '\0';
+	tval_set_str(a, sv, "query", s.q);
+	tval_set_int(a, sv, "total", s.total);
+	tval_set_str(a, sv, "total_label",
+		     s.total == 0   ? ""
+		     : s.total == 1 ? "1 result"
+				    : arena_printf(a, "%lld results", (long long)s.total));
+	tval_set_bool(a, sv, "has_query", has_query);
+	tval_set_bool(a, sv, "understood", !has_query || s.parsed.understood);
+	for (size_t i = 0; i < s.n; i++) {
+		struct tval *v = view_post(&ctx, &s.hits[i].post, false);
+		tval_set_html(a, v, "snippet", search_snippet_html(a, s.hits[i].snippet));
+		tval_push(a, list, v);
+		resp_depend(r, rs, "post:%lld", (long long)s.hits[i].post.id);
+		resp_depend(r, rs, "user:%lld", (long long)s.hits[i].post.author_id);
+	}
+	tval_set(a, root, "search", sv);
+	tval_set(a, root, "results", list);
+	/* pagination links keep the query */
+	int64_t pages = (s.total + s.per_page - 1) / s.per_page;
+	struct tval *p = tval_map(a);
+	const char *prev = s.page > 1 ? page_url(a, s.q, s.page - 1) : "";
+	const char *next = s.page < pages ? page_url(a, s.q, s.page + 1) : "";
+	tval_set_int(a, p, "page", s.page);
+	tval_set_int(a, p, "pages", pages);
+	tval_set_str(a, p, "prev_url", prev);
+	tval_set_str(a, p, "next_url", next);
+	tval_set_bool(a, p, "has_prev", *prev != '\0');
+	tval_set_bool(a, p, "has_next", *next != '\0');
+	tval_set(a, root, "pagination", p);
+	tval_set_str(a, root, "rel_prev", prev);
+	tval_set_str(a, root, "rel_next", next);
+	tval_set_str(a, root, "page_title",
+		     has_query ? arena_printf(a, "Search: %s \xE2\x80\x93 %s", s.q, ctx.site.title)
+			       : arena_printf(a, "Search \xE2\x80\x93 %s", ctx.site.title));
+	resp_header(rs, "X-Robots-Tag", "noindex");
+	return site_render(r, rs, &ctx, "search", root);
+}
+
+enum err site_search_json(struct req *r, struct resp *rs)
+{
+	struct view_ctx ctx;
+	enum err rc = site_begin(r, &ctx);
+	if (rc != ERR_OK)
+		return rc;
+	struct arena *a = r->arena;
+	struct search_run s = {0};
+	if ((rc = run(r, &ctx, &s, 100)) != ERR_OK)
+		return rc;
+	struct json *doc = json_obj(), *results = json_arr();
+	json_set_str(doc, "query", s.q);
+	json_set(doc, "total", json_int(s.total));
+	json_set(doc, "page", json_int(s.page));
+	json_set(doc, "per_page", json_int(s.per_page));
+	json_set(doc, "understood", json_flag(s.parsed.understood || !*s.q));
+	for (size_t i = 0; i < s.n; i++) {
+		const struct post *p = &s.hits[i].post;
+		struct json *o = json_obj();
+		json_set_str(o, "title", p->title);
+		json_set_str(o, "url", view_post_url(&ctx, p));
+		json_set_str(o, "slug", p->slug);
+		json_set_str(o, "date", time_iso(a, p->published_at));
+		json_set_str(o, "snippet", search_snippet_html(a, s.hits[i].snippet));
+		json_set(o, "score", json_num(s.hits[i].score));
+		json_push(results, o);
+		resp_depend(r, rs, "post:%lld", (long long)p->id);
+	}
+	json_set(doc, "results", results);
+	const char *text = json_text(a, doc);
+	if (!text)
+		return ERR_NOMEM;
+	buf_puts(&rs->body, text);
+	rs->content_type = "application/json; charset=utf-8";
+	resp_depend(r, rs, "list:search");
+	rs->cacheable = true;
+	return ERR_OK;
+}

@@ -1,0 +1,238 @@
+/* sqlite_search.c - the FTS5 index of public articles, and search.
+ *
+ * posts_fts holds, per public article (rowid = post id), its title,
+ * excerpt, body as plain text, tag names, category name and author name.
+ * Every write that can change one of those calls sq_index_post (or
+ * sq_reindex_by) inside its own transaction, so the index is never out of
+ * step with what the site shows.
+ *
+ * Ranking: the auxiliary function gz_matched counts how many of the query's
+ * positive phrases a row contains, so an article with every word comes
+ * before one with most of them (queries are OR-ed: never an empty page
+ * because one word is missing); within that, BM25 with the title weighted
+ * highest. */
+#include <string.h>
+
+#include "core/log.h"
+#include "render/markdown.h"
+#include "store/sqlite_int.h"
+
+/* --- the auxiliary ranking function ----------------------------------- */
+
+static void matched_fn(const Fts5ExtensionApi *x, Fts5Context *ctx, sqlite3_context *out,
+		       int nval, sqlite3_value **val)
+{
+	(void)nval;
+	(void)val;
+	int n = x->xPhraseCount(ctx), count = 0;
+	for (int i = 0; i < n; i++) {
+		Fts5PhraseIter it;
+		int col = -1, off = 0;
+		if (x->xPhraseFirst(ctx, i, &it, &col, &off) == SQLITE_OK && col >= 0)
+			count++;
+	}
+	sqlite3_result_int(out, count);
+}
+
+int sq_register_search(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &s, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (!api || api->iVersion < 2)
+		return SQLITE_ERROR;
+	return api->xCreateFunction(api, "gz_matched", NULL, matched_fn, NULL);
+}
+
+/* --- keeping the index in step ------------------------------------------ */
+
+enum err sq_index_post(struct store *st, struct conn *c, int64_t id)
+{
+	sqlite3_stmt *s = stmt(st, c, S_FTS_SOURCE);
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	int r = sqlite3_step(s);
+	enum err rc = ERR_OK;
+	if (r == SQLITE_ROW) {
+		struct arena a;
+		arena_init(&a, 0);
+		char *body = NULL;
+		rc = markdown_plaintext(&a, (const char *)sqlite3_column_text(s, 2), &body);
+		if (rc == ERR_OK) {
+			sqlite3_stmt *ins = stmt(st, c, S_FTS_PUT);
+			if (ins) {
+				sqlite3_bind_int64(ins, 1, id);
+				for (int i = 0; i < 6; i++) {
+					const char *v = i == 2 ? body
+							       : (const char *)sqlite3_column_text(s, i);
+					sqlite3_bind_text(ins, i + 2, v ? v : "", -1, SQLITE_TRANSIENT);
+				}
+			}
+			sqlite3_reset(s); /* before the write: the row's text was copied */
+			rc = sq_exec(st, c, ins);
+		}
+		arena_free(&a);
+	} else if (r == SQLITE_DONE) {
+		/* not a public article (any more): out of the index */
+		sqlite3_reset(s);
+		sqlite3_stmt *del = stmt(st, c, S_FTS_DELETE);
+		if (del)
+			sqlite3_bind_int64(del, 1, id);
+		rc = sq_exec(st, c, del);
+	} else {
+		rc = sq_err(st, c, r);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+enum err sq_ids(struct store *st, struct conn *c, struct arena *a, enum stmt which, int64_t key,
+		int64_t **ids, size_t *n)
+{
+	*ids = NULL;
+	*n = 0;
+	sqlite3_stmt *s = stmt(st, c, which);
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, key);
+	size_t cap = 0;
+	enum err rc = ERR_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			int64_t *g = arena_realloc(a, *ids, cap * sizeof *g, nc * sizeof *g);
+			if (!g) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			*ids = g;
+			cap = nc;
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc == ERR_OK && r != SQLITE_DONE)
+		rc = sq_err(st, c, r);
+	sqlite3_reset(s);
+	return rc;
+}
+
+enum err sq_index_ids(struct store *st, struct conn *c, const int64_t *ids, size_t n)
+{
+	enum err rc = ERR_OK;
+	for (size_t i = 0; i < n && rc == ERR_OK; i++)
+		rc = sq_index_post(st, c, ids[i]);
+	return rc;
+}
+
+enum err sqx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total))
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	sqlite3_stmt *s = rc == ERR_OK ? stmt(st, c, S_FTS_CLEAR) : NULL;
+	if (rc == ERR_OK)
+		rc = sq_exec(st, c, s);
+	int64_t total = 0, done = 0;
+	sqlite3_stmt *cnt = NULL;
+	if (rc == ERR_OK &&
+	    sqlite3_prepare_v2(c->db, "SELECT count(*) FROM posts WHERE type = 'post'", -1, &cnt,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(cnt) == SQLITE_ROW)
+		total = sqlite3_column_int64(cnt, 0);
+	sqlite3_finalize(cnt);
+	sqlite3_stmt *ids = NULL;
+	if (rc == ERR_OK && sqlite3_prepare_v2(c->db,
+					       "SELECT id FROM posts WHERE type = 'post' ORDER BY id",
+					       -1, &ids, NULL) != SQLITE_OK)
+		rc = ERR_DB;
+	while (rc == ERR_OK && sqlite3_step(ids) == SQLITE_ROW) {
+		rc = sq_index_post(st, c, sqlite3_column_int64(ids, 0));
+		if (progress && (++done % 100 == 0 || done == total))
+			progress(done, total);
+	}
+	sqlite3_finalize(ids);
+	if (rc == ERR_OK)
+		rc = sq_change(st, c, "search", 0, "reindex");
+	rc = sq_end(st, c, rc);
+	conn_put(st, c);
+	return rc;
+}
+
+/* --- search ------------------------------------------------------------- */
+
+enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
+		    struct search_hit **out, size_t *n, int64_t *total)
+{
+	*out = NULL;
+	*n = 0;
+	if (total)
+		*total = 0;
+	if (!q->match || !*q->match)
+		return ERR_OK;
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = ERR_OK;
+	if (total) {
+		sqlite3_stmt *s = stmt(st, c, S_SEARCH_COUNT);
+		if (!s) {
+			rc = ERR_DB;
+			goto out;
+		}
+		sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, q->now);
+		int r = sqlite3_step(s);
+		if (r == SQLITE_ROW)
+			*total = sqlite3_column_int64(s, 0);
+		else
+			rc = (r & 0xff) == SQLITE_ERROR ? ERR_INVALID : sq_err(st, c, r);
+		sqlite3_reset(s);
+		if (rc != ERR_OK)
+			goto out;
+	}
+	sqlite3_stmt *s = stmt(st, c, S_SEARCH);
+	if (!s) {
+		rc = ERR_DB;
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, q->now);
+	sqlite3_bind_int64(s, 3, q->limit > 0 ? q->limit : 10);
+	sqlite3_bind_int64(s, 4, q->offset > 0 ? q->offset : 0);
+	size_t cap = 0;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct search_hit *g = arena_realloc(a, *out, cap * sizeof *g, nc * sizeof *g);
+			if (!g) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			*out = g;
+			cap = nc;
+		}
+		struct search_hit *h = &(*out)[(*n)++];
+		row_post(a, s, &h->post);
+		h->matched = sqlite3_column_int(s, 23);
+		/* bm25 is negative, smaller is better: flip it, and put the
+		 * number of matched items first. */
+		h->score = h->matched * 1000.0 - sqlite3_column_double(s, 24);
+		h->snippet = col_text(a, s, 25);
+	}
+	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = (r & 0xff) == SQLITE_ERROR ? ERR_INVALID : sq_err(st, c, r);
+	if (a->failed)
+		rc = ERR_NOMEM;
+	sqlite3_reset(s);
+out:
+	conn_put(st, c);
+	return rc;
+}
