@@ -77,16 +77,21 @@ static const char *page_url(struct arena *a, const char *q, int64_t page)
 			: arena_printf(a, "/search?q=%s", eq);
 }
 
+/* Both answers: the page context and the search itself. */
+static enum err begin(struct req *r, struct view_ctx *ctx, struct search_run *s, int64_t per_max)
+{
+	enum err rc = site_begin(r, ctx);
+	return rc != ERR_OK ? rc : run(r, ctx, s, per_max);
+}
+
 enum err site_search(struct req *r, struct resp *rs)
 {
 	struct view_ctx ctx;
-	enum err rc = site_begin(r, &ctx);
+	struct search_run s = {0};
+	enum err rc = begin(r, &ctx, &s, 0);
 	if (rc != ERR_OK)
 		return rc;
 	struct arena *a = r->arena;
-	struct search_run s = {0};
-	if ((rc = run(r, &ctx, &s, 0)) != ERR_OK)
-		return rc;
 	resp_depend(r, rs, "list:search");
 	struct tval *root = view_page(&ctx, NULL), *sv = tval_map(a), *list = tval_list(a);
 	bool has_query = *str_trim(arena_strdup(a, s.q)) != '\0';
@@ -109,18 +114,8 @@ enum err site_search(struct req *r, struct resp *rs)
 	tval_set(a, root, "results", list);
 	/* pagination links keep the query */
 	int64_t pages = (s.total + s.per_page - 1) / s.per_page;
-	struct tval *p = tval_map(a);
-	const char *prev = s.page > 1 ? page_url(a, s.q, s.page - 1) : "";
-	const char *next = s.page < pages ? page_url(a, s.q, s.page + 1) : "";
-	tval_set_int(a, p, "page", s.page);
-	tval_set_int(a, p, "pages", pages);
-	tval_set_str(a, p, "prev_url", prev);
-	tval_set_str(a, p, "next_url", next);
-	tval_set_bool(a, p, "has_prev", *prev != '\0');
-	tval_set_bool(a, p, "has_next", *next != '\0');
-	tval_set(a, root, "pagination", p);
-	tval_set_str(a, root, "rel_prev", prev);
-	tval_set_str(a, root, "rel_next", next);
+	view_pager(&ctx, root, s.page, pages, s.page > 1 ? page_url(a, s.q, s.page - 1) : "",
+		   s.page < pages ? page_url(a, s.q, s.page + 1) : "");
 	tval_set_str(a, root, "page_title",
 		     has_query ? arena_printf(a, "Search: %s \xE2\x80\x93 %s", s.q, ctx.site.title)
 			       : arena_printf(a, "Search \xE2\x80\x93 %s", ctx.site.title));
@@ -131,13 +126,11 @@ enum err site_search(struct req *r, struct resp *rs)
 enum err site_search_json(struct req *r, struct resp *rs)
 {
 	struct view_ctx ctx;
-	enum err rc = site_begin(r, &ctx);
+	struct search_run s = {0};
+	enum err rc = begin(r, &ctx, &s, 100);
 	if (rc != ERR_OK)
 		return rc;
 	struct arena *a = r->arena;
-	struct search_run s = {0};
-	if ((rc = run(r, &ctx, &s, 100)) != ERR_OK)
-		return rc;
 	struct json *doc = json_obj(), *results = json_arr();
 	json_set_str(doc, "query", s.q);
 	json_set(doc, "total", json_int(s.total));

@@ -107,6 +107,15 @@ enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, 
 		  unsigned flags, const char *kind, int64_t id, const char *detail,
 		  int64_t *rowid);
 
+/* The columns of a post in a listing (row_post's order, bodies left out);
+ * FROM must alias posts p, users u and categories c. */
+#define POST_LIST_COLS                                                                     \
+	"p.id, p.type, p.status, p.slug, p.title, p.excerpt, '', '', "                      \
+	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "              \
+	"p.published_at, p.created_at, p.updated_at, "                                      \
+	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
+	"u.login, u.display_name, c.slug, c.name, c.path, p.summary "
+
 /* A post row in the column order of POST_COLS (sqlite_stmt.c). */
 void row_post(struct arena *a, sqlite3_stmt *s, void *out);
 
@@ -122,6 +131,14 @@ struct post_facets {
 enum err sq_post_facets(struct store *st, struct conn *c, int64_t id, struct post_facets *f);
 enum err sq_post_changed(struct store *st, struct conn *c, int64_t id,
 			 const struct post_facets *before);
+
+/* sq_write for a write to a name that articles' search text includes (a
+ * tag's, a category's, an author's): the posts `affected` selects with
+ * `key` (before the write) are re-indexed after it, in the same
+ * transaction. */
+enum err sq_write_reindex(struct store *st, enum stmt which, const struct sq_arg *args, int n,
+			  enum stmt affected, int64_t key, const char *kind, int64_t id,
+			  const char *detail, bool must_change);
 
 /* The search index (sqlite_search.c). */
 int sq_register_search(sqlite3 *db);

@@ -49,12 +49,7 @@ static const struct {
 	{L_NONSTICKY, " AND p.sticky = 0"},
 };
 
-static const char list_cols[] =
-	"p.id, p.type, p.status, p.slug, p.title, p.excerpt, '', '', "
-	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "
-	"p.published_at, p.created_at, p.updated_at, "
-	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), "
-	"u.login, u.display_name, c.slug, c.name, c.path, p.summary ";
+static const char list_cols[] = POST_LIST_COLS;
 
 static sqlite3_stmt *shape_stmt(struct store *st, struct conn *c, unsigned shape, bool asc)
 {

@@ -208,3 +208,38 @@ enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, 
 	conn_put(st, c);
 	return rc;
 }
+
+/* One write to a name that articles' search text includes: the posts
+ * `affected` selects (before the write) are re-indexed after it, in the
+ * same transaction. */
+enum err sq_write_reindex(struct store *st, enum stmt which, const struct sq_arg *args, int n,
+			    enum stmt affected, int64_t key, const char *kind, int64_t id,
+			    const char *detail, bool must_change)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK)
+		rc = sq_ids(st, c, &a, affected, key, &ids, &nids);
+	if (rc == ERR_OK) {
+		sqlite3_stmt *s = stmt(st, c, which);
+		if (s)
+			sq_bind(s, args, n);
+		rc = sq_exec(st, c, s);
+		if (rc == ERR_OK && must_change && sqlite3_changes(c->db) == 0)
+			rc = ERR_NOTFOUND;
+	}
+	if (rc == ERR_OK)
+		rc = sq_index_ids(st, c, ids, nids);
+	if (rc == ERR_OK)
+		rc = sq_change(st, c, kind, id, detail);
+	rc = sq_end(st, c, rc);
+	arena_free(&a);
+	conn_put(st, c);
+	return rc;
+}

@@ -100,35 +100,12 @@ enum err sqs_user_list(struct store *st, struct arena *a, struct user **out, siz
 
 enum err sqs_user_update(struct store *st, const struct user *u)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	enum err rc = sq_begin(st, c);
-	if (rc == ERR_OK) {
-		sqlite3_stmt *s = stmt(st, c, S_USER_UPDATE);
-		if (s)
-			sq_bind(s, SQ_ARGS(SQ_I(u->id), SQ_T(or(u->email, "")),
-					   SQ_T(or(u->display_name, u->login)), SQ_T(or(u->bio, "")),
-					   SQ_T(or(u->pwhash, "")), SQ_T(user_role_name(u->role))));
-		rc = sq_exec(st, c, s);
-		if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
-			rc = ERR_NOTFOUND;
-	}
-	if (rc == ERR_OK) { /* the author's name is in their posts' search text */
-		struct arena a;
-		arena_init(&a, 0);
-		int64_t *ids;
-		size_t n;
-		rc = sq_ids(st, c, &a, S_FTS_BY_AUTHOR, u->id, &ids, &n);
-		if (rc == ERR_OK)
-			rc = sq_index_ids(st, c, ids, n);
-		arena_free(&a);
-	}
-	if (rc == ERR_OK)
-		rc = sq_change(st, c, "user", u->id, "");
-	rc = sq_end(st, c, rc);
-	conn_put(st, c);
-	return rc;
+	/* the author's name is in their posts' search text */
+	return sq_write_reindex(st, S_USER_UPDATE,
+				SQ_ARGS(SQ_I(u->id), SQ_T(or(u->email, "")),
+					SQ_T(or(u->display_name, u->login)), SQ_T(or(u->bio, "")),
+					SQ_T(or(u->pwhash, "")), SQ_T(user_role_name(u->role))),
+				S_FTS_BY_AUTHOR, u->id, "user", u->id, "", true);
 }
 
 /* --- redirects ----------------------------------------------------------- */

@@ -138,11 +138,7 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_FTS_BY_AUTHOR] = "SELECT id FROM posts WHERE author_id = ?1 AND type = 'post'",
 	/* Columns 0-22 as a listing (row_post), then matched, bm25, snippet.
 	 * bm25 weights: title, excerpt, body, tags, category, author. */
-	[S_SEARCH] = "SELECT p.id, p.type, p.status, p.slug, p.title, p.excerpt, '', '', "
-		     "p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "
-		     "p.published_at, p.created_at, p.updated_at, "
-		     "(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), "
-		     "u.login, u.display_name, c.slug, c.name, c.path, p.summary, "
+	[S_SEARCH] = "SELECT " POST_LIST_COLS ", "
 		     "gz_matched(posts_fts), bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0), "
 		     "snippet(posts_fts, -1, char(1), char(2), '\xE2\x80\xA6', 24) "
 		     "FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "

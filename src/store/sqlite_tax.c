@@ -251,50 +251,15 @@ enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struc
 		      (void **)out, n);
 }
 
-/* One write to a name that articles' search text includes: the posts
- * `affected` selects (before the write) are re-indexed after it, in the
- * same transaction. */
-static enum err named_write(struct store *st, enum stmt which, const struct sq_arg *args, int n,
-			    enum stmt affected, int64_t key, const char *kind, int64_t id,
-			    const char *detail, bool must_change)
-{
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	struct arena a;
-	arena_init(&a, 0);
-	int64_t *ids = NULL;
-	size_t nids = 0;
-	enum err rc = sq_begin(st, c);
-	if (rc == ERR_OK)
-		rc = sq_ids(st, c, &a, affected, key, &ids, &nids);
-	if (rc == ERR_OK) {
-		sqlite3_stmt *s = stmt(st, c, which);
-		if (s)
-			sq_bind(s, args, n);
-		rc = sq_exec(st, c, s);
-		if (rc == ERR_OK && must_change && sqlite3_changes(c->db) == 0)
-			rc = ERR_NOTFOUND;
-	}
-	if (rc == ERR_OK)
-		rc = sq_index_ids(st, c, ids, nids);
-	if (rc == ERR_OK)
-		rc = sq_change(st, c, kind, id, detail);
-	rc = sq_end(st, c, rc);
-	arena_free(&a);
-	conn_put(st, c);
-	return rc;
-}
-
 enum err sqt_tag_update(struct store *st, int64_t id, const char *name, const char *slug)
 {
-	return named_write(st, S_TAG_UPDATE, SQ_ARGS(SQ_I(id), SQ_T(name), SQ_T(slug)),
+	return sq_write_reindex(st, S_TAG_UPDATE, SQ_ARGS(SQ_I(id), SQ_T(name), SQ_T(slug)),
 			   S_FTS_BY_TAG, id, "tag", id, "", true);
 }
 
 enum err sqt_tag_delete(struct store *st, int64_t id)
 {
-	return named_write(st, S_TAG_DELETE, SQ_ARGS(SQ_I(id)), S_FTS_BY_TAG, id, "tag", id,
+	return sq_write_reindex(st, S_TAG_DELETE, SQ_ARGS(SQ_I(id)), S_FTS_BY_TAG, id, "tag", id,
 			   "deleted", true);
 }
 

@@ -100,14 +100,21 @@ struct tval *view_pagination(struct view_ctx *ctx, struct tval *root, const char
 	struct arena *a = ctx->a;
 	int64_t per = ctx->site.per_page;
 	int64_t pages = (total + per - 1) / per;
-	struct tval *p = tval_map(a);
-	tval_set_int(a, p, "page", page);
-	tval_set_int(a, p, "pages", pages);
 	const char *prev = "", *next = "";
 	if (page > 1)
 		prev = page == 2 ? base : arena_printf(a, "%spage/%lld/", base, (long long)(page - 1));
 	if (page < pages)
 		next = arena_printf(a, "%spage/%lld/", base, (long long)(page + 1));
+	return view_pager(ctx, root, page, pages, prev, next);
+}
+
+struct tval *view_pager(struct view_ctx *ctx, struct tval *root, int64_t page, int64_t pages,
+			const char *prev, const char *next)
+{
+	struct arena *a = ctx->a;
+	struct tval *p = tval_map(a);
+	tval_set_int(a, p, "page", page);
+	tval_set_int(a, p, "pages", pages);
 	tval_set_str(a, p, "prev_url", prev);
 	tval_set_str(a, p, "next_url", next);
 	tval_set_bool(a, p, "has_prev", *prev != '\0');

@@ -61,4 +61,8 @@ size_t view_category_crumbs(struct view_ctx *ctx, int64_t category_id, struct cr
 struct tval *view_pagination(struct view_ctx *ctx, struct tval *root, const char *base,
 			     int64_t page, int64_t total);
 
+/* The same from ready-made prev/next URLs ("" for none). */
+struct tval *view_pager(struct view_ctx *ctx, struct tval *root, int64_t page, int64_t pages,
+			const char *prev, const char *next);
+
 #endif
