@@ -1,9 +1,11 @@
 /* search.c - /search (a page) and /search.json (for scripts).
  *
  * Parameters: q (the query, any text), page (1..), per_page (JSON only,
- * 1..100, clamped). A query with nothing searchable in it answers "not
- * understood"; a malformed page number is a 400; no query ever makes a
- * 500. */
+ * 1..100, clamped), and filters: category (slug or path, with its
+ * sub-categories), tag (slug), author (login), from and to (dates, to
+ * inclusive). An unknown category, tag or author finds nothing. A query
+ * with nothing searchable in it answers "not understood"; a malformed page
+ * number or date is a 400; no query ever makes a 500. */
 #include <string.h>
 
 #include "core/str.h"
@@ -17,11 +19,69 @@
 
 struct search_run {
 	const char *q;
+	const char *keep; /* the filter parameters, for page links ("" or "&tag=x...") */
+	struct search_request req;
 	struct search_query parsed;
 	int64_t page, per_page, total;
 	struct search_hit *hits;
 	size_t n;
 };
+
+/* A date parameter: YYYY-MM-DD (or full ISO-8601); `end` moves a plain
+ * date to the end of that day, so "to" is inclusive. */
+static bool date_param(const char *v, bool end, int64_t *out)
+{
+	if (!time_parse_iso(v, out))
+		return false;
+	if (end && strlen(v) == 10)
+		*out += 86400;
+	return true;
+}
+
+static enum err filters(struct req *r, struct view_ctx *ctx, struct search_run *s)
+{
+	struct arena *a = r->arena;
+	const char *cat = req_query(r, "category"), *tag = req_query(r, "tag");
+	const char *author = req_query(r, "author"), *from = req_query(r, "from");
+	const char *to = req_query(r, "to");
+	s->keep = "";
+	if (cat && *cat) {
+		struct category c;
+		enum err rc = strchr(cat, '/') ? STORE_CALL(ctx->st, category_by_path, a, cat, &c)
+					       : STORE_CALL(ctx->st, category_by_slug, a, cat, &c);
+		if (rc != ERR_OK && rc != ERR_NOTFOUND)
+			return rc;
+		s->req.category_id = rc == ERR_OK ? c.id : -1; /* unknown: finds nothing */
+		s->keep = arena_printf(a, "%s&category=%s", s->keep, str_url_encode(a, cat));
+	}
+	if (tag && *tag) {
+		struct tag t;
+		enum err rc = STORE_CALL(ctx->st, tag_by_slug, a, tag, &t);
+		if (rc != ERR_OK && rc != ERR_NOTFOUND)
+			return rc;
+		s->req.tag_id = rc == ERR_OK ? t.id : -1;
+		s->keep = arena_printf(a, "%s&tag=%s", s->keep, str_url_encode(a, tag));
+	}
+	if (author && *author) {
+		struct user u;
+		enum err rc = STORE_CALL(ctx->st, user_by_login, a, author, &u);
+		if (rc != ERR_OK && rc != ERR_NOTFOUND)
+			return rc;
+		s->req.author_id = rc == ERR_OK ? u.id : -1;
+		s->keep = arena_printf(a, "%s&author=%s", s->keep, str_url_encode(a, author));
+	}
+	if (from && *from) {
+		if (!date_param(from, false, &s->req.from))
+			return ERR_INVALID;
+		s->keep = arena_printf(a, "%s&from=%s", s->keep, str_url_encode(a, from));
+	}
+	if (to && *to) {
+		if (!date_param(to, true, &s->req.to))
+			return ERR_INVALID;
+		s->keep = arena_printf(a, "%s&to=%s", s->keep, str_url_encode(a, to));
+	}
+	return s->keep ? ERR_OK : ERR_NOMEM;
+}
 
 static enum err run(struct req *r, struct view_ctx *ctx, struct search_run *s, int64_t per_max)
 {
@@ -50,14 +110,18 @@ static enum err run(struct req *r, struct view_ctx *ctx, struct search_run *s, i
 		if (s->per_page > per_max)
 			s->per_page = per_max;
 	}
-	enum err rc = search_parse(r->arena, s->q, &s->parsed);
+	enum err rc = filters(r, ctx, s);
+	if (rc != ERR_OK)
+		return rc;
+	rc = search_parse(r->arena, s->q, &s->parsed);
 	if (rc != ERR_OK || !s->parsed.match)
 		return rc;
-	struct search_request sr = {.match = s->parsed.match,
-				    .npositive = s->parsed.npositive,
-				    .now = ctx->now,
-				    .offset = (s->page - 1) * s->per_page,
-				    .limit = s->per_page};
+	struct search_request sr = s->req;
+	sr.match = s->parsed.match;
+	sr.npositive = s->parsed.npositive;
+	sr.now = ctx->now;
+	sr.offset = (s->page - 1) * s->per_page;
+	sr.limit = s->per_page;
 	rc = STORE_CALL(ctx->st, search, r->arena, &sr, &s->hits, &s->n, &s->total);
 	if (rc == ERR_INVALID) { /* the index refused the expression: say so, not 500 */
 		s->parsed.understood = false;
@@ -70,11 +134,11 @@ static enum err run(struct req *r, struct view_ctx *ctx, struct search_run *s, i
 	return rc;
 }
 
-static const char *page_url(struct arena *a, const char *q, int64_t page)
+static const char *page_url(struct arena *a, const struct search_run *s, int64_t page)
 {
-	const char *eq = str_url_encode(a, q);
-	return page > 1 ? arena_printf(a, "/search?q=%s&page=%lld", eq, (long long)page)
-			: arena_printf(a, "/search?q=%s", eq);
+	const char *eq = str_url_encode(a, s->q);
+	return page > 1 ? arena_printf(a, "/search?q=%s%s&page=%lld", eq, s->keep, (long long)page)
+			: arena_printf(a, "/search?q=%s%s", eq, s->keep);
 }
 
 /* Both answers: the page context and the search itself. */
@@ -114,8 +178,8 @@ enum err site_search(struct req *r, struct resp *rs)
 	tval_set(a, root, "results", list);
 	/* pagination links keep the query */
 	int64_t pages = (s.total + s.per_page - 1) / s.per_page;
-	view_pager(&ctx, root, s.page, pages, s.page > 1 ? page_url(a, s.q, s.page - 1) : "",
-		   s.page < pages ? page_url(a, s.q, s.page + 1) : "");
+	view_pager(&ctx, root, s.page, pages, s.page > 1 ? page_url(a, &s, s.page - 1) : "",
+		   s.page < pages ? page_url(a, &s, s.page + 1) : "");
 	tval_set_str(a, root, "page_title",
 		     has_query ? arena_printf(a, "Search: %s \xE2\x80\x93 %s", s.q, ctx.site.title)
 			       : arena_printf(a, "Search \xE2\x80\x93 %s", ctx.site.title));

@@ -167,6 +167,18 @@ enum err sqx_reindex(struct store *st, void (*progress)(int64_t done, int64_t to
 
 /* --- search ------------------------------------------------------------- */
 
+/* The match, the time and the filters (parameters 1, 2 and 5-9). */
+static void bind_search(sqlite3_stmt *s, const struct search_request *q)
+{
+	sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, q->now);
+	sqlite3_bind_int64(s, 5, q->category_id);
+	sqlite3_bind_int64(s, 6, q->tag_id);
+	sqlite3_bind_int64(s, 7, q->author_id);
+	sqlite3_bind_int64(s, 8, q->from);
+	sqlite3_bind_int64(s, 9, q->to);
+}
+
 enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
 		    struct search_hit **out, size_t *n, int64_t *total)
 {
@@ -186,8 +198,7 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 			rc = ERR_DB;
 			goto out;
 		}
-		sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, q->now);
+		bind_search(s, q);
 		int r = sqlite3_step(s);
 		if (r == SQLITE_ROW)
 			*total = sqlite3_column_int64(s, 0);
@@ -202,8 +213,7 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 		rc = ERR_DB;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, q->now);
+	bind_search(s, q);
 	sqlite3_bind_int64(s, 3, q->limit > 0 ? q->limit : 10);
 	sqlite3_bind_int64(s, 4, q->offset > 0 ? q->offset : 0);
 	size_t cap = 0;

@@ -17,6 +17,15 @@
 	"LEFT JOIN post_bodies b ON b.post_id = p.id "
 /* The public-visibility rule, with ?now as the named parameter's index. */
 #define VISIBLE(now) "p.status IN ('published','scheduled') AND p.published_at <= " now
+/* Search filters, applied to the rows the full-text match found (?3 and
+ * ?4 are the page's limit and offset; 0 = no filter). */
+#define SEARCH_FILTERS                                                                     \
+	"AND (?5 = 0 OR p.category_id IN (WITH RECURSIVE sub(id, depth) AS (SELECT ?5, 0 " \
+	"UNION ALL SELECT c2.id, sub.depth + 1 FROM categories c2 JOIN sub "                 \
+	"ON c2.parent_id = sub.id WHERE sub.depth < 32) SELECT id FROM sub)) "               \
+	"AND (?6 = 0 OR p.id IN (SELECT post_id FROM post_tags WHERE tag_id = ?6)) "        \
+	"AND (?7 = 0 OR p.author_id = ?7) AND (?8 = 0 OR p.published_at >= ?8) "           \
+	"AND (?9 = 0 OR p.published_at < ?9) "
 #define CAT_BARE "c.id, c.parent_id, c.slug, c.name, c.description, c.path, 0 "
 #define CAT_COLS                                                                           \
 	"c.id, c.parent_id, c.slug, c.name, c.description, c.path, "                        \
@@ -145,11 +154,11 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 		     "LEFT JOIN users u ON u.id = p.author_id "
 		     "LEFT JOIN categories c ON c.id = p.category_id "
 		     "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
-		     "AND p.published_at <= ?2 ORDER BY 24 DESC, 25 ASC, p.published_at DESC "
-		     "LIMIT ?3 OFFSET ?4",
+		     "AND p.published_at <= ?2 " SEARCH_FILTERS
+		     "ORDER BY 24 DESC, 25 ASC, p.published_at DESC LIMIT ?3 OFFSET ?4",
 	[S_SEARCH_COUNT] = "SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
 			   "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
-			   "AND p.published_at <= ?2",
+			   "AND p.published_at <= ?2 " SEARCH_FILTERS,
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",

@@ -164,6 +164,9 @@ struct search_request {
 	size_t npositive;   /* its positive items */
 	int64_t now;        /* public posts as of now */
 	int64_t offset, limit;
+	/* optional filters (0 = none): a category with its sub-categories, a
+	 * tag, an author, published_at in [from, to) */
+	int64_t category_id, tag_id, author_id, from, to;
 };
 
 struct search_hit {

@@ -93,6 +93,21 @@ def main():
         check(search(s, 'heron', per_page=1000)['per_page'] == 100, 'per_page clamped')
         check(search(s, '')['results'] == [], 'empty query, no results')
 
+        # filters: tag, author, dates (to is inclusive), unknown names find nothing
+        d = search(s, 'budget', tag='council')
+        check(sorted(slugs(d)) == ['budget-only', 'budget-parks'], 'tag filter: %r' % slugs(d))
+        check(search(s, 'heron', tag='roads')['total'] == 0, 'tag filter excludes')
+        check(search(s, 'heron', author='ed')['total'] == 2, 'author filter')
+        check(search(s, 'heron', author='nobody')['total'] == 0, 'unknown author finds nothing')
+        check(search(s, 'heron', category='nowhere')['total'] == 0, 'unknown category')
+        check(search(s, 'heron', **{'from': '2026-01-15', 'to': '2026-01-15'})['total'] == 2,
+              'a one-day range includes that day')
+        check(search(s, 'heron', **{'from': '2026-01-16'})['total'] == 0, 'from excludes')
+        st, _, _ = s.get('/search.json?q=heron&from=yesterday')
+        check(st == 400, 'bad date -> 400 (%s)' % st)
+        st, body = s.text('/search?q=budget&tag=council&per_page=1')
+        check(st == 200, 'filtered page')
+
         # the HTML page
         st, body = s.text('/search?q=heron')
         check(st == 200 and 'Volunteers count herons' in body and '<mark>' in body,
