@@ -11,10 +11,12 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "content/settings.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/time.h"
@@ -24,14 +26,48 @@
 #include "site/site.h"
 #include "site/theme.h"
 
+/* The cache-key origin (base_url) as the server follows settings changes.
+ * Readers load the pointer at any time, so old strings are kept until
+ * shutdown rather than freed under them (a few per base_url change). */
+struct origin {
+	_Atomic(const char *) current;
+	char *old[64];
+	size_t nold;
+};
+
 struct watcher {
 	struct store *st;
 	struct cache *cache;
+	struct origin *origin;
 	unsigned poll_ms;
 	atomic_bool stop;
 	bool retry;
 	_Atomic long long last_change;
 };
+
+static void origin_refresh(struct origin *o, struct store *st)
+{
+	struct arena a;
+	arena_init(&a, 4096);
+	const char *base = settings_get(st, &a, "base_url");
+	const char *cur = atomic_load(&o->current);
+	if (!str_eq(cur ? cur : "", base) && o->nold < 64) {
+		char *fresh = *base ? strdup(base) : NULL;
+		if (!*base || fresh) {
+			atomic_store(&o->current, fresh);
+			if (cur)
+				o->old[o->nold++] = (char *)cur;
+		}
+	}
+	arena_free(&a);
+}
+
+static void origin_free(struct origin *o)
+{
+	free((char *)atomic_load(&o->current));
+	for (size_t i = 0; i < o->nold; i++)
+		free(o->old[i]);
+}
 
 /* Read the change log past what we have seen and purge what each change
  * touches; changes_since returns at most a batch at a time. False when the
@@ -49,8 +85,13 @@ static bool follow_changes(struct watcher *w)
 			return false;
 		}
 		if (nc) {
-			for (size_t i = 0; i < nc; i++)
+			for (size_t i = 0; i < nc; i++) {
+				/* a new base_url changes the cache keys: the origin first,
+				 * then the purge of everything */
+				if (str_eq(cs[i].kind, "setting") && str_eq(cs[i].detail, "base_url"))
+					origin_refresh(w->origin, w->st);
 				purged += site_purge(w->st, w->cache, &cs[i]);
+			}
 			w->last_change = cs[nc - 1].id;
 			log_info("picked up %zu change%s (last %lld), purged %zu cached page%s", nc,
 				 nc == 1 ? "" : "s", (long long)w->last_change, purged,
@@ -163,7 +204,10 @@ int cmd_serve(struct cmd_ctx *c)
 		}
 	}
 
-	struct watcher w = {.st = c->store, .cache = app.cache,
+	static struct origin origin;
+	origin_refresh(&origin, c->store);
+	app.cache_origin = &origin.current;
+	struct watcher w = {.st = c->store, .cache = app.cache, .origin = &origin,
 			    .poll_ms = c->config.poll_ms ? c->config.poll_ms : 250};
 	int64_t last = 0;
 	STORE_CALL(c->store, change_last_id, &last);
@@ -174,6 +218,7 @@ int cmd_serve(struct cmd_ctx *c)
 	pthread_t wt;
 	if (pthread_create(&wt, NULL, watch, &w) != 0) {
 		cache_free(app.cache);
+		origin_free(&origin);
 		theme_free(theme);
 		return cmd_fail("cannot start the background thread");
 	}
@@ -185,6 +230,7 @@ int cmd_serve(struct cmd_ctx *c)
 		atomic_store(&w.stop, true);
 		pthread_join(wt, NULL);
 		cache_free(app.cache);
+		origin_free(&origin);
 		theme_free(theme);
 		return cmd_fail("%s", msg);
 	}
@@ -199,6 +245,7 @@ int cmd_serve(struct cmd_ctx *c)
 	atomic_store(&w.stop, true);
 	pthread_join(wt, NULL);
 	cache_free(app.cache);
+	origin_free(&origin);
 	theme_free(theme);
 	return 0;
 }

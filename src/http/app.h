@@ -22,6 +22,9 @@ struct app {
 	struct store *store;
 	const struct theme *theme;      /* templates + assets (site/theme.h) */
 	struct cache *cache;            /* page cache, or NULL when off */
+	/* The site's base_url when set (else NULL): the origin of cache keys,
+	 * kept current by serve's change follower. */
+	_Atomic(const char *) *cache_origin;
 	/* The newest change-log row this server has acted on (the one field
 	 * that changes while serving; written by serve's watcher thread). */
 	_Atomic long long *followed_change;

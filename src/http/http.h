@@ -75,7 +75,8 @@ struct resp {
 	size_t nheaders;
 	/* Page cache (http/cache.h): a handler sets cacheable for a response
 	 * that is the same for every visitor, and names what it shows with
-	 * resp_depend. Only 200s to GET/HEAD without a query string are kept. */
+	 * resp_depend. Only 200s to GET/HEAD are kept, and only for requests
+	 * whose query parameters are all ones pages read (server.c). */
 	bool cacheable;
 	uint64_t *deps; /* in the request arena */
 	size_t ndeps, capdeps;

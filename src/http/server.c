@@ -131,6 +131,7 @@ struct rctx {
 	int status; /* queued status, for the log */
 	size_t bytes;
 	uint64_t epoch;    /* cache epoch when routing began */
+	const char *ckey;  /* cache key, when the request may use the cache */
 	const char *cache; /* "hit" / "miss" for the log, or NULL */
 };
 
@@ -1085,31 +1086,38 @@ static bool cacheable_request(const struct rctx *x)
 	       !req_cookie(r, "gazette_session");
 }
 
-static int param_cmp(const void *a, const void *b)
-{
-	const struct http_param *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c ? c : strcmp(x->val, y->val);
-}
+/* The query parameters any cached page reads, in key order. A request
+ * with any other parameter bypasses the cache: otherwise "?x=1", "?x=2"...
+ * would each fill an entry. */
+static const char *const cache_params[] = {"author", "category", "from", "page", "per_page",
+					   "q", "tag", "to", NULL};
 
-/* The cache key: scheme and host (pages print absolute URLs from them when
- * no base_url is set, so one Host must never get another's page), the
- * decoded path, and the query with its parameters sorted. */
+/* The cache key: the origin absolute URLs are built from (base_url when
+ * set, else scheme and Host, so one Host never gets another's page), the
+ * decoded path, and the known parameters with their first values - the
+ * values handlers read. NULL: do not cache this request. */
 static const char *cache_key(struct rctx *x)
 {
 	struct req *r = &x->req;
 	struct arena *a = &x->arena;
-	const char *key = arena_printf(a, "%s%s", req_origin(r), r->path);
-	if (!r->nquery || !key)
-		return key;
-	struct http_param *q = arena_alloc(a, r->nquery * sizeof *q);
-	if (!q)
-		return NULL;
-	memcpy(q, r->query, r->nquery * sizeof *q);
-	qsort(q, r->nquery, sizeof *q, param_cmp);
-	for (size_t i = 0; i < r->nquery && key; i++) {
-		const char *k = str_url_encode(a, q[i].key), *v = str_url_encode(a, q[i].val);
-		key = k && v ? arena_printf(a, "%s%c%s=%s", key, i ? '&' : '?', k, v) : NULL;
+	for (size_t i = 0; i < r->nquery; i++) {
+		bool known = false;
+		for (size_t k = 0; cache_params[k] && !known; k++)
+			known = strcmp(r->query[i].key, cache_params[k]) == 0;
+		if (!known)
+			return NULL;
+	}
+	const struct app *app = x->srv->app;
+	const char *origin = app->cache_origin ? atomic_load(app->cache_origin) : NULL;
+	const char *key = arena_printf(a, "%s%s", origin ? origin : req_origin(r), r->path);
+	char sep = '?';
+	for (size_t k = 0; cache_params[k] && key; k++) {
+		const char *v = req_query(r, cache_params[k]);
+		if (!v)
+			continue;
+		const char *ev = str_url_encode(a, v);
+		key = ev ? arena_printf(a, "%s%c%s=%s", key, sep, cache_params[k], ev) : NULL;
+		sep = '&';
 	}
 	return key;
 }
@@ -1118,8 +1126,7 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
 {
 	struct cache *cache = x->srv->app->cache;
 	struct req *r = &x->req;
-	const char *key = cache_key(x);
-	struct cache_entry *e = key ? cache_get(cache, key) : NULL;
+	struct cache_entry *e = cache_get(cache, x->ckey);
 	if (!e)
 		return false;
 	enum encoding enc = compress_negotiate(req_header(r, "Accept-Encoding"),
@@ -1157,8 +1164,7 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
  * the response to this request. */
 static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 {
-	const char *key = cache_key(x);
-	struct cache_entry *e = key ? cache_entry_new(key) : NULL;
+	struct cache_entry *e = cache_entry_new(x->ckey);
 	if (!e)
 		return;
 	struct buf enc[ENC__MAX] = {BUF_INIT, BUF_INIT, BUF_INIT};
@@ -1310,7 +1316,7 @@ static enum MHD_Result respond(struct rctx *x, struct MHD_Connection *c)
 		if (x->early == 405 && x->allow)
 			resp_header(&rs, "Allow", x->allow);
 	} else {
-		if (cacheable_request(x)) {
+		if (cacheable_request(x) && (x->ckey = cache_key(x))) {
 			enum MHD_Result ret;
 			if (serve_cached(x, c, &ret))
 				return ret;

@@ -69,7 +69,7 @@ enum err search_parse(struct arena *a, const char *q, struct search_query *out)
 	struct item *items = ARENA_ARRAY(a, struct item, SEARCH_MAX_ITEMS);
 	if (!items)
 		return ERR_NOMEM;
-	size_t n = 0;
+	size_t n = 0, prefixes = 0;
 	const unsigned char *p = (const unsigned char *)(q ? q : "");
 	while (*p && n < SEARCH_MAX_ITEMS) {
 		struct item *it = &items[n];
@@ -110,7 +110,9 @@ enum err search_parse(struct arena *a, const char *q, struct search_query *out)
 			if (!read_word(&p, it->text))
 				continue;
 			if (*p == '*') {
-				it->prefix = true;
+				it->prefix = strlen(it->text) >= SEARCH_MIN_PREFIX &&
+					     prefixes < SEARCH_MAX_PREFIXES;
+				prefixes += it->prefix;
 				p++;
 			}
 			it->stop = !it->prefix && is_stop(it->text);

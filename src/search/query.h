@@ -18,6 +18,11 @@
 
 #define SEARCH_MAX_ITEMS 24
 #define SEARCH_MAX_WORD 64
+/* A prefix* must have at least this many bytes, and a query at most
+ * SEARCH_MAX_PREFIXES of them (broad prefixes match most of the index);
+ * others count as plain words. */
+#define SEARCH_MIN_PREFIX 3
+#define SEARCH_MAX_PREFIXES 2
 
 struct search_query {
 	const char *match;  /* FTS5 MATCH expression, NULL when nothing to search */

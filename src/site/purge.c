@@ -49,7 +49,7 @@ static size_t purge_post(struct store *st, struct cache *c, const struct change 
 	/* First pass: flags. */
 	for (const char *p = d; *p;) {
 		size_t n = strcspn(p, " ");
-		if (n == 3 && strncmp(p, "nav", 3) == 0)
+		if ((n == 3 && strncmp(p, "nav", 3) == 0) || (n == 3 && strncmp(p, "all", 3) == 0))
 			return cache_purge_all(c); /* the menu is on every page */
 		if (n == 3 && strncmp(p, "pub", 3) == 0)
 			pub = true;

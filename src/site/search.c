@@ -123,7 +123,9 @@ static enum err run(struct req *r, struct view_ctx *ctx, struct search_run *s, i
 	sr.offset = (s->page - 1) * s->per_page;
 	sr.limit = s->per_page;
 	rc = STORE_CALL(ctx->st, search, r->arena, &sr, &s->hits, &s->n, &s->total);
-	if (rc == ERR_INVALID) { /* the index refused the expression: say so, not 500 */
+	if (rc == ERR_INVALID || rc == ERR_LIMIT) {
+		/* refused by the index, or too broad to answer in our budget: say
+		 * so, never a 500 */
 		s->parsed.understood = false;
 		s->n = 0;
 		s->total = 0;

@@ -422,7 +422,9 @@ enum err sqlite_store_open(struct store **out, const char *path, char *errmsg, s
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
 	pthread_mutex_init(&q->watch_mu, NULL);
-	q->maxconn = 32;
+	/* More than any worker pool uses, so the watcher thread (scheduled
+	 * posts, purges) always finds a connection. */
+	q->maxconn = 300;
 	q->watch = w;
 	st->ops = &sqlite_ops;
 	st->impl = q;

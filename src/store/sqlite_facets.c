@@ -10,6 +10,7 @@
  *   a<ID>      its author
  *   t<ID>      one of its tags
  *   d<UNIX>    its date (for the year and month archives)
+ *   all        more tags than one row lists: every page may be affected
  * Readers must ignore tokens they do not know. */
 #include <stdio.h>
 #include <string.h>
@@ -39,7 +40,7 @@ static void row_facets(struct arena *a, sqlite3_stmt *s, void *out)
 	h = (h ^ '/') * 1099511628211ull;
 	for (; sl && *sl; sl++)
 		h = (h ^ *sl) * 1099511628211ull;
-	f->menu_hash = h;
+	f->menu_hash = (h ^ (uint64_t)f->date) * 1099511628211ull; /* the date orders the menu */
 }
 
 enum err sq_post_facets(struct store *st, struct conn *c, int64_t id, struct post_facets *f)
@@ -59,8 +60,13 @@ enum err sq_post_facets(struct store *st, struct conn *c, int64_t id, struct pos
 	if (!s)
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, id);
-	while (f->ntags < MAX_TAGS && (r = sqlite3_step(s)) == SQLITE_ROW)
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (f->ntags == MAX_TAGS) {
+			f->too_many_tags = true;
+			break;
+		}
 		f->tags[f->ntags++] = sqlite3_column_int64(s, 0);
+	}
 	sqlite3_reset(s);
 	return ERR_OK;
 }
@@ -100,6 +106,8 @@ static void add_side(struct buf *b, const struct post_facets *f)
 	add(b, "d%lld", f->date);
 	for (size_t i = 0; i < f->ntags; i++)
 		add(b, "t%lld", f->tags[i]);
+	if (f->too_many_tags)
+		add(b, "all", 0);
 }
 
 enum err sq_post_changed(struct store *st, struct conn *c, int64_t id,

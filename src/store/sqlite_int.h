@@ -31,7 +31,7 @@ enum stmt {
 
 /* Listing statements are composed from fixed fragments by shape
  * (sqlite_list.c) and cached per connection, one slot per shape. */
-#define LIST_SHAPES 2048
+#define LIST_SHAPES 4096
 
 struct conn {
 	sqlite3 *db;
@@ -127,6 +127,7 @@ struct post_facets {
 	uint64_t menu_hash;
 	int64_t tags[64];
 	size_t ntags;
+	bool too_many_tags;
 };
 enum err sq_post_facets(struct store *st, struct conn *c, int64_t id, struct post_facets *f);
 enum err sq_post_changed(struct store *st, struct conn *c, int64_t id,

@@ -27,6 +27,7 @@ enum shape {
 	L_NONSTICKY = 1 << 8, /* sticky = 0 */
 	L_COUNT = 1 << 9,
 	L_ASC = 1 << 10, /* oldest first */
+	L_TOP = 1 << 11, /* parent_id = 0 */
 };
 
 /* Parameter numbers, fixed for every shape. */
@@ -47,6 +48,7 @@ static const struct {
 	{L_RANGE, " AND p.published_at >= ?7 AND p.published_at < ?8"},
 	{L_STICKY, " AND p.sticky = 1"},
 	{L_NONSTICKY, " AND p.sticky = 0"},
+	{L_TOP, " AND p.parent_id = 0"},
 };
 
 static const char list_cols[] = POST_LIST_COLS;
@@ -102,6 +104,8 @@ static unsigned shape_of(const struct post_query *q)
 		sh |= L_AUTHOR;
 	if (q->to > 0)
 		sh |= L_RANGE;
+	if (q->top_level)
+		sh |= L_TOP;
 	return sh;
 }
 

@@ -109,7 +109,7 @@ const char *const sqlite_migrations[] = {
 	 * step by every write in the same transaction (sqlite_search.c); filled
 	 * for existing posts by after_migration. */
 	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, excerpt, body, tags, category, author, "
-	"tokenize = 'porter unicode61 remove_diacritics 2');\n",
+	"tokenize = 'porter unicode61 remove_diacritics 2', prefix = '3 4');\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

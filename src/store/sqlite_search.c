@@ -130,42 +130,74 @@ enum err sq_index_ids(struct store *st, struct conn *c, const int64_t *ids, size
 	return rc;
 }
 
+/* In batches of REINDEX_BATCH posts, each its own transaction, so writers
+ * (the scheduler, the CLI) wait at most one batch; the index is cleared in
+ * the first. */
+#define REINDEX_BATCH 500
+
 enum err sqx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total))
 {
 	struct conn *c = conn_get(st);
 	if (!c)
 		return ERR_DB;
-	enum err rc = sq_begin(st, c);
-	sqlite3_stmt *s = rc == ERR_OK ? stmt(st, c, S_FTS_CLEAR) : NULL;
-	if (rc == ERR_OK)
-		rc = sq_exec(st, c, s);
-	int64_t total = 0, done = 0;
-	sqlite3_stmt *cnt = NULL;
-	if (rc == ERR_OK &&
-	    sqlite3_prepare_v2(c->db, "SELECT count(*) FROM posts WHERE type = 'post'", -1, &cnt,
-			       NULL) == SQLITE_OK &&
-	    sqlite3_step(cnt) == SQLITE_ROW)
-		total = sqlite3_column_int64(cnt, 0);
-	sqlite3_finalize(cnt);
-	sqlite3_stmt *ids = NULL;
-	if (rc == ERR_OK && sqlite3_prepare_v2(c->db,
-					       "SELECT id FROM posts WHERE type = 'post' ORDER BY id",
-					       -1, &ids, NULL) != SQLITE_OK)
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	sqlite3_stmt *all = NULL;
+	enum err rc = ERR_OK;
+	if (sqlite3_prepare_v2(c->db, "SELECT id FROM posts WHERE type = 'post' ORDER BY id", -1,
+			       &all, NULL) != SQLITE_OK)
 		rc = ERR_DB;
-	while (rc == ERR_OK && sqlite3_step(ids) == SQLITE_ROW) {
-		rc = sq_index_post(st, c, sqlite3_column_int64(ids, 0));
-		if (progress && (++done % 100 == 0 || done == total))
-			progress(done, total);
+	size_t cap = 0;
+	while (rc == ERR_OK && sqlite3_step(all) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 1024;
+			int64_t *g = arena_realloc(&a, ids, cap * sizeof *g, nc * sizeof *g);
+			if (!g) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			ids = g;
+			cap = nc;
+		}
+		ids[n++] = sqlite3_column_int64(all, 0);
 	}
-	sqlite3_finalize(ids);
-	if (rc == ERR_OK)
-		rc = sq_change(st, c, "search", 0, "reindex");
-	rc = sq_end(st, c, rc);
+	sqlite3_finalize(all);
+	for (size_t i = 0; rc == ERR_OK && (i < n || i == 0); i += REINDEX_BATCH) {
+		rc = sq_begin(st, c);
+		if (rc != ERR_OK)
+			break;
+		if (i == 0)
+			rc = sq_exec(st, c, stmt(st, c, S_FTS_CLEAR));
+		size_t end = i + REINDEX_BATCH < n ? i + REINDEX_BATCH : n;
+		if (rc == ERR_OK)
+			rc = sq_index_ids(st, c, ids + i, end - i);
+		if (rc == ERR_OK && end == n)
+			rc = sq_change(st, c, "search", 0, "reindex");
+		rc = sq_end(st, c, rc);
+		if (rc == ERR_OK && progress && n)
+			progress((int64_t)end, (int64_t)n);
+		if (n == 0)
+			break;
+	}
+	arena_free(&a);
 	conn_put(st, c);
 	return rc;
 }
 
 /* --- search ------------------------------------------------------------- */
+
+/* Work budget of one search, in SQLite VM steps (checked every 1,000):
+ * about a tenth of a second here. A query over it answers ERR_LIMIT
+ * rather than holding a worker and a connection for seconds. */
+#define SEARCH_BUDGET 20000
+
+static int over_budget(void *arg)
+{
+	int *ticks = arg;
+	return ++*ticks > SEARCH_BUDGET;
+}
 
 /* The match, the time and the filters (parameters 1, 2 and 5-9). */
 static void bind_search(sqlite3_stmt *s, const struct search_request *q)
@@ -177,6 +209,17 @@ static void bind_search(sqlite3_stmt *s, const struct search_request *q)
 	sqlite3_bind_int64(s, 7, q->author_id);
 	sqlite3_bind_int64(s, 8, q->from);
 	sqlite3_bind_int64(s, 9, q->to);
+}
+
+/* A query the index refuses is the reader's, not ours; one over budget is
+ * too broad. */
+static enum err search_err(struct store *st, struct conn *c, int r)
+{
+	if (r == SQLITE_INTERRUPT)
+		return ERR_LIMIT;
+	if ((r & 0xff) == SQLITE_ERROR)
+		return ERR_INVALID;
+	return sq_err(st, c, r);
 }
 
 enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
@@ -192,6 +235,8 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 	if (!c)
 		return ERR_DB;
 	enum err rc = ERR_OK;
+	int ticks = 0;
+	sqlite3_progress_handler(c->db, 1000, over_budget, &ticks);
 	if (total) {
 		sqlite3_stmt *s = stmt(st, c, S_SEARCH_COUNT);
 		if (!s) {
@@ -203,7 +248,7 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 		if (r == SQLITE_ROW)
 			*total = sqlite3_column_int64(s, 0);
 		else
-			rc = (r & 0xff) == SQLITE_ERROR ? ERR_INVALID : sq_err(st, c, r);
+			rc = search_err(st, c, r);
 		sqlite3_reset(s);
 		if (rc != ERR_OK)
 			goto out;
@@ -238,11 +283,12 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 		h->snippet = col_text(a, s, 25);
 	}
 	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
-		rc = (r & 0xff) == SQLITE_ERROR ? ERR_INVALID : sq_err(st, c, r);
+		rc = search_err(st, c, r);
 	if (a->failed)
 		rc = ERR_NOMEM;
 	sqlite3_reset(s);
 out:
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
 	conn_put(st, c);
 	return rc;
 }

@@ -111,6 +111,7 @@ struct post_query {
 	int64_t tag_id;
 	int64_t author_id;
 	int64_t from, to;      /* published_at in [from, to) when to > 0 */
+	bool top_level;        /* pages: only those without a parent */
 	bool sticky_first;
 	bool oldest_first;
 	int64_t offset, limit; /* limit 0 = no limit */

@@ -53,7 +53,7 @@ static struct tval *nav(struct view_ctx *ctx, const char *current)
 		}
 	}
 	struct post_query q = {.type = POST_PAGE, .public_only = true, .now = ctx->now,
-			       .oldest_first = true, .limit = 20};
+			       .top_level = true, .oldest_first = true, .limit = 20};
 	struct post *ps;
 	if (STORE_CALL(ctx->st, post_list, a, &q, &ps, &n, NULL) == ERR_OK) {
 		for (size_t i = 0; i < n; i++) {
