@@ -48,6 +48,8 @@ static const struct command {
 	 "       gazette tag rename SLUG --name NAME [--slug NEW]\n"
 	 "       gazette tag delete SLUG"},
 	{"reindex", cmd_reindex, "rebuild the search index", "gazette reindex"},
+	{"related", cmd_related, "recompute every article's related articles",
+	 "gazette related --rebuild"},
 	{"user", cmd_user, "manage users",
 	 "gazette user add LOGIN --email E --role admin|editor|author|contributor\n"
 	 "                 [--name NAME] [--password-stdin]\n"

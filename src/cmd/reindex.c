@@ -1,4 +1,6 @@
-/* reindex.c - `gazette reindex`: rebuild the search index. */
+/* reindex.c - `gazette reindex` (the search index) and `gazette related
+ * --rebuild` (every article's related list), with a progress bar on a
+ * terminal. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,5 +31,21 @@ int cmd_reindex(struct cmd_ctx *c)
 	if (rc != ERR_OK)
 		return cmd_fail("reindex failed: %s", err_str(rc));
 	printf("search index rebuilt\n");
+	return 0;
+}
+
+/* `gazette related --rebuild`: recompute every article's related list. */
+int cmd_related(struct cmd_ctx *c)
+{
+	if (c->argc == 2 && strcmp(c->argv[1], "--help") == 0)
+		return cmd_help(c);
+	if (c->argc != 2 || strcmp(c->argv[1], "--rebuild") != 0)
+		return cmd_usage_error(c, "the only action is --rebuild");
+	if (!cmd_open_site(c))
+		return 1;
+	enum err rc = STORE_CALL(c->store, relate_all, progress);
+	if (rc != ERR_OK)
+		return cmd_fail("related --rebuild failed: %s", err_str(rc));
+	printf("related articles rebuilt\n");
 	return 0;
 }

@@ -11,6 +11,33 @@
 #include "render/json.h"
 #include "site/site.h"
 
+/* "You may also like": the stored related articles still public. The page
+ * shows whichever of them are public, so it depends on all of them, and on
+ * the list itself (recomputed when other articles come and go). */
+static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
+			const struct post *p, struct tval *root)
+{
+	struct arena *a = r->arena;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	struct post *ps = NULL;
+	size_t n = 0;
+	enum err rc = STORE_CALL(ctx->st, related_ids, a, p->id, &ids, &nids);
+	if (rc == ERR_OK)
+		rc = STORE_CALL(ctx->st, related, a, p->id, ctx->now, &ps, &n);
+	if (rc != ERR_OK)
+		return rc;
+	resp_depend(r, rs, "related:%lld", (long long)p->id);
+	for (size_t i = 0; i < nids; i++)
+		resp_depend(r, rs, "post:%lld", (long long)ids[i]);
+	struct tval *list = tval_list(a);
+	for (size_t i = 0; i < n; i++)
+		tval_push(a, list, view_post(ctx, &ps[i], false));
+	tval_set(a, root, "related", list);
+	tval_set_bool(a, root, "has_related", n > 0);
+	return ERR_OK;
+}
+
 static enum err show(struct req *r, struct resp *rs, struct view_ctx *ctx, const struct post *p)
 {
 	struct arena *a = r->arena;
@@ -65,6 +92,11 @@ static enum err show(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 			resp_depend(r, rs, "tag:%lld", (long long)tags[i].id);
 	}
 	view_post_tags(ctx, post, tags, ntags);
+	if (p->type == POST_ARTICLE) {
+		enum err rc = related(r, rs, ctx, p, root);
+		if (rc != ERR_OK)
+			return rc;
+	}
 	tval_set_str(a, root, "canonical", view_abs(ctx, url));
 	tval_set_str(a, root, "page_title",
 		     arena_printf(a, "%s \xE2\x80\x93 %s", p->title, ctx->site.title));

@@ -112,6 +112,10 @@ size_t site_purge(struct store *st, struct cache *c, const struct change *ch)
 				 cache_dep("list:search")};
 		return cache_purge(c, k, 2);
 	}
+	if (strcmp(kind, "related") == 0) {
+		uint64_t k = cache_dep("related:%lld", (long long)ch->object_id);
+		return cache_purge(c, &k, 1);
+	}
 	if (strcmp(kind, "redirect") == 0)
 		return 0; /* redirects answer only where no page is; 404s are not cached */
 	/* settings, categories (the menu, breadcrumbs, archive titles) and

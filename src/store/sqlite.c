@@ -299,6 +299,9 @@ static const struct store_ops sqlite_ops = {
 	.change_last_id = sqs_change_last_id,
 	.change_last_at = sqs_change_last_at,
 	.search = sqx_search,
+	.related = sqr_related,
+	.related_ids = sqr_related_ids,
+	.relate_all = sqr_relate_all,
 	.reindex = sqx_reindex,
 	.read_begin = read_begin,
 	.read_end = read_end,
@@ -435,6 +438,9 @@ enum err sqlite_store_open(struct store **out, const char *path, char *errmsg, s
 	/* A database from before the search index (4) gets its index built. */
 	if (rc == ERR_OK && was > 0 && was < 4 && (rc = sqx_reindex(st, NULL)) != ERR_OK)
 		snprintf(errmsg, errlen, "building the search index failed: %s", err_str(rc));
+	/* ... and one from before related articles (5) gets them computed. */
+	if (rc == ERR_OK && was > 0 && was < 5 && (rc = sqr_relate_all(st, NULL)) != ERR_OK)
+		snprintf(errmsg, errlen, "computing related articles failed: %s", err_str(rc));
 	if (rc != ERR_OK) {
 		sq_close(st);
 		return rc;

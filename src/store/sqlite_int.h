@@ -26,6 +26,8 @@ enum stmt {
 	S_CHANGES_SINCE, S_CHANGE_LAST, S_CHANGE_LAST_AT,
 	S_FTS_SOURCE, S_FTS_PUT, S_FTS_DELETE, S_FTS_CLEAR, S_SEARCH, S_SEARCH_COUNT,
 	S_FTS_BY_TAG, S_FTS_BY_CATEGORY, S_FTS_BY_AUTHOR,
+	S_REL_TEXT, S_REL_CLEAR, S_REL_CANDIDATES, S_REL_PUT, S_REL_LISTED_BY, S_REL_OF, S_REL_ALL,
+	S_REL_LIST,
 	S__MAX
 };
 
@@ -150,6 +152,13 @@ enum err sq_index_post(struct store *st, struct conn *c, int64_t id);
 enum err sq_ids(struct store *st, struct conn *c, struct arena *a, enum stmt which, int64_t key,
 		int64_t **ids, size_t *n);
 enum err sq_index_ids(struct store *st, struct conn *c, const int64_t *ids, size_t n);
+/* Related articles (sqlite_related.c): recompute id's list and its
+ * neighbours' inside the caller's transaction. */
+enum err sq_relate(struct store *st, struct conn *c, int64_t id);
+enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
+		     struct post **out, size_t *n);
+enum err sqr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids, size_t *n);
+enum err sqr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t total));
 enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
 		    struct search_hit **out, size_t *n, int64_t *total);
 enum err sqx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total));

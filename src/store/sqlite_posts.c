@@ -115,6 +115,8 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 	if (rc == ERR_OK)
 		rc = sq_index_post(st, c, pid);
 	if (rc == ERR_OK)
+		rc = sq_relate(st, c, pid);
+	if (rc == ERR_OK)
 		rc = sq_post_changed(st, c, pid, &before);
 	rc = sq_end(st, c, rc);
 	if (rc == ERR_OK && id)
@@ -158,6 +160,8 @@ static enum err post_write(struct store *st, int64_t id, enum stmt which,
 	}
 	if (rc == ERR_OK)
 		rc = sq_index_post(st, c, id);
+	if (rc == ERR_OK)
+		rc = sq_relate(st, c, id);
 	if (rc == ERR_OK)
 		rc = sq_post_changed(st, c, id, &before);
 	rc = sq_end(st, c, rc);

@@ -110,6 +110,17 @@ const char *const sqlite_migrations[] = {
 	 * for existing posts by after_migration. */
 	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, excerpt, body, tags, category, author, "
 	"tokenize = 'porter unicode61 remove_diacritics 2', prefix = '3 4');\n",
+
+	/* 5: each public article's related articles (sqlite_related.c),
+	 * computed for existing sites when they are upgraded. */
+	"CREATE TABLE related(\n"
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,\n"
+	"  rank INTEGER NOT NULL,\n"
+	"  related_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,\n"
+	"  score REAL NOT NULL,\n"
+	"  PRIMARY KEY(post_id, rank)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX related_by ON related(related_id);\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -159,6 +159,28 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_SEARCH_COUNT] = "SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
 			   "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
 			   "AND p.published_at <= ?2 " SEARCH_FILTERS,
+	/* related articles */
+	[S_REL_TEXT] = "SELECT title, body, tags FROM posts_fts WHERE rowid = ?1",
+	[S_REL_CLEAR] = "DELETE FROM related WHERE post_id = ?1",
+	/* id, bm25, same category, shared tags, seconds apart */
+	[S_REL_CANDIDATES] = "SELECT p.id, bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0), "
+			     "p.category_id != 0 AND p.category_id = "
+			     "(SELECT category_id FROM posts WHERE id = ?2), "
+			     "(SELECT count(*) FROM post_tags x JOIN post_tags y ON x.tag_id = y.tag_id "
+			     "WHERE x.post_id = ?2 AND y.post_id = p.id), "
+			     "p.published_at - (SELECT published_at FROM posts WHERE id = ?2) "
+			     "FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
+			     "WHERE posts_fts MATCH ?1 AND p.id != ?2 "
+			     "ORDER BY bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0) LIMIT 40",
+	[S_REL_PUT] = "INSERT INTO related(post_id, rank, related_id, score) VALUES (?1, ?2, ?3, ?4)",
+	[S_REL_LISTED_BY] = "SELECT post_id FROM related WHERE related_id = ?1",
+	[S_REL_OF] = "SELECT related_id FROM related WHERE post_id = ?1 ORDER BY rank",
+	[S_REL_ALL] = "SELECT id FROM posts WHERE type = 'post' AND id > ?1 ORDER BY id",
+	[S_REL_LIST] = "SELECT " POST_LIST_COLS "FROM related r JOIN posts p ON p.id = r.related_id "
+		       "LEFT JOIN users u ON u.id = p.author_id "
+		       "LEFT JOIN categories c ON c.id = p.category_id "
+		       "WHERE r.post_id = ?1 AND p.status IN ('published','scheduled') "
+		       "AND p.published_at <= ?2 ORDER BY r.rank LIMIT 4",
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",

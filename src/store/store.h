@@ -259,6 +259,13 @@ struct store_ops {
 	 * then by BM25 (title weighted highest) */
 	enum err (*search)(struct store *st, struct arena *a, const struct search_request *q,
 			   struct search_hit **out, size_t *n, int64_t *total);
+	/* "You may also like": up to 4 public articles related to id, best
+	 * first; related_ids gives every stored one (public or not). */
+	enum err (*related)(struct store *st, struct arena *a, int64_t id, int64_t now,
+			    struct post **out, size_t *n);
+	enum err (*related_ids)(struct store *st, struct arena *a, int64_t id, int64_t **ids,
+				size_t *n);
+	enum err (*relate_all)(struct store *st, void (*progress)(int64_t done, int64_t total));
 	/* Rebuild the whole index; progress(done, total) is called as it goes. */
 	enum err (*reindex)(struct store *st, void (*progress)(int64_t done, int64_t total));
 

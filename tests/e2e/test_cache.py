@@ -84,12 +84,14 @@ def add(s, *args, body='Body text.\n'):
 def main():
     with Site(demo=True) as s:
         # Two articles of our own, in unrelated corners of the site.
-        a_id, a_url = add(s, '--title', 'Alpha harbour story', '--category', 'city-hall',
+        # (their words share nothing, so neither is among the other's
+        # related articles: B's page does not show A)
+        a_id, a_url = add(s, '--title', 'Alpha harbour dredging', '--category', 'city-hall',
                           '--tags', 'alphatag', '--author', 'mara', '--status', 'published',
-                          '--date', '2026-03-10T10:00:00Z')
-        b_id, b_url = add(s, '--title', 'Beta rowing story', '--category', 'sports',
+                          '--date', '2026-03-10T10:00:00Z', body='Silt surveyed.\n')
+        b_id, b_url = add(s, '--title', 'Beta quizzical xylophones', '--category', 'sports',
                           '--tags', 'betatag', '--author', 'jon', '--status', 'published',
-                          '--date', '2025-02-10T10:00:00Z')
+                          '--date', '2025-02-10T10:00:00Z', body='Zany jamboree.\n')
         ok(poll(lambda: s.get(a_url)[0] == 200 and s.get(b_url)[0] == 200, timeout=5),
            'new posts served')
 
@@ -135,10 +137,10 @@ def main():
 
         # --- editing A's title: A's pages change, B's stay cached ----------
         warm(s, a_pages + b_pages + other)
-        r = s.cli('post', 'edit', a_id, '--title', 'Alpha harbour story renamed')
+        r = s.cli('post', 'edit', a_id, '--title', 'Alpha harbour dredging renamed')
         ok(r.returncode == 0, 'post edit: %s' % r.stderr)
         for p in a_pages:
-            ok(shows(s, p, 'Alpha harbour story renamed'), 'edit shows on %s' % p)
+            ok(shows(s, p, 'Alpha harbour dredging renamed'), 'edit shows on %s' % p)
         stays_hit(s, b_pages + other, 'after editing A')
 
         # --- a new post in sports: sports lists change, A's stay cached -------
@@ -165,7 +167,7 @@ def main():
         ok(r.returncode == 0, 'unpublish: %s' % r.stderr)
         ok(poll(lambda: s.get(a_url)[0] == 404, timeout=5), 'unpublished article -> 404')
         for p in ['/tag/alphatag/', '/author/mara/', '/2026/03/']:
-            ok(gone(s, p, 'Alpha harbour story'), 'unpublished post gone from %s' % p)
+            ok(gone(s, p, 'Alpha harbour dredging'), 'unpublished post gone from %s' % p)
         stays_hit(s, [b_url, '/category/sports/'], 'after unpublishing A')
 
         # --- a scheduled post going live by itself -------------------------

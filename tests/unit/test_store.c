@@ -1227,6 +1227,13 @@ static void test_change_log(void **state)
 	struct change *ch = NULL;
 	size_t n = 0;
 	assert_int_equal(STORE_CALL(f->st, changes_since, &f->a, start, &ch, &n), ERR_OK);
+	/* "related" rows (recomputed related-article lists) come with post
+	 * writes; this test is about the writes themselves */
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ch[i].kind, "related") != 0)
+			ch[kept++] = ch[i];
+	n = kept;
 	if (n != nwant) {
 		for (size_t i = 0; i < n; i++)
 			fprintf(stderr, "change %lld %s %lld '%s'\n", (long long)ch[i].id,
@@ -1254,8 +1261,11 @@ static void test_change_log(void **state)
 	struct change *rest = NULL;
 	size_t nrest = 0;
 	assert_int_equal(STORE_CALL(f->st, changes_since, &f->a, ch[9].id, &rest, &nrest), ERR_OK);
-	assert_int_equal(nrest, 3);
-	assert_int_equal(rest[0].id, ch[10].id);
+	size_t later = 0;
+	for (size_t i = 0; i < nrest; i++)
+		later += strcmp(rest[i].kind, "related") != 0;
+	assert_int_equal(later, 3);
+	assert_true(rest[0].id <= ch[10].id);
 	int64_t last = 0;
 	assert_int_equal(STORE_CALL(f->st, change_last_id, &last), ERR_OK);
 	assert_int_equal(last, ch[n - 1].id);
