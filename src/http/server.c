@@ -63,6 +63,8 @@
 #include "core/str.h"
 #include "core/time.h"
 #include "http/cache.h"
+#include "http/conditional.h"
+#include "http/ipnet.h"
 #include "http/router.h"
 
 #define ARENA_BASE_CAP ((size_t)8 << 20) /* per request, plus 2 x max_body */
@@ -72,7 +74,6 @@
 #define POOL_SLACK ((size_t)4 << 10)
 #define MAX_QUERY_PAIRS 256
 #define MAX_FORM_PAIRS 2048
-#define MAX_PROXIES 64
 #define DISCARD_MAX ((size_t)64 << 20) /* body bytes we read and drop, at most */
 #define STOP_GRACE_MS 5000
 
@@ -80,12 +81,6 @@ static const char CSP[] = "default-src 'self'; script-src 'self'; "
 			  "style-src 'self'; img-src 'self' data: https:; "
 			  "media-src 'self' https:; object-src 'none'; base-uri 'self'; "
 			  "form-action 'self'; frame-ancestors 'self'";
-
-struct ipnet {
-	int family; /* AF_INET or AF_INET6 */
-	unsigned char addr[16];
-	unsigned bits;
-};
 
 struct conn {
 	struct conn *prev, *next;
@@ -99,8 +94,7 @@ struct conn {
 struct server {
 	struct MHD_Daemon *d;
 	const struct app *app;
-	struct ipnet proxies[MAX_PROXIES];
-	size_t nproxies;
+	struct ipnet_list proxies;
 	size_t arena_cap, max_body, max_header, max_url;
 	int64_t deadline_ms; /* 0 = none */
 	bool access_log;
@@ -199,149 +193,6 @@ static void log_escape(const char *s, char *out, size_t n)
 	out[o] = '\0';
 }
 
-/* ---- addresses and trusted proxies ------------------------------------ */
-
-static bool ip_from_sockaddr(const struct sockaddr *sa, struct ipnet *ip)
-{
-	memset(ip, 0, sizeof *ip);
-	if (!sa)
-		return false;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-		ip->family = AF_INET;
-		memcpy(ip->addr, &in->sin_addr, 4);
-		ip->bits = 32;
-		return true;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
-			ip->family = AF_INET;
-			memcpy(ip->addr, in6->sin6_addr.s6_addr + 12, 4);
-			ip->bits = 32;
-		} else {
-			ip->family = AF_INET6;
-			memcpy(ip->addr, &in6->sin6_addr, 16);
-			ip->bits = 128;
-		}
-		return true;
-	}
-	return false;
-}
-
-/* Parse "1.2.3.4", "::1", "[::1]", "1.2.3.4:5678", "[::1]:5678". */
-static bool ip_parse(const char *s, size_t n, struct ipnet *ip)
-{
-	char tmp[64];
-	while (n > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	if (n == 0 || n >= sizeof tmp)
-		return false;
-	if (s[0] == '[') {
-		const char *e = memchr(s, ']', n);
-		if (!e)
-			return false;
-		n = (size_t)(e - s - 1);
-		s++;
-		if (n == 0 || n >= sizeof tmp)
-			return false;
-	} else {
-		const char *c1 = memchr(s, ':', n);
-		if (c1 && memchr(s, '.', n) && !memchr(c1 + 1, ':', n - (size_t)(c1 - s) - 1))
-			n = (size_t)(c1 - s); /* IPv4 with a port */
-	}
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	memset(ip, 0, sizeof *ip);
-	struct in6_addr a6;
-	if (inet_pton(AF_INET, tmp, ip->addr) == 1) {
-		ip->family = AF_INET;
-		ip->bits = 32;
-		return true;
-	}
-	if (inet_pton(AF_INET6, tmp, &a6) == 1) {
-		if (IN6_IS_ADDR_V4MAPPED(&a6)) {
-			ip->family = AF_INET;
-			memcpy(ip->addr, a6.s6_addr + 12, 4);
-			ip->bits = 32;
-		} else {
-			ip->family = AF_INET6;
-			memcpy(ip->addr, &a6, 16);
-			ip->bits = 128;
-		}
-		return true;
-	}
-	return false;
-}
-
-static void ip_format(const struct ipnet *ip, char *out, size_t n)
-{
-	if (!inet_ntop(ip->family, ip->addr, out, (socklen_t)n))
-		str_copy(out, "-", n);
-}
-
-static bool ip_in_net(const struct ipnet *ip, const struct ipnet *net)
-{
-	if (ip->family != net->family)
-		return false;
-	unsigned full = net->bits / 8, rest = net->bits % 8;
-	if (memcmp(ip->addr, net->addr, full) != 0)
-		return false;
-	if (rest) {
-		unsigned char mask = (unsigned char)(0xffu << (8 - rest));
-		if ((ip->addr[full] & mask) != (net->addr[full] & mask))
-			return false;
-	}
-	return true;
-}
-
-static bool ip_trusted(const struct server *s, const struct ipnet *ip)
-{
-	for (size_t i = 0; i < s->nproxies; i++)
-		if (ip_in_net(ip, &s->proxies[i]))
-			return true;
-	return false;
-}
-
-/* "127.0.0.1, 10.0.0.0/8, ::1" -> s->proxies. */
-static bool parse_proxies(struct server *s, const char *list, char *errmsg, size_t errlen)
-{
-	const char *p = list;
-	while (*p) {
-		p += strspn(p, ", \t");
-		size_t n = strcspn(p, ", \t");
-		if (n == 0)
-			break;
-		const char *slash = memchr(p, '/', n);
-		size_t alen = slash ? (size_t)(slash - p) : n;
-		struct ipnet net;
-		bool ok = ip_parse(p, alen, &net) && s->nproxies < MAX_PROXIES;
-		if (ok && slash) {
-			char bits[8];
-			size_t bl = n - alen - 1;
-			int64_t v;
-			ok = bl > 0 && bl < sizeof bits;
-			if (ok) {
-				memcpy(bits, slash + 1, bl);
-				bits[bl] = '\0';
-				ok = str_to_i64(bits, 0, net.family == AF_INET ? 32 : 128, &v);
-				net.bits = (unsigned)v;
-			}
-		}
-		if (!ok) {
-			snprintf(errmsg, errlen, "trusted_proxies: bad entry '%.*s'", (int)n, p);
-			return false;
-		}
-		s->proxies[s->nproxies++] = net;
-		p += n;
-	}
-	return true;
-}
-
 /* ---- connections and the deadline watchdog ---------------------------- */
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **sock_ctx,
@@ -360,7 +211,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **sock_ctx,
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (ci && ip_from_sockaddr(ci->client_addr, &ip)) {
 			ip_format(&ip, k->peer, sizeof k->peer);
-			k->trusted = ip_trusted(s, &ip);
+			k->trusted = ipnet_list_has(&s->proxies, &ip);
 		} else {
 			str_copy(k->peer, "-", sizeof k->peer);
 		}
@@ -688,46 +539,14 @@ static char *header_joined(struct req *r, const struct http_param *hdrs, const c
 	return out;
 }
 
-/* X-Forwarded-For: walk from the right past trusted proxies; the first
- * untrusted hop is the client. All trusted: the leftmost. */
-static const char *xff_client(struct rctx *x, const char *xff)
-{
-	char buf[INET6_ADDRSTRLEN];
-	struct ipnet ip;
-	size_t end = strlen(xff);
-	bool any = false;
-	while (end > 0) {
-		size_t start = end;
-		while (start > 0 && xff[start - 1] != ',')
-			start--;
-		size_t len = end - start;
-		end = start > 0 ? start - 1 : 0;
-		bool blank = strspn(xff + start, " \t") >= len;
-		if (blank) {
-			if (start == 0)
-				break;
-			continue;
-		}
-		if (!ip_parse(xff + start, len, &ip))
-			return NULL; /* garbage where a hop should be: ignore the header */
-		any = true;
-		if (!ip_trusted(x->srv, &ip) || start == 0)
-			break;
-	}
-	if (!any)
-		return NULL;
-	ip_format(&ip, buf, sizeof buf);
-	return arena_strdup(&x->arena, buf);
-}
-
 static void apply_proxy_headers(struct rctx *x, const struct http_param *hdrs)
 {
 	struct req *r = &x->req;
 	const char *xff = header_joined(r, hdrs, "X-Forwarded-For");
 	if (xff) {
-		const char *ip = xff_client(x, xff);
-		if (ip)
-			r->client_ip = ip;
+		char ip[INET6_ADDRSTRLEN];
+		if (ipnet_forwarded_client(&x->srv->proxies, xff, ip, sizeof ip))
+			r->client_ip = arena_strdup(&x->arena, ip);
 	}
 	const char *xfp = header_joined(r, hdrs, "X-Forwarded-Proto");
 	if (xfp) {
@@ -952,71 +771,6 @@ static bool has_header(const struct resp *rs, const char *name)
 		if (strcasecmp(rs->headers[i].key, name) == 0)
 			return true;
 	return false;
-}
-
-/* W/"<len>-<hash>" of the body: a validator, not a security hash, so a
- * word-at-a-time multiply-xorshift (a byte-wise hash was a measurable part
- * of rendering a 10 KB page). */
-static const char *weak_etag(struct arena *a, const struct buf *b)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ b->len, w;
-	size_t i = 0;
-	for (; i + 8 <= b->len; i += 8) {
-		memcpy(&w, b->data + i, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-		h ^= h >> 32;
-	}
-	for (; i < b->len; i++)
-		h = (h ^ (unsigned char)b->data[i]) * 0xC4CEB9FE1A85EC53ULL;
-	h ^= h >> 29;
-	return arena_printf(a, "W/\"%zx-%016llx\"", b->len, (unsigned long long)h);
-}
-
-/* A handler's etag as a header value: quoted if it was not. */
-static const char *etag_value(struct arena *a, const char *e)
-{
-	if (e[0] == '"' || strncmp(e, "W/\"", 3) == 0)
-		return e;
-	return arena_printf(a, "\"%s\"", e);
-}
-
-/* If-None-Match list against etag, weak comparison. */
-static bool etag_listed(const char *list, const char *etag)
-{
-	const char *e = strncmp(etag, "W/", 2) == 0 ? etag + 2 : etag;
-	size_t en = strlen(e);
-	const char *p = list;
-	while (*p) {
-		p += strspn(p, " \t,");
-		if (!*p)
-			break;
-		if (*p == '*')
-			return true;
-		if (p[0] == 'W' && p[1] == '/')
-			p += 2;
-		if (*p == '"') {
-			const char *end = strchr(p + 1, '"');
-			if (!end)
-				return false;
-			size_t n = (size_t)(end - p) + 1;
-			if (n == en && memcmp(p, e, n) == 0)
-				return true;
-			p = end + 1;
-		} else {
-			p += strcspn(p, ",");
-		}
-	}
-	return false;
-}
-
-static bool not_modified(const struct req *r, const char *etag, int64_t last_modified)
-{
-	const char *inm = req_header(r, "If-None-Match");
-	if (inm)
-		return etag && etag_listed(inm, etag);
-	const char *ims = req_header(r, "If-Modified-Since");
-	int64_t t;
-	return ims && last_modified > 0 && time_parse_http(ims, &t) && last_modified <= t;
 }
 
 static bool add_header(struct MHD_Response *mr, const char *name, const char *value)
@@ -1486,7 +1240,7 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	if (!parse_proxies(s, cfg->trusted_proxies, errmsg, errlen) ||
+	if (!ipnet_list_parse(&s->proxies, cfg->trusted_proxies, errmsg, errlen) ||
 	    !parse_listen(cfg->listen, &ss, &sslen, errmsg, errlen)) {
 		server_free(s);
 		return ERR_INVALID;

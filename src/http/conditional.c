@@ -1,0 +1,70 @@
+#include "http/conditional.h"
+
+#include <string.h>
+
+#include "core/time.h"
+
+/* W/"<len>-<hash>" of the body: a validator, not a security hash, so a
+ * word-at-a-time multiply-xorshift (a byte-wise hash was a measurable part
+ * of rendering a 10 KB page). */
+const char *weak_etag(struct arena *a, const struct buf *b)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ b->len, w;
+	size_t i = 0;
+	for (; i + 8 <= b->len; i += 8) {
+		memcpy(&w, b->data + i, 8);
+		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+		h ^= h >> 32;
+	}
+	for (; i < b->len; i++)
+		h = (h ^ (unsigned char)b->data[i]) * 0xC4CEB9FE1A85EC53ULL;
+	h ^= h >> 29;
+	return arena_printf(a, "W/\"%zx-%016llx\"", b->len, (unsigned long long)h);
+}
+
+/* A handler's etag as a header value: quoted if it was not. */
+const char *etag_value(struct arena *a, const char *e)
+{
+	if (e[0] == '"' || strncmp(e, "W/\"", 3) == 0)
+		return e;
+	return arena_printf(a, "\"%s\"", e);
+}
+
+/* If-None-Match list against etag, weak comparison. */
+static bool etag_listed(const char *list, const char *etag)
+{
+	const char *e = strncmp(etag, "W/", 2) == 0 ? etag + 2 : etag;
+	size_t en = strlen(e);
+	const char *p = list;
+	while (*p) {
+		p += strspn(p, " \t,");
+		if (!*p)
+			break;
+		if (*p == '*')
+			return true;
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p == '"') {
+			const char *end = strchr(p + 1, '"');
+			if (!end)
+				return false;
+			size_t n = (size_t)(end - p) + 1;
+			if (n == en && memcmp(p, e, n) == 0)
+				return true;
+			p = end + 1;
+		} else {
+			p += strcspn(p, ",");
+		}
+	}
+	return false;
+}
+
+bool not_modified(const struct req *r, const char *etag, int64_t last_modified)
+{
+	const char *inm = req_header(r, "If-None-Match");
+	if (inm)
+		return etag && etag_listed(inm, etag);
+	const char *ims = req_header(r, "If-Modified-Since");
+	int64_t t;
+	return ims && last_modified > 0 && time_parse_http(ims, &t) && last_modified <= t;
+}
