@@ -26,7 +26,7 @@ enum stmt {
 	S_CHANGES_SINCE, S_CHANGE_LAST, S_CHANGE_LAST_AT,
 	S_FTS_SOURCE, S_FTS_PUT, S_FTS_DELETE, S_FTS_CLEAR, S_SEARCH, S_SEARCH_COUNT,
 	S_FTS_BY_TAG, S_FTS_BY_CATEGORY, S_FTS_BY_AUTHOR,
-	S_REL_TEXT, S_REL_CLEAR, S_REL_CANDIDATES, S_REL_PUT, S_REL_LISTED_BY, S_REL_OF, S_REL_ALL,
+	S_REL_TEXT, S_REL_CLEAR, S_REL_CANDIDATES, S_REL_PUT, S_REL_LISTED_BY, S_REL_OF, S_ARTICLE_IDS,
 	S_REL_LIST,
 	S__MAX
 };
@@ -142,6 +142,14 @@ enum err sq_post_changed(struct store *st, struct conn *c, int64_t id,
 enum err sq_write_reindex(struct store *st, enum stmt which, const struct sq_arg *args, int n,
 			  enum stmt affected, int64_t key, const char *kind, int64_t id,
 			  const char *detail, bool must_change);
+
+/* Run each() on every article id in transactions of `batch` ids (writers
+ * wait at most one batch); first() opens the first batch, last() closes the
+ * last (both may be NULL); progress (may be NULL) after every batch. */
+typedef enum err (*sq_id_fn)(struct store *st, struct conn *c, int64_t id);
+typedef enum err (*sq_conn_fn)(struct store *st, struct conn *c);
+enum err sq_each_article(struct store *st, size_t batch, sq_id_fn each, sq_conn_fn first,
+			 sq_conn_fn last, void (*progress)(int64_t done, int64_t total));
 
 /* The search index (sqlite_search.c). */
 int sq_register_search(sqlite3 *db);

@@ -49,6 +49,19 @@ static void bind_str(sqlite3_stmt *s, int i, const char *v, bool update)
 		sqlite3_bind_text(s, i, "", 0, SQLITE_STATIC);
 }
 
+/* After any write to a post, in its transaction: the search index, the
+ * related lists, and the change-log row naming what it touched. */
+static enum err written(struct store *st, struct conn *c, int64_t id,
+			const struct post_facets *before)
+{
+	enum err rc = sq_index_post(st, c, id);
+	if (rc == ERR_OK)
+		rc = sq_relate(st, c, id);
+	if (rc == ERR_OK)
+		rc = sq_post_changed(st, c, id, before);
+	return rc;
+}
+
 enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *id)
 {
 	struct conn *c = conn_get(st);
@@ -113,11 +126,7 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 			rc = sqt_link_tags(st, c, pid, in->tags, in->ntags);
 	}
 	if (rc == ERR_OK)
-		rc = sq_index_post(st, c, pid);
-	if (rc == ERR_OK)
-		rc = sq_relate(st, c, pid);
-	if (rc == ERR_OK)
-		rc = sq_post_changed(st, c, pid, &before);
+		rc = written(st, c, pid, &before);
 	rc = sq_end(st, c, rc);
 	if (rc == ERR_OK && id)
 		*id = pid;
@@ -159,11 +168,7 @@ static enum err post_write(struct store *st, int64_t id, enum stmt which,
 		rc = sq_exec(st, c, s);
 	}
 	if (rc == ERR_OK)
-		rc = sq_index_post(st, c, id);
-	if (rc == ERR_OK)
-		rc = sq_relate(st, c, id);
-	if (rc == ERR_OK)
-		rc = sq_post_changed(st, c, id, &before);
+		rc = written(st, c, id, &before);
 	rc = sq_end(st, c, rc);
 	conn_put(st, c);
 	return rc;

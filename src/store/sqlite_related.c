@@ -244,25 +244,5 @@ enum err sqr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t 
 
 enum err sqr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t total))
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	struct arena a;
-	arena_init(&a, 0);
-	int64_t *ids = NULL;
-	size_t n = 0;
-	enum err rc = sq_ids(st, c, &a, S_REL_ALL, 0, &ids, &n);
-	/* one list per transaction batch: bounded memory and lock time */
-	for (size_t i = 0; rc == ERR_OK && i < n; i += 200) {
-		size_t end = i + 200 < n ? i + 200 : n;
-		rc = sq_begin(st, c);
-		for (size_t k = i; rc == ERR_OK && k < end; k++)
-			rc = relate_one(st, c, ids[k]);
-		rc = sq_end(st, c, rc);
-		if (rc == ERR_OK && progress)
-			progress((int64_t)end, (int64_t)n);
-	}
-	arena_free(&a);
-	conn_put(st, c);
-	return rc;
+	return sq_each_article(st, 200, relate_one, NULL, NULL, progress);
 }

@@ -243,3 +243,35 @@ enum err sq_write_reindex(struct store *st, enum stmt which, const struct sq_arg
 	conn_put(st, c);
 	return rc;
 }
+
+enum err sq_each_article(struct store *st, size_t batch, sq_id_fn each, sq_conn_fn first,
+			 sq_conn_fn last, void (*progress)(int64_t done, int64_t total))
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	enum err rc = sq_ids(st, c, &a, S_ARTICLE_IDS, 0, &ids, &n);
+	/* even with no articles, one batch runs first and last */
+	for (size_t i = 0; rc == ERR_OK && (i < n || i == 0); i += batch) {
+		size_t end = i + batch < n ? i + batch : n;
+		rc = sq_begin(st, c);
+		if (rc == ERR_OK && i == 0 && first)
+			rc = first(st, c);
+		for (size_t k = i; rc == ERR_OK && k < end; k++)
+			rc = each(st, c, ids[k]);
+		if (rc == ERR_OK && end == n && last)
+			rc = last(st, c);
+		rc = sq_end(st, c, rc);
+		if (rc == ERR_OK && progress && n)
+			progress((int64_t)end, (int64_t)n);
+		if (end == n)
+			break;
+	}
+	arena_free(&a);
+	conn_put(st, c);
+	return rc;
+}

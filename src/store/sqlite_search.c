@@ -130,60 +130,21 @@ enum err sq_index_ids(struct store *st, struct conn *c, const int64_t *ids, size
 	return rc;
 }
 
-/* In batches of REINDEX_BATCH posts, each its own transaction, so writers
- * (the scheduler, the CLI) wait at most one batch; the index is cleared in
- * the first. */
-#define REINDEX_BATCH 500
+static enum err clear_index(struct store *st, struct conn *c)
+{
+	return sq_exec(st, c, stmt(st, c, S_FTS_CLEAR));
+}
 
+static enum err log_reindex(struct store *st, struct conn *c)
+{
+	return sq_change(st, c, "search", 0, "reindex");
+}
+
+/* Cleared in the first batch, logged in the last (servers then purge the
+ * cached search results). */
 enum err sqx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total))
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	struct arena a;
-	arena_init(&a, 0);
-	int64_t *ids = NULL;
-	size_t n = 0;
-	sqlite3_stmt *all = NULL;
-	enum err rc = ERR_OK;
-	if (sqlite3_prepare_v2(c->db, "SELECT id FROM posts WHERE type = 'post' ORDER BY id", -1,
-			       &all, NULL) != SQLITE_OK)
-		rc = ERR_DB;
-	size_t cap = 0;
-	while (rc == ERR_OK && sqlite3_step(all) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 1024;
-			int64_t *g = arena_realloc(&a, ids, cap * sizeof *g, nc * sizeof *g);
-			if (!g) {
-				rc = ERR_NOMEM;
-				break;
-			}
-			ids = g;
-			cap = nc;
-		}
-		ids[n++] = sqlite3_column_int64(all, 0);
-	}
-	sqlite3_finalize(all);
-	for (size_t i = 0; rc == ERR_OK && (i < n || i == 0); i += REINDEX_BATCH) {
-		rc = sq_begin(st, c);
-		if (rc != ERR_OK)
-			break;
-		if (i == 0)
-			rc = sq_exec(st, c, stmt(st, c, S_FTS_CLEAR));
-		size_t end = i + REINDEX_BATCH < n ? i + REINDEX_BATCH : n;
-		if (rc == ERR_OK)
-			rc = sq_index_ids(st, c, ids + i, end - i);
-		if (rc == ERR_OK && end == n)
-			rc = sq_change(st, c, "search", 0, "reindex");
-		rc = sq_end(st, c, rc);
-		if (rc == ERR_OK && progress && n)
-			progress((int64_t)end, (int64_t)n);
-		if (n == 0)
-			break;
-	}
-	arena_free(&a);
-	conn_put(st, c);
-	return rc;
+	return sq_each_article(st, 500, sq_index_post, clear_index, log_reindex, progress);
 }
 
 /* --- search ------------------------------------------------------------- */

@@ -175,7 +175,7 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_REL_PUT] = "INSERT INTO related(post_id, rank, related_id, score) VALUES (?1, ?2, ?3, ?4)",
 	[S_REL_LISTED_BY] = "SELECT post_id FROM related WHERE related_id = ?1",
 	[S_REL_OF] = "SELECT related_id FROM related WHERE post_id = ?1 ORDER BY rank",
-	[S_REL_ALL] = "SELECT id FROM posts WHERE type = 'post' AND id > ?1 ORDER BY id",
+	[S_ARTICLE_IDS] = "SELECT id FROM posts WHERE type = 'post' AND id > ?1 ORDER BY id",
 	[S_REL_LIST] = "SELECT " POST_LIST_COLS "FROM related r JOIN posts p ON p.id = r.related_id "
 		       "LEFT JOIN users u ON u.id = p.author_id "
 		       "LEFT JOIN categories c ON c.id = p.category_id "

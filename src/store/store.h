@@ -162,7 +162,6 @@ struct change {
 /* A full-text search (search/query.h builds match). */
 struct search_request {
 	const char *match;  /* FTS5 expression from search_parse */
-	size_t npositive;   /* its positive items */
 	int64_t now;        /* public posts as of now */
 	int64_t offset, limit;
 	/* optional filters (0 = none): a category with its sub-categories, a
