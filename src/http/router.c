@@ -252,6 +252,19 @@ static const char *slash_location(struct req *r)
 	return raw ? ascii_only(r->arena, raw) : NULL;
 }
 
+/* ".../page/1/" is the listing itself: its address without the suffix,
+ * query kept. */
+static const char *unpaged_location(struct req *r)
+{
+	size_t n = strlen(r->path);
+	const char *t = r->target ? r->target : "";
+	const char *q = strchr(t, '?');
+	size_t qlen = q ? strcspn(q, "#") : 0;
+	const char *raw = arena_printf(r->arena, "%.*s%.*s", (int)(n - strlen("page/1/")), r->path,
+				       (int)qlen, q ? q : "");
+	return raw ? ascii_only(r->arena, raw) : NULL;
+}
+
 enum route_result router_match(const struct route *routes, size_t n, struct req *r,
 			       const struct route **out, const char **allow,
 			       const char **location)
@@ -280,7 +293,15 @@ enum route_result router_match(const struct route *routes, size_t n, struct req 
 			if (!page_ok)
 				continue; /* "page/0/", "page/01/", "page/x/": 404 */
 			if (match_segs(rt, &pat, req.s, req.n - 2, &b)) {
-				if (req.trailing) {
+				if (req.trailing && page == 1) {
+					/* one address per page */
+					const char *loc = unpaged_location(r);
+					if (!loc)
+						return ROUTE_NOMATCH;
+					if (location)
+						*location = loc;
+					return ROUTE_REDIRECT;
+				} else if (req.trailing) {
 					hit = true;
 					pg = page;
 				} else {

@@ -9,7 +9,8 @@
  * Patterns: literal segments, ":name" (exactly one segment) and "*name" (one
  * or more segments, must be last). A pattern ending in '/' wants the slash
  * form; a request without the slash gets a 301 to it. ROUTE_PAGED routes also
- * match with a trailing "page/N/" (N >= 1, otherwise 404) and set req->page. */
+ * match with a trailing "page/N/" (N >= 1, otherwise 404) and set req->page;
+ * "page/1/" is a 301 to the address without it (one address per page). */
 #ifndef GAZETTE_HTTP_ROUTER_H
 #define GAZETTE_HTTP_ROUTER_H
 

@@ -19,7 +19,7 @@ static enum err finish(struct req *r, struct resp *rs, struct view_ctx *ctx, str
 	struct arena *a = r->arena;
 	int64_t total = 0;
 	enum err rc = site_listing(r, rs, ctx, root, q, base, &total);
-	if (rc != ERR_OK || rs->status == 301)
+	if (rc != ERR_OK)
 		return rc;
 	/* A tag or author with nothing public is not shown at all: its name
 	 * would leak drafts, and logins would be enumerable. */

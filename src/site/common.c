@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "core/str.h"
 #include "http/app.h"
 #include "render/mustache.h"
 #include "site/site.h"
@@ -51,11 +50,6 @@ enum err site_listing(struct req *r, struct resp *rs, struct view_ctx *ctx, stru
 	int64_t per = ctx->site.per_page;
 	if (r->page > INT64_MAX / per)
 		return ERR_NOTFOUND;
-	if (r->page == 1 && str_ends(r->path, "/page/1/")) {
-		/* one address per page: ".../page/1/" is the listing itself */
-		resp_redirect(rs, 301, base);
-		return ERR_OK;
-	}
 	q->type = POST_ARTICLE;
 	q->public_only = true;
 	q->now = ctx->now;

@@ -19,8 +19,7 @@ enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 void site_error_page(struct req *r, struct resp *rs, int status);
 /* A listing of posts (home and archives) into root: posts, pagination.
  * ERR_NOTFOUND when page is past the end (page 1 of an empty list is fine).
- * For ".../page/1/" it fills rs with a 301 to base instead (rs->status is
- * then 301 and the caller returns at once). *total (may be NULL) gets the
+ * *total (may be NULL) gets the
  * number of posts in the whole listing. */
 enum err site_listing(struct req *r, struct resp *rs, struct view_ctx *ctx, struct tval *root,
 		      struct post_query *q, const char *base, int64_t *total);

@@ -183,14 +183,24 @@ enum err sq_all(struct store *st, struct arena *a, enum stmt which, const struct
 	return rc;
 }
 
-enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, int n,
-		  unsigned flags, const char *kind, int64_t id, const char *detail,
-		  int64_t *rowid)
+
+/* Both writers: one statement in a transaction with its change-log row;
+ * the posts `affected` selects with `key` (S__MAX: none), read before the
+ * write, are re-indexed after it. */
+static enum err write_logged(struct store *st, enum stmt which, const struct sq_arg *args,
+			     int n, unsigned flags, enum stmt affected, int64_t key,
+			     const char *kind, int64_t id, const char *detail, int64_t *rowid)
 {
 	struct conn *c = conn_get(st);
 	if (!c)
 		return ERR_DB;
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t *ids = NULL, newid = 0;
+	size_t nids = 0;
 	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK && affected != S__MAX)
+		rc = sq_ids(st, c, &a, affected, key, &ids, &nids);
 	if (rc == ERR_OK) {
 		sqlite3_stmt *s = stmt(st, c, which);
 		if (s)
@@ -198,50 +208,33 @@ enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, 
 		rc = sq_exec(st, c, s);
 		if (rc == ERR_OK && (flags & SQ_MUST_CHANGE) && sqlite3_changes(c->db) == 0)
 			rc = ERR_NOTFOUND;
-		int64_t newid = sqlite3_last_insert_rowid(c->db);
-		if (rc == ERR_OK)
-			rc = sq_change(st, c, kind, (flags & SQ_LOG_ROWID) ? newid : id, detail);
-		rc = sq_end(st, c, rc);
-		if (rc == ERR_OK && rowid)
-			*rowid = newid;
-	}
-	conn_put(st, c);
-	return rc;
-}
-
-/* One write to a name that articles' search text includes: the posts
- * `affected` selects (before the write) are re-indexed after it, in the
- * same transaction. */
-enum err sq_write_reindex(struct store *st, enum stmt which, const struct sq_arg *args, int n,
-			    enum stmt affected, int64_t key, const char *kind, int64_t id,
-			    const char *detail, bool must_change)
-{
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	struct arena a;
-	arena_init(&a, 0);
-	int64_t *ids = NULL;
-	size_t nids = 0;
-	enum err rc = sq_begin(st, c);
-	if (rc == ERR_OK)
-		rc = sq_ids(st, c, &a, affected, key, &ids, &nids);
-	if (rc == ERR_OK) {
-		sqlite3_stmt *s = stmt(st, c, which);
-		if (s)
-			sq_bind(s, args, n);
-		rc = sq_exec(st, c, s);
-		if (rc == ERR_OK && must_change && sqlite3_changes(c->db) == 0)
-			rc = ERR_NOTFOUND;
+		newid = sqlite3_last_insert_rowid(c->db);
 	}
 	if (rc == ERR_OK)
 		rc = sq_index_ids(st, c, ids, nids);
 	if (rc == ERR_OK)
-		rc = sq_change(st, c, kind, id, detail);
+		rc = sq_change(st, c, kind, (flags & SQ_LOG_ROWID) ? newid : id, detail);
 	rc = sq_end(st, c, rc);
+	if (rc == ERR_OK && rowid)
+		*rowid = newid;
 	arena_free(&a);
 	conn_put(st, c);
 	return rc;
+}
+
+enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, int n,
+		  unsigned flags, const char *kind, int64_t id, const char *detail,
+		  int64_t *rowid)
+{
+	return write_logged(st, which, args, n, flags, S__MAX, 0, kind, id, detail, rowid);
+}
+
+enum err sq_write_reindex(struct store *st, enum stmt which, const struct sq_arg *args, int n,
+			  enum stmt affected, int64_t key, const char *kind, int64_t id,
+			  const char *detail, bool must_change)
+{
+	return write_logged(st, which, args, n, must_change ? SQ_MUST_CHANGE : 0, affected, key,
+			    kind, id, detail, NULL);
 }
 
 enum err sq_each_article(struct store *st, size_t batch, sq_id_fn each, sq_conn_fn first,
