@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth/secret.h"
 #include "cmd/cmd.h"
 #include "content/settings.h"
 
@@ -19,7 +20,7 @@ static bool exists(const char *dir, const char *name)
 static void undo(struct cmd_ctx *c, const char *dir, bool made_dir)
 {
 	static const char *const files[] = {"gazette.db", "gazette.db-wal", "gazette.db-shm",
-					    "gazette.db-journal", "gazette.conf", NULL};
+					    "gazette.db-journal", "gazette.conf", "secret.key", NULL};
 	store_close(c->store);
 	c->store = NULL;
 	for (size_t i = 0; files[i]; i++) {
@@ -62,10 +63,14 @@ int cmd_init(struct cmd_ctx *c)
 	}
 	c->creating = true;
 	int rc = 0;
+	unsigned char key[SECRET_BYTES];
+	char msg[512];
 	if (!cmd_open_site(c))
 		rc = 1;
 	else if (settings_init_defaults(c->store) != ERR_OK)
 		rc = cmd_fail("cannot write the default settings");
+	else if (secret_load(c->config.secrets_path, true, key, msg, sizeof msg) != ERR_OK)
+		rc = cmd_fail("%s", msg);
 	else if (demo && demo_load(c) != 0)
 		rc = 1;
 	if (rc) {

@@ -47,6 +47,11 @@ static const struct command {
 	 "gazette tag list\n"
 	 "       gazette tag rename SLUG --name NAME [--slug NEW]\n"
 	 "       gazette tag delete SLUG"},
+	{"comment", cmd_comment, "moderate reader comments",
+	 "gazette comment list [--status S] [--post ID] [--email E] [--ip ADDR] [--limit N]\n"
+	 "       gazette comment show ID...\n"
+	 "       gazette comment approve|unapprove|spam|trash|restore|delete ID...\n"
+	 "       gazette comment train   (relearn the spam filter from all decisions)"},
 	{"reindex", cmd_reindex, "rebuild the search index", "gazette reindex"},
 	{"related", cmd_related, "recompute every article's related articles",
 	 "gazette related --rebuild"},

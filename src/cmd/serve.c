@@ -17,6 +17,7 @@
 
 #include "cmd/cmd.h"
 #include "content/settings.h"
+#include "auth/secret.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/time.h"
@@ -173,6 +174,10 @@ int cmd_serve(struct cmd_ctx *c)
 		str_copy(c->config.theme_dir, theme_dir, sizeof c->config.theme_dir);
 
 	char msg[512];
+	/* The signing key; made on first use by sites that predate it. */
+	static unsigned char secret[SECRET_BYTES];
+	if (secret_load(c->config.secrets_path, true, secret, msg, sizeof msg) != ERR_OK)
+		return cmd_fail("%s", msg);
 	struct theme *theme = NULL;
 	if (theme_load(&theme, c->config.theme_dir, msg, sizeof msg) != ERR_OK)
 		return cmd_fail("%s", msg);
@@ -189,6 +194,7 @@ int cmd_serve(struct cmd_ctx *c)
 	app.config = &c->config;
 	app.store = c->store;
 	app.theme = theme;
+	app.secret = secret;
 	app.routes = site_routes;
 	app.nroutes = site_nroutes;
 	app.error_page = site_error_page;

@@ -30,6 +30,20 @@ static const struct setting {
 	{"comments_moderate_all", "0", "hold every comment for moderation", C_BOOL, 0, 1},
 	{"comments_max_links", "2", "hold comments with more links than this", C_INT, 0, 1000},
 	{"comments_depth", "5", "deepest reply nesting", C_INT, 1, 20},
+	{"comments_max_chars", "10000", "longest comment accepted, in bytes", C_INT, 100, 100000},
+	{"comments_min_seconds", "3", "hold comments sent sooner than this after the page loaded",
+	 C_INT, 0, 3600},
+	{"comments_token_max_age", "172800", "seconds a comment form stays valid", C_INT, 60,
+	 31536000},
+	{"comments_rate_window", "600", "seconds over which comment rate limits count", C_INT, 1,
+	 86400},
+	{"comments_rate_ip", "5", "comments one address may send per window", C_INT, 1, 100000},
+	{"comments_rate_net", "20", "comments one /24 or /64 may send per window", C_INT, 1,
+	 1000000},
+	{"comments_spam_min", "5", "ham and spam comments each the classifier must have learned "
+	 "before it judges", C_INT, 0, 100000},
+	{"comments_spam_threshold", "90", "spam probability (percent) that marks a comment spam",
+	 C_INT, 50, 100},
 };
 #define NSETTINGS (sizeof table / sizeof table[0])
 

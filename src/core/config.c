@@ -11,6 +11,7 @@ void config_defaults(struct config *c, const char *site_dir)
 	memset(c, 0, sizeof *c);
 	str_copy(c->site_dir, site_dir, sizeof c->site_dir);
 	snprintf(c->db_path, sizeof c->db_path, "%s/gazette.db", site_dir);
+	snprintf(c->secrets_path, sizeof c->secrets_path, "%s/secret.key", site_dir);
 	str_copy(c->listen, "127.0.0.1:8080", sizeof c->listen);
 	c->threads = 0;
 	c->max_connections = 1000;
@@ -80,6 +81,11 @@ enum err config_load(struct config *c, const char *site_dir, char *errmsg, size_
 				str_copy(c->db_path, v, sizeof c->db_path);
 			else
 				snprintf(c->db_path, sizeof c->db_path, "%s/%s", site_dir, v);
+		} else if (strcmp(k, "secrets") == 0) {
+			if (v[0] == '/')
+				str_copy(c->secrets_path, v, sizeof c->secrets_path);
+			else
+				snprintf(c->secrets_path, sizeof c->secrets_path, "%s/%s", site_dir, v);
 		} else if (strcmp(k, "theme") == 0)
 			str_copy(c->theme_dir, v, sizeof c->theme_dir);
 		else if (strcmp(k, "trusted_proxies") == 0)
@@ -130,6 +136,7 @@ enum err config_write_default(const char *path)
 	      "# the database: see `gazette settings`.\n"
 	      "listen = 127.0.0.1:8080\n"
 	      "database = gazette.db\n"
+	      "# secrets = secret.key          (signing key; share it between nodes)\n"
 	      "# theme = /path/to/theme        (default: the built-in theme)\n"
 	      "# trusted_proxies = 127.0.0.1   (who may set X-Forwarded-For/-Proto)\n"
 	      "# threads = 0                   (0 = one per core)\n"

@@ -15,6 +15,7 @@
 struct config {
 	char site_dir[1024];
 	char db_path[1100];        /* "database": path relative to site_dir or absolute */
+	char secrets_path[1100];   /* "secrets": the signing key file (auth/secret.h) */
 	char listen[256];          /* "listen": ADDR:PORT, default 127.0.0.1:8080 */
 	char theme_dir[1024];      /* "theme": empty = the compiled-in default theme */
 	char trusted_proxies[1024];/* "trusted_proxies": comma-separated IPs */

@@ -22,6 +22,7 @@ struct app {
 	struct store *store;
 	const struct theme *theme;      /* templates + assets (site/theme.h) */
 	struct cache *cache;            /* page cache, or NULL when off */
+	const unsigned char *secret;    /* the site's signing key (auth/secret.h) */
 	/* The site's base_url when set (else NULL): the origin of cache keys,
 	 * kept current by serve's change follower. */
 	_Atomic(const char *) *cache_origin;

@@ -176,10 +176,28 @@ uint64_t cache_epoch(struct cache *c)
 	return atomic_load(&c->epoch);
 }
 
+static int64_t mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+int64_t cache_deadline(int64_t ttl)
+{
+	return ttl > 0 ? mono_seconds() + ttl : 0;
+}
+
 struct cache_entry *cache_get(struct cache *c, const char *key)
 {
+	struct cache_entry *dead = NULL;
 	pthread_mutex_lock(&c->mu);
 	struct cache_entry *e = *slot(c, key);
+	if (e && e->expires && mono_seconds() >= e->expires) {
+		unlink_entry(c, e, &dead); /* out of date: render it again */
+		c->st.expired++;
+		e = NULL;
+	}
 	if (e) {
 		e->refs++;
 		lru_unlink(c, e);
@@ -189,6 +207,7 @@ struct cache_entry *cache_get(struct cache *c, const char *key)
 		c->st.misses++;
 	}
 	pthread_mutex_unlock(&c->mu);
+	free_dead(c, dead);
 	return e;
 }
 

@@ -34,6 +34,7 @@ struct cache_entry {
 	void *native[ENC__MAX];
 	char *etag;           /* quoted strong validator of the identity body */
 	int64_t last_modified;
+	int64_t expires;      /* cache_deadline() after which it is dropped; 0 = never */
 	uint64_t *deps;
 	size_t ndeps;
 	/* private to cache.c */
@@ -44,7 +45,7 @@ struct cache_entry {
 };
 
 struct cache_stats {
-	uint64_t hits, misses, inserts, refused, purged, evicted;
+	uint64_t hits, misses, inserts, refused, purged, evicted, expired;
 	size_t entries, bytes, max_bytes;
 };
 
@@ -55,6 +56,9 @@ void cache_free(struct cache *c);
 uint64_t cache_dep(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 uint64_t cache_epoch(struct cache *c);
+/* The expires value for an entry that may be served for ttl seconds (0:
+ * until purged). */
+int64_t cache_deadline(int64_t ttl);
 /* The entry for key with a reference taken, or NULL (counted as a miss). */
 struct cache_entry *cache_get(struct cache *c, const char *key);
 void cache_release(struct cache *c, struct cache_entry *e);

@@ -78,6 +78,7 @@ struct resp {
 	 * resp_depend. Only 200s to GET/HEAD are kept, and only for requests
 	 * whose query parameters are all ones pages read (server.c). */
 	bool cacheable;
+	int64_t cache_ttl; /* seconds the server may keep it; 0 = until purged */
 	uint64_t *deps; /* in the request arena */
 	size_t ndeps, capdeps;
 };

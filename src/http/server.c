@@ -105,6 +105,7 @@ struct server {
 	pthread_t wd;
 	struct conn *conns;
 	atomic_long active; /* requests past their head, not yet completed */
+	atomic_bool draining; /* stopping: new requests get 503 */
 };
 
 struct rctx {
@@ -941,6 +942,7 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 	bool ok = have[ENC_IDENTITY];
 	e->etag = strdup(etag);
 	e->last_modified = rs->last_modified;
+	e->expires = cache_deadline(rs->cache_ttl);
 	e->deps = malloc((rs->ndeps ? rs->ndeps : 1) * sizeof *e->deps);
 	ok = ok && e->etag && e->deps;
 	if (ok && rs->ndeps) {
@@ -1100,6 +1102,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		x->active = true;
 		atomic_fetch_add(&s->active, 1);
 		on_head(x, c, method, version);
+		if (atomic_load(&s->draining) && !x->early)
+			x->early = 503;
 		/* An early error with a body still unread: answer now and let MHD
 		 * close the connection instead of reading the body. */
 		if (x->early && has_body(c))
@@ -1231,6 +1235,7 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 	s->deadline_ms = (int64_t)cfg->request_deadline_s * 1000;
 	s->access_log = cfg->access_log != 0;
 	atomic_init(&s->active, 0);
+	atomic_init(&s->draining, false);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -1322,9 +1327,12 @@ void server_stop(struct server *s)
 {
 	if (!s)
 		return;
-	/* Stop accepting; give requests being answered a moment to finish
-	 * (heads still arriving and idle keep-alive connections are dropped). */
-	MHD_socket lfd = MHD_quiesce_daemon(s->d);
+	/* Give requests being answered a moment to finish; new ones get a
+	 * 503 meanwhile (heads still arriving and idle keep-alive connections
+	 * are dropped at the end). Not MHD_quiesce_daemon: with a worker pool
+	 * on epoll it races the workers removing the listening socket
+	 * themselves and aborts the process (libmicrohttpd 0.9.75). */
+	atomic_store(&s->draining, true);
 	int64_t end = clock_mono_ms() + STOP_GRACE_MS;
 	while (atomic_load(&s->active) > 0 && clock_mono_ms() < end) {
 		struct timespec ts = {0, 10 * 1000000L};
@@ -1338,7 +1346,5 @@ void server_stop(struct server *s)
 		pthread_join(s->wd, NULL);
 	}
 	MHD_stop_daemon(s->d);
-	if (lfd != MHD_INVALID_SOCKET)
-		close(lfd);
 	server_free(s);
 }

@@ -3,8 +3,14 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "render/escape.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -20,13 +26,15 @@ static void attach(cmark_parser *p, const char *name)
 		cmark_parser_attach_syntax_extension(p, e);
 }
 
-static cmark_node *parse(const char *md, int opts, cmark_parser **pp)
+/* Articles get every extension; comments (subset) no tables. */
+static cmark_node *parse_with(const char *md, int opts, bool subset, cmark_parser **pp)
 {
 	pthread_once(&once, register_extensions);
 	cmark_parser *p = cmark_parser_new(opts);
 	if (!p)
 		return NULL;
-	attach(p, "table");
+	if (!subset)
+		attach(p, "table");
 	attach(p, "strikethrough");
 	attach(p, "autolink");
 	attach(p, "tagfilter");
@@ -34,6 +42,11 @@ static cmark_node *parse(const char *md, int opts, cmark_parser **pp)
 	cmark_node *doc = cmark_parser_finish(p);
 	*pp = p;
 	return doc;
+}
+
+static cmark_node *parse(const char *md, int opts, cmark_parser **pp)
+{
+	return parse_with(md, opts, false, pp);
 }
 
 enum err markdown_to_html(struct arena *a, const char *md, char **html)
@@ -158,6 +171,170 @@ enum err markdown_plaintext(struct arena *a, const char *md, char **text)
 		rc = *text ? ERR_OK : ERR_NOMEM;
 		free(out);
 	}
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return rc;
+}
+
+/* ---- reader comments ---------------------------------------------------- */
+
+static bool allowed_url(const char *u)
+{
+	return strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0 ||
+	       strncasecmp(u, "mailto:", 7) == 0;
+}
+
+/* Move node's children in its place and free it. */
+static void unwrap(cmark_node *nd)
+{
+	cmark_node *ch;
+	while ((ch = cmark_node_first_child(nd)) != NULL)
+		cmark_node_insert_before(nd, ch);
+	cmark_node_free(nd);
+}
+
+/* Replace nd by a new node of type t holding nd's children. */
+static void retype(cmark_node *nd, cmark_node_type t)
+{
+	cmark_node *nw = cmark_node_new(t);
+	if (!nw)
+		return;
+	cmark_node *ch;
+	while ((ch = cmark_node_first_child(nd)) != NULL)
+		cmark_node_append_child(nw, ch);
+	cmark_node_replace(nd, nw);
+	cmark_node_free(nd);
+}
+
+/* Raw HTML shows as the text the reader typed. */
+static void html_as_text(cmark_node *nd, bool block)
+{
+	cmark_node *txt = cmark_node_new(CMARK_NODE_TEXT);
+	if (!txt)
+		return;
+	cmark_node_set_literal(txt, cmark_node_get_literal(nd));
+	if (block) {
+		cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+		if (!para) {
+			cmark_node_free(txt);
+			return;
+		}
+		cmark_node_append_child(para, txt);
+		cmark_node_replace(nd, para);
+	} else {
+		cmark_node_replace(nd, txt);
+	}
+	cmark_node_free(nd);
+}
+
+/* An allowed link becomes a custom inline whose opening tag carries
+ * rel="nofollow ugc" (cmark cannot add attributes to links). */
+static void nofollow_link(struct arena *a, cmark_node *nd, bool image)
+{
+	const char *url = cmark_node_get_url(nd);
+	if (!url || !allowed_url(url)) {
+		unwrap(nd);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "<a href=\"");
+	escape_html(&b, url, strlen(url));
+	buf_puts(&b, "\" rel=\"nofollow ugc\">");
+	cmark_node *custom = b.oom ? NULL : cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	if (!custom) {
+		buf_free(&b);
+		unwrap(nd);
+		return;
+	}
+	cmark_node_set_on_enter(custom, b.data);
+	cmark_node_set_on_exit(custom, "</a>");
+	buf_free(&b);
+	cmark_node *ch;
+	while ((ch = cmark_node_first_child(nd)) != NULL)
+		cmark_node_append_child(custom, ch);
+	if (image && !cmark_node_first_child(custom)) { /* ![](url): show the address */
+		cmark_node *txt = cmark_node_new(CMARK_NODE_TEXT);
+		if (txt) {
+			cmark_node_set_literal(txt, url);
+			cmark_node_append_child(custom, txt);
+		}
+	}
+	cmark_node_replace(nd, custom);
+	cmark_node_free(nd);
+	(void)a;
+}
+
+enum err markdown_comment(struct arena *a, const char *md, char **html, int *nlinks)
+{
+	int opts = CMARK_OPT_DEFAULT | CMARK_OPT_SMART;
+	cmark_parser *p = NULL;
+	cmark_node *doc = parse_with(md ? md : "", opts, true, &p);
+	if (!doc) {
+		if (p)
+			cmark_parser_free(p);
+		return ERR_NOMEM;
+	}
+	/* Collect first, change after: the iterator must not see a changing tree.
+	 * Later nodes are changed first, so an outer node still holds its
+	 * (already rewritten) children when its turn comes. */
+	size_t cap = 64, n = 0;
+	cmark_node **todo = malloc(cap * sizeof *todo);
+	enum err rc = todo ? ERR_OK : ERR_NOMEM;
+	cmark_iter *it = todo ? cmark_iter_new(doc) : NULL;
+	cmark_event_type ev;
+	int links = 0;
+	while (it && rc == ERR_OK && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node *nd = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(nd)) {
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			links++;
+			/* fall through */
+		case CMARK_NODE_HEADING:
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+			if (n == cap) {
+				cmark_node **g = realloc(todo, 2 * cap * sizeof *todo);
+				if (!g) {
+					rc = ERR_NOMEM;
+					break;
+				}
+				todo = g;
+				cap *= 2;
+			}
+			todo[n++] = nd;
+			break;
+		default:
+			break;
+		}
+	}
+	if (it)
+		cmark_iter_free(it);
+	for (size_t i = n; rc == ERR_OK && i-- > 0;) {
+		cmark_node *nd = todo[i];
+		switch (cmark_node_get_type(nd)) {
+		case CMARK_NODE_LINK: nofollow_link(a, nd, false); break;
+		case CMARK_NODE_IMAGE: nofollow_link(a, nd, true); break;
+		case CMARK_NODE_HEADING: retype(nd, CMARK_NODE_PARAGRAPH); break;
+		case CMARK_NODE_HTML_BLOCK: html_as_text(nd, true); break;
+		case CMARK_NODE_HTML_INLINE: html_as_text(nd, false); break;
+		default: break;
+		}
+	}
+	free(todo);
+	if (rc == ERR_OK) {
+		char *out = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
+		rc = ERR_NOMEM;
+		if (out) {
+			*html = arena_strdup(a, out);
+			rc = *html ? ERR_OK : ERR_NOMEM;
+			free(out);
+		}
+	}
+	if (nlinks)
+		*nlinks = links;
 	cmark_node_free(doc);
 	cmark_parser_free(p);
 	return rc;

@@ -17,4 +17,10 @@ enum err markdown_plaintext(struct arena *a, const char *md, char **text);
  * boundary to at most max bytes (with "…" appended when cut). */
 enum err markdown_excerpt(struct arena *a, const char *md, size_t max, char **text);
 
+/* A reader comment: the subset readers may use. Headings become
+ * paragraphs, tables stay text, raw HTML shows as typed, links keep only
+ * http, https and mailto addresses and get rel="nofollow ugc", images
+ * become links. *nlinks (may be NULL) gets how many links the source had. */
+enum err markdown_comment(struct arena *a, const char *md, char **html, int *nlinks);
+
 #endif

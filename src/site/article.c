@@ -38,13 +38,22 @@ static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	return ERR_OK;
 }
 
-static enum err show(struct req *r, struct resp *rs, struct view_ctx *ctx, const struct post *p)
+/* Only articles take a POST (a new comment). */
+static enum err not_allowed(struct req *r, struct resp *rs)
+{
+	site_error_page(r, rs, 405);
+	resp_header(rs, "Allow", "GET, HEAD");
+	return ERR_OK;
+}
+
+enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
+			   const struct post *p, const struct comment_state *cs)
 {
 	struct arena *a = r->arena;
 	const char *url = view_post_url(ctx, p);
 	if (!url)
 		return ERR_NOMEM;
-	if (strcmp(url, r->path) != 0) { /* right post, old or wrong URL */
+	if (strcmp(url, r->path) != 0 && !cs) { /* right post, old or wrong URL */
 		resp_redirect(rs, 301, url);
 		return ERR_OK;
 	}
@@ -94,6 +103,8 @@ static enum err show(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 	view_post_tags(ctx, post, tags, ntags);
 	if (p->type == POST_ARTICLE) {
 		enum err rc = related(r, rs, ctx, p, root);
+		if (rc == ERR_OK)
+			rc = site_comments(r, rs, ctx, p, url, root, cs);
 		if (rc != ERR_OK)
 			return rc;
 	}
@@ -119,8 +130,16 @@ enum err site_resolve(struct req *r, struct resp *rs)
 	if (permalink_match(a, ctx.site.permalink, r->path, &parts)) {
 		rc = parts.slug ? STORE_CALL(ctx.st, post_by_slug, a, POST_ARTICLE, parts.slug, &p)
 				: STORE_CALL(ctx.st, post_get, a, parts.id, &p);
-		if (rc == ERR_OK && p.type == POST_ARTICLE && post_is_public(&p, ctx.now))
-			return show(r, rs, &ctx, &p);
+		if (rc == ERR_OK && p.type == POST_ARTICLE && post_is_public(&p, ctx.now)) {
+			if (r->method == HTTP_POST) {
+				/* comments post to the article's own (current) URL */
+				const char *url = view_post_url(&ctx, &p);
+				if (url && strcmp(url, r->path) != 0)
+					return ERR_NOTFOUND;
+				return site_comment_post(r, rs, &ctx, &p);
+			}
+			return site_article_show(r, rs, &ctx, &p, NULL);
+		}
 		if (rc != ERR_OK && rc != ERR_NOTFOUND)
 			return rc;
 	}
@@ -131,12 +150,17 @@ enum err site_resolve(struct req *r, struct resp *rs)
 		char *slug = arena_strndup(a, s, (size_t)(slash - s));
 		if (slug && str_slug_valid(slug)) {
 			rc = STORE_CALL(ctx.st, post_by_slug, a, POST_PAGE, slug, &p);
-			if (rc == ERR_OK && post_is_public(&p, ctx.now))
-				return show(r, rs, &ctx, &p);
+			if (rc == ERR_OK && post_is_public(&p, ctx.now)) {
+				if (r->method == HTTP_POST)
+					return not_allowed(r, rs);
+				return site_article_show(r, rs, &ctx, &p, NULL);
+			}
 			if (rc != ERR_OK && rc != ERR_NOTFOUND)
 				return rc;
 		}
 	}
+	if (r->method == HTTP_POST)
+		return ERR_NOTFOUND;
 	struct redirect rd;
 	rc = STORE_CALL(ctx.st, redirect_get, a, r->path, &rd);
 	if (rc == ERR_OK) {

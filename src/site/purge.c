@@ -116,6 +116,25 @@ size_t site_purge(struct store *st, struct cache *c, const struct change *ch)
 		uint64_t k = cache_dep("related:%lld", (long long)ch->object_id);
 		return cache_purge(c, &k, 1);
 	}
+	if (strcmp(kind, "comment") == 0) {
+		/* "post:ID pub": an approved comment came or went, so the article
+		 * and every listing showing its count change; else (held, spam)
+		 * no public page shows it. */
+		const char *d = ch->detail ? ch->detail : "";
+		int64_t post = 0;
+		char num[24];
+		size_t n = strncmp(d, "post:", 5) == 0 ? strcspn(d + 5, " ") : 0;
+		if (!n || n >= sizeof num)
+			return cache_purge_all(c); /* not understood: be safe */
+		memcpy(num, d + 5, n);
+		num[n] = '\0';
+		if (!str_to_i64(num, 1, INT64_MAX, &post))
+			return cache_purge_all(c);
+		if (strcmp(d + 5 + n, " pub") != 0)
+			return 0;
+		uint64_t k[2] = {cache_dep("post:%lld", (long long)post), cache_dep("comments:all")};
+		return cache_purge(c, k, 2);
+	}
 	if (strcmp(kind, "redirect") == 0)
 		return 0; /* redirects answer only where no page is; 404s are not cached */
 	/* settings, categories (the menu, breadcrumbs, archive titles) and

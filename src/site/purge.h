@@ -8,6 +8,8 @@
  *   list:home  list:cat:ID  list:tag:ID  list:author:ID
  *   list:year:YYYY  list:month:YYYY-MM  list:search
  *   related:ID       the article's "You may also like" list
+ *   comments:all     pages listing comments of every post (comment feeds)
+ *                    (a post's own comments are under post:ID)
  *                    the listings themselves (their membership and order)
  * Everything on every page (settings, the menu of top-level categories and
  * pages) is purged wholesale when it changes, so pages do not name it.

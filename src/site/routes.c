@@ -13,7 +13,7 @@ const struct route site_routes[] = {
 	{HTTP_READ, "/author/:login/", site_author, ROUTE_PAGED, {P_ANY}},
 	{HTTP_READ, "/:year/", site_year, ROUTE_PAGED, {P_YEAR}},
 	{HTTP_READ, "/:year/:month/", site_month, ROUTE_PAGED, {P_YEAR, P_MONTH}},
-	{HTTP_READ, "/*path/", site_resolve, 0, {P_ANY}},
+	{HTTP_READ | HTTP_M(HTTP_POST), "/*path/", site_resolve, 0, {P_ANY}},
 };
 
 const size_t site_nroutes = sizeof site_routes / sizeof site_routes[0];

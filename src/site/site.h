@@ -31,6 +31,23 @@ enum err site_author(struct req *r, struct resp *rs);
 enum err site_year(struct req *r, struct resp *rs);
 enum err site_month(struct req *r, struct resp *rs);
 enum err site_resolve(struct req *r, struct resp *rs); /* articles, pages, redirects */
+
+/* A refused comment shown again: what was typed and why (comment.c). */
+struct comment_form;
+struct comment_outcome;
+struct comment_state {
+	const struct comment_form *form;
+	const struct comment_outcome *outcome;
+};
+/* An article or page (article.c); cs is NULL except after a refused comment. */
+enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
+			   const struct post *p, const struct comment_state *cs);
+/* comment.c: the comments section into root, and a new comment's POST. */
+enum err site_comments(struct req *r, struct resp *rs, struct view_ctx *ctx,
+		       const struct post *p, const char *url, struct tval *root,
+		       const struct comment_state *cs);
+enum err site_comment_post(struct req *r, struct resp *rs, struct view_ctx *ctx,
+			   const struct post *p);
 enum err site_asset(struct req *r, struct resp *rs);
 enum err site_search(struct req *r, struct resp *rs);      /* search.c */
 enum err site_search_json(struct req *r, struct resp *rs);

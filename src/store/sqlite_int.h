@@ -28,6 +28,10 @@ enum stmt {
 	S_FTS_BY_TAG, S_FTS_BY_CATEGORY, S_FTS_BY_AUTHOR,
 	S_REL_TEXT, S_REL_CLEAR, S_REL_CANDIDATES, S_REL_PUT, S_REL_LISTED_BY, S_REL_OF, S_ARTICLE_IDS,
 	S_REL_LIST,
+	S_CM_POST_OK, S_CM_PARENT_OK, S_CM_INSERT, S_CM_GET, S_CM_LIST, S_CM_COUNT, S_CM_THREAD,
+	S_CM_BY_EMAIL, S_CM_BY_IP, S_CM_BY_NET, S_CM_DUP, S_CM_STATE, S_CM_SET_STATUS,
+	S_CM_REPARENT, S_CM_DELETE,
+	S_SPAM_GET, S_SPAM_ADD, S_SPAM_CLEAR, S_SPAM_FORGET,
 	S__MAX
 };
 
@@ -202,6 +206,21 @@ enum err sqp_post_delete(struct store *st, int64_t id);
 enum err sqp_post_publish_due(struct store *st, int64_t now, size_t *n);
 enum err sqp_archive_months(struct store *st, struct arena *a, int64_t now,
 			    struct archive_month **out, size_t *n);
+/* sqlite_comments.c */
+enum err sqc_comment_add(struct store *st, const struct comment *c, int64_t *id);
+enum err sqc_comment_get(struct store *st, struct arena *a, int64_t id, struct comment *out);
+enum err sqc_comment_list(struct store *st, struct arena *a, const struct comment_query *q,
+			  struct comment **out, size_t *n, int64_t *total);
+enum err sqc_comment_thread(struct store *st, struct arena *a, int64_t post_id,
+			    struct comment **out, size_t *n);
+enum err sqc_comment_signals(struct store *st, const struct comment *c, int64_t since,
+			     struct comment_signals *out);
+enum err sqc_comment_set_status(struct store *st, int64_t id, enum comment_status status,
+				const char *const *tokens, size_t ntokens);
+enum err sqc_comment_delete(struct store *st, int64_t id);
+enum err sqc_spam_counts(struct store *st, struct arena *a, const char *const *tokens, size_t n,
+			 struct spam_counts *out);
+enum err sqc_spam_clear(struct store *st);
 enum err sqt_category_add(struct store *st, const struct category *c, int64_t *id);
 enum err sqt_category_get(struct store *st, struct arena *a, int64_t id, struct category *out);
 enum err sqt_category_by_path(struct store *st, struct arena *a, const char *path,

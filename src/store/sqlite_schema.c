@@ -121,6 +121,29 @@ const char *const sqlite_migrations[] = {
 	"  PRIMARY KEY(post_id, rank)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX related_by ON related(related_id);\n",
+
+	/* 6: what moderation and spam defence keep about each comment, the
+	 * indexes their checks read, and the spam model: per-token ham/spam
+	 * document counts, the totals under the token '' (sqlite_comments.c). */
+	"ALTER TABLE comments ADD COLUMN author_net TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE comments ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE comments ADD COLUMN note TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE comments ADD COLUMN spam_score INTEGER NOT NULL DEFAULT -1;\n"
+	"ALTER TABLE comments ADD COLUMN learned TEXT NOT NULL DEFAULT '' "
+	"CHECK (learned IN ('', 'ham', 'spam'));\n"
+	"ALTER TABLE comments ADD COLUMN prev_status TEXT NOT NULL DEFAULT 'pending';\n"
+	"ALTER TABLE comments ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;\n"
+	"UPDATE comments SET updated_at = created_at;\n"
+	"CREATE INDEX comments_email ON comments(author_email COLLATE NOCASE, status);\n"
+	"CREATE INDEX comments_ip ON comments(author_ip, created_at);\n"
+	"CREATE INDEX comments_net ON comments(author_net, created_at);\n"
+	"CREATE INDEX comments_status ON comments(status, id);\n"
+	"CREATE INDEX comments_parent ON comments(parent_id);\n"
+	"CREATE TABLE spam_tokens(\n"
+	"  token TEXT PRIMARY KEY,\n"
+	"  ham INTEGER NOT NULL DEFAULT 0,\n"
+	"  spam INTEGER NOT NULL DEFAULT 0\n"
+	") WITHOUT ROWID;\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

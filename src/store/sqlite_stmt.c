@@ -26,6 +26,16 @@
 	"AND (?6 = 0 OR p.id IN (SELECT post_id FROM post_tags WHERE tag_id = ?6)) "        \
 	"AND (?7 = 0 OR p.author_id = ?7) AND (?8 = 0 OR p.published_at >= ?8) "           \
 	"AND (?9 = 0 OR p.published_at < ?9) "
+/* Columns of a comment row, read by row_comment() in sqlite_comments.c. */
+#define COMMENT_COLS                                                                       \
+	"cm.id, cm.post_id, cm.parent_id, cm.status, cm.author_name, cm.author_email, "     \
+	"cm.author_url, cm.author_ip, cm.author_net, cm.user_agent, cm.body_md, "           \
+	"cm.body_html, cm.note, cm.spam_score, cm.created_at, cm.updated_at, "              \
+	"coalesce(p.title, ''), cm.prev_status FROM comments cm LEFT JOIN posts p ON p.id = cm.post_id "
+/* comment_query: ?1 status ('' any), ?2 post, ?3 email, ?4 address. */
+#define COMMENT_FILTERS                                                                    \
+	"(?1 = '' OR cm.status = ?1) AND (?2 = 0 OR cm.post_id = ?2) AND "                 \
+	"(?3 = '' OR cm.author_email = ?3 COLLATE NOCASE) AND (?4 = '' OR cm.author_ip = ?4) "
 #define CAT_BARE "c.id, c.parent_id, c.slug, c.name, c.description, c.path, 0 "
 #define CAT_COLS                                                                           \
 	"c.id, c.parent_id, c.slug, c.name, c.description, c.path, "                        \
@@ -181,6 +191,40 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 		       "LEFT JOIN categories c ON c.id = p.category_id "
 		       "WHERE r.post_id = ?1 AND p.status IN ('published','scheduled') "
 		       "AND p.published_at <= ?2 ORDER BY r.rank LIMIT 4",
+	/* comments */
+	[S_CM_POST_OK] = "SELECT 1 FROM posts p WHERE p.id = ?1 AND p.type = 'post' AND " VISIBLE("?2"),
+	[S_CM_PARENT_OK] = "SELECT 1 FROM comments WHERE id = ?1 AND post_id = ?2 AND "
+			   "status = 'approved'",
+	[S_CM_INSERT] = "INSERT INTO comments(post_id, parent_id, status, author_name, author_email, "
+			"author_url, author_ip, author_net, user_agent, body_md, body_html, note, "
+			"spam_score, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+			"?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+	[S_CM_GET] = "SELECT " COMMENT_COLS "WHERE cm.id = ?1",
+	[S_CM_LIST] = "SELECT " COMMENT_COLS "WHERE " COMMENT_FILTERS
+		      "ORDER BY cm.id DESC LIMIT ?5 OFFSET ?6",
+	[S_CM_COUNT] = "SELECT count(*) FROM comments cm WHERE " COMMENT_FILTERS,
+	[S_CM_THREAD] = "SELECT " COMMENT_COLS "WHERE cm.post_id = ?1 AND cm.status = 'approved' "
+			"ORDER BY cm.created_at, cm.id",
+	[S_CM_BY_EMAIL] = "SELECT count(*) FROM (SELECT 1 FROM comments WHERE author_email = ?1 "
+			  "COLLATE NOCASE AND status = 'approved' LIMIT 1000)",
+	[S_CM_BY_IP] = "SELECT count(*) FROM comments WHERE author_ip = ?1 AND created_at >= ?2",
+	[S_CM_BY_NET] = "SELECT count(*) FROM comments WHERE author_net = ?1 AND created_at >= ?2",
+	[S_CM_DUP] = "SELECT 1 FROM comments WHERE post_id = ?1 AND (author_email = ?2 COLLATE "
+		     "NOCASE OR author_ip = ?3) AND body_md = ?4 AND status != 'trash' LIMIT 1",
+	[S_CM_STATE] = "SELECT status, learned, post_id FROM comments WHERE id = ?1",
+	[S_CM_SET_STATUS] = "UPDATE comments SET prev_status = CASE WHEN status = ?2 THEN "
+			    "prev_status ELSE status END, status = ?2, learned = ?3, updated_at = ?4 "
+			    "WHERE id = ?1",
+	[S_CM_REPARENT] = "UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE "
+			  "id = ?1) WHERE parent_id = ?1",
+	[S_CM_DELETE] = "DELETE FROM comments WHERE id = ?1",
+	[S_SPAM_GET] = "SELECT ham, spam FROM spam_tokens WHERE token = ?1",
+	[S_SPAM_ADD] = "INSERT INTO spam_tokens(token, ham, spam) VALUES (?1, max(0, ?2), max(0, ?3)) "
+		       "ON CONFLICT(token) DO UPDATE SET ham = max(0, ham + ?2), "
+		       "spam = max(0, spam + ?3)",
+	[S_SPAM_CLEAR] = "DELETE FROM spam_tokens",
+	[S_SPAM_FORGET] = "UPDATE comments SET learned = '' WHERE learned != ''",
+
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",

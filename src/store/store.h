@@ -135,9 +135,42 @@ struct post_input {
 struct comment {
 	int64_t id, post_id, parent_id;
 	enum comment_status status;
+	enum comment_status prev_status; /* before the last change ("restore" goes back) */
 	const char *author_name, *author_email, *author_url, *author_ip;
+	const char *author_net; /* the /24 (IPv4) or /64 (IPv6) the address is in */
+	const char *user_agent;
 	const char *body_md, *body_html;
-	int64_t created_at;
+	const char *note;       /* why it was held or marked spam ("" when not) */
+	int spam_score;         /* classifier's spam probability in percent; -1 none */
+	int64_t created_at, updated_at;
+	/* Joined for display by get/list calls: */
+	const char *post_title;
+};
+
+/* Which comments a listing wants (newest first). Zero fields: no filter. */
+struct comment_query {
+	bool by_status;
+	enum comment_status status;
+	int64_t post_id;
+	const char *email; /* exact, case-insensitive */
+	const char *ip;
+	int64_t offset, limit; /* limit 0 = no limit */
+};
+
+/* What the moderation policy needs to know about a new comment's author
+ * and text (comment/submit.c). */
+struct comment_signals {
+	int64_t approved_by_email; /* earlier approved comments from this email */
+	int64_t recent_by_ip;      /* comments (any status) from the address since `since` */
+	int64_t recent_by_net;     /* ... and from its subnet */
+	bool duplicate;            /* same post, same email or address, same text */
+};
+
+/* The naive Bayes spam model (comment/spam.c): per-token counts of the
+ * ham and spam comments containing it, and the document totals. */
+struct spam_counts {
+	int64_t ham_docs, spam_docs;
+	int64_t *ham, *spam; /* per token asked for, in the arena */
 };
 
 struct redirect {
@@ -238,6 +271,34 @@ struct store_ops {
 	/* Months with public articles, newest first. */
 	enum err (*archive_months)(struct store *st, struct arena *a, int64_t now,
 				   struct archive_month **out, size_t *n);
+
+	/* comments */
+	/* Insert a new comment. The post must be a public article and the
+	 * parent (if any) an approved comment of the same post, checked in the
+	 * same transaction: ERR_NOTFOUND (post) or ERR_CONFLICT (parent) when
+	 * not. Returns once the comment is committed. */
+	enum err (*comment_add)(struct store *st, const struct comment *c, int64_t *id);
+	enum err (*comment_get)(struct store *st, struct arena *a, int64_t id, struct comment *out);
+	enum err (*comment_list)(struct store *st, struct arena *a, const struct comment_query *q,
+				 struct comment **out, size_t *n, int64_t *total);
+	/* The approved comments of a post, oldest first. */
+	enum err (*comment_thread)(struct store *st, struct arena *a, int64_t post_id,
+				   struct comment **out, size_t *n);
+	enum err (*comment_signals)(struct store *st, const struct comment *c, int64_t since,
+				    struct comment_signals *out);
+	/* Change the status; in the same transaction the spam model learns
+	 * from the decision: approved = ham, spam = spam (tokens are the
+	 * comment's, from comment/spam.c; a comment that was learned under the
+	 * other label is unlearned first). Other statuses keep what was
+	 * learned. */
+	enum err (*comment_set_status)(struct store *st, int64_t id, enum comment_status status,
+				       const char *const *tokens, size_t ntokens);
+	/* Delete for good; replies move up to the deleted comment's parent. */
+	enum err (*comment_delete)(struct store *st, int64_t id);
+	enum err (*spam_counts)(struct store *st, struct arena *a, const char *const *tokens,
+				size_t n, struct spam_counts *out);
+	/* Forget everything learned (before re-learning from history). */
+	enum err (*spam_clear)(struct store *st);
 
 	/* redirects */
 	enum err (*redirect_get)(struct store *st, struct arena *a, const char *from_path,

@@ -11,15 +11,6 @@ const char *view_post_url(struct view_ctx *ctx, const struct post *p)
 	return permalink_for(ctx->a, ctx->site.permalink, p);
 }
 
-static const char *comments_label(struct arena *a, int64_t n)
-{
-	if (n == 0)
-		return "No comments";
-	if (n == 1)
-		return "1 comment";
-	return arena_printf(a, "%lld comments", (long long)n);
-}
-
 struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body)
 {
 	struct arena *a = ctx->a;
@@ -49,7 +40,7 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 		tval_set(a, v, "category", cat);
 	}
 	tval_set_int(a, v, "comment_count", p->comment_count);
-	tval_set_str(a, v, "comments_label", comments_label(a, p->comment_count));
+	tval_set_str(a, v, "comments_label", view_comments_label(a, p->comment_count));
 	tval_set_bool(a, v, "sticky", p->sticky);
 	if (with_body) {
 		tval_set_html(a, v, "body_html", p->body_html);

@@ -65,4 +65,15 @@ struct tval *view_pagination(struct view_ctx *ctx, struct tval *root, const char
 struct tval *view_pager(struct view_ctx *ctx, struct tval *root, int64_t page, int64_t pages,
 			const char *prev, const char *next);
 
+/* comment.c: one approved comment, and a post's approved comments
+ * (oldest first) as a thread nested down to max_depth; reply links only
+ * when can_reply. */
+struct tval *view_comment(struct view_ctx *ctx, const struct comment *c, const char *post_url,
+			  int depth, bool can_reply);
+struct tval *view_comment_thread(struct view_ctx *ctx, const char *post_url,
+				 const struct comment *cs, size_t n, int max_depth,
+				 bool can_reply);
+/* "No comments", "1 comment", "N comments" */
+const char *view_comments_label(struct arena *a, int64_t n);
+
 #endif
