@@ -193,17 +193,19 @@ static void unwrap(cmark_node *nd)
 	cmark_node_free(nd);
 }
 
-/* Replace nd by a new node of type t holding nd's children. */
-static void retype(cmark_node *nd, cmark_node_type t)
+/* Replace block nd by a new node of type t holding nd's children. nd is
+ * only unlinked: its inline children's text points into its content buffer,
+ * so the caller frees it after rendering. */
+static cmark_node *retype(cmark_node *nd, cmark_node_type t)
 {
 	cmark_node *nw = cmark_node_new(t);
 	if (!nw)
-		return;
+		return NULL;
 	cmark_node *ch;
 	while ((ch = cmark_node_first_child(nd)) != NULL)
 		cmark_node_append_child(nw, ch);
 	cmark_node_replace(nd, nw);
-	cmark_node_free(nd);
+	return nd;
 }
 
 /* Raw HTML shows as the text the reader typed. */
@@ -312,18 +314,22 @@ enum err markdown_comment(struct arena *a, const char *md, char **html, int *nli
 	}
 	if (it)
 		cmark_iter_free(it);
-	for (size_t i = n; rc == ERR_OK && i-- > 0;) {
+	if (rc != ERR_OK)
+		n = 0; /* nothing changed: the tree frees every node */
+	for (size_t i = n; i-- > 0;) {
 		cmark_node *nd = todo[i];
 		switch (cmark_node_get_type(nd)) {
 		case CMARK_NODE_LINK: nofollow_link(a, nd, false); break;
 		case CMARK_NODE_IMAGE: nofollow_link(a, nd, true); break;
-		case CMARK_NODE_HEADING: retype(nd, CMARK_NODE_PARAGRAPH); break;
+		case CMARK_NODE_HEADING:
+			todo[i] = retype(nd, CMARK_NODE_PARAGRAPH); /* freed below */
+			continue;
 		case CMARK_NODE_HTML_BLOCK: html_as_text(nd, true); break;
 		case CMARK_NODE_HTML_INLINE: html_as_text(nd, false); break;
 		default: break;
 		}
+		todo[i] = NULL;
 	}
-	free(todo);
 	if (rc == ERR_OK) {
 		char *out = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
 		rc = ERR_NOMEM;
@@ -335,6 +341,10 @@ enum err markdown_comment(struct arena *a, const char *md, char **html, int *nli
 	}
 	if (nlinks)
 		*nlinks = links;
+	for (size_t i = 0; todo && i < n; i++)
+		if (todo[i])
+			cmark_node_free(todo[i]);
+	free(todo);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
 	return rc;
