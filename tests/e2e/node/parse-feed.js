@@ -1,14 +1,16 @@
-// parse-feed.js - parse an RSS or Atom document (a file named on the command
-// line) with the npm rss-parser package and print what it understood as JSON:
-// {title, link, items: [{title, link, id, content, summary, isoDate,
-// categories, enclosure}]}. Exits 1 with the parser's message on any error.
+// parse-feed.js - parse RSS or Atom documents (files named on the command
+// line) with the npm rss-parser package and print what it understood as one
+// JSON object, file name -> {title, link, items: [{title, link, id, content,
+// summary, isoDate, categories, enclosure, creator}]}, or -> {error}.
+// Exits 1 when any file failed to parse.
 'use strict';
 const fs = require('fs');
 const Parser = require('rss-parser');
 
-const xml = fs.readFileSync(process.argv[2], 'utf8');
 const parser = new Parser({customFields: {item: ['summary', 'dc:creator']}});
-parser.parseString(xml).then((feed) => {
+
+function parseOne(file) {
+  return parser.parseString(fs.readFileSync(file, 'utf8')).then((feed) => {
   const items = (feed.items || []).map((it) => ({
     title: it.title,
     link: it.link,
@@ -20,8 +22,17 @@ parser.parseString(xml).then((feed) => {
     enclosure: it.enclosure,
     creator: it.creator || it['dc:creator'] || (it.author && it.author.name) || it.author,
   }));
-  process.stdout.write(JSON.stringify({title: feed.title, link: feed.link, items}));
-}).catch((err) => {
-  process.stderr.write('rss-parser: ' + err.message + '\n');
-  process.exit(1);
-});
+  return {title: feed.title, link: feed.link, items};
+  }).catch((err) => ({error: String(err && err.message)}));
+}
+
+(async () => {
+  const out = {};
+  let failed = false;
+  for (const file of process.argv.slice(2)) {
+    out[file] = await parseOne(file);
+    if (out[file].error) failed = true;
+  }
+  process.stdout.write(JSON.stringify(out));
+  process.exitCode = failed ? 1 : 0; // not exit(): it would cut a piped stdout short
+})();
