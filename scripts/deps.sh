@@ -5,18 +5,32 @@ set -eu
 PKGS="make gcc pkg-config libc6-dev
 libmicrohttpd-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
 libsodium-dev libjansson-dev zlib1g-dev libbrotli-dev libcmocka-dev
-python3 sqlite3 curl nginx-light wrk"
+python3 sqlite3 curl nginx-light wrk
+jing libxml2-utils python3-feedparser"
+# The feed tests' npm parser needs node and npm; a node from elsewhere (with
+# its own npm) is fine, so look for the commands rather than the packages.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-echo "make deps: installing$missing"
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+if [ -n "$missing" ]; then
+	echo "make deps: installing$missing"
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+# npm packages of the e2e tests (feed parsers), pinned by package-lock.json,
+# installed into tests/e2e/node/node_modules (git-ignored) when missing or
+# older than the lock file.
+node_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e/node"
+stamp="$node_dir/node_modules/.package-lock.json"
+if [ ! -f "$stamp" ] || [ "$node_dir/package-lock.json" -nt "$stamp" ]; then
+	echo "make deps: npm ci in tests/e2e/node"
+	(cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -229,6 +229,20 @@ char *time_http(struct arena *a, int64_t t)
 			    mon3[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+char *time_rfc822(struct arena *a, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	long off = tm.tm_gmtoff;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	return arena_printf(a, "%s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld", wday[tm.tm_wday],
+			    tm.tm_mday, mon3[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+			    tm.tm_sec, sign, off / 3600, (off % 3600) / 60);
+}
+
 char *time_human(struct arena *a, int64_t t)
 {
 	struct date_parts dp;

@@ -40,10 +40,12 @@ void time_local(int64_t t, struct date_parts *dp);
  *  time_iso:    "2026-11-26T17:30:00+01:00" (site zone)
  *  time_utc:    "2026-11-26T16:30:00Z"
  *  time_http:   "Thu, 26 Nov 2026 16:30:00 GMT" (RFC 7231)
+ *  time_rfc822: "Thu, 26 Nov 2026 17:30:00 +0100" (site zone; RSS 2.0 dates)
  *  time_human:  "26 November 2026" (site zone) */
 char *time_iso(struct arena *a, int64_t t);
 char *time_utc(struct arena *a, int64_t t);
 char *time_http(struct arena *a, int64_t t);
+char *time_rfc822(struct arena *a, int64_t t);
 char *time_human(struct arena *a, int64_t t);
 /* Parse an HTTP date (IMF-fixdate); false if malformed. */
 bool time_parse_http(const char *s, int64_t *out);

@@ -117,6 +117,16 @@ static bool file_seg_ok(const char *p, size_t n)
 	return true;
 }
 
+static bool xml_name_ok(const char *p, size_t n)
+{
+	if (n < 5 || memcmp(p + n - 4, ".xml", 4) != 0)
+		return false;
+	for (size_t i = 0; i + 4 < n; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '-'))
+			return false;
+	return true;
+}
+
 /* Check one segment against a validator. */
 static bool check_one(enum param_check c, const char *p, size_t n)
 {
@@ -134,6 +144,7 @@ static bool check_one(enum param_check c, const char *p, size_t n)
 	case P_MONTH: return two_digits_in(p, n, 1, 12);
 	case P_DAY: return two_digits_in(p, n, 1, 31);
 	case P_FILE: return file_seg_ok(p, n);
+	case P_XML: return xml_name_ok(p, n);
 	case P__MAX: break;
 	}
 	return false;

@@ -25,6 +25,7 @@ enum param_check {
 	P_MONTH, /* two digits 01..12 */
 	P_DAY,   /* two digits 01..31 */
 	P_FILE,  /* an asset name: [A-Za-z0-9._-] segments, no ".." */
+	P_XML,   /* one segment "[a-z0-9-]+.xml" (sitemaps) */
 	P__MAX
 };
 

@@ -28,7 +28,7 @@ static enum err finish(struct req *r, struct resp *rs, struct view_ctx *ctx, str
 	tval_set_int(a, archive, "count", total);
 	struct json *ld = NULL;
 	tval_set(a, root, "breadcrumb", view_breadcrumb(ctx, crumbs, ncrumbs, &ld));
-	tval_set_html(a, root, "jsonld", json_script(a, ld));
+	view_add_jsonld(ctx, root, ld);
 	tval_set(a, root, "archive", archive);
 	const struct tval *title = tval_get(archive, "title", 5);
 	const char *path = r->page > 1 ? arena_printf(a, "%spage/%lld/", base, (long long)r->page)
@@ -64,6 +64,12 @@ enum err site_category(struct req *r, struct resp *rs)
 	struct arena *a = r->arena;
 	struct category cat;
 	rc = STORE_CALL(ctx.st, category_by_path, a, r->params[0], &cat);
+	const char *feed_of;
+	bool atom;
+	/* "/category/news/feed/" is news's feed, unless news has a
+	 * sub-category called "feed" */
+	if (rc == ERR_NOTFOUND && site_feed_suffix(a, r->params[0], &feed_of, &atom))
+		return site_category_feed(r, rs, feed_of, atom);
 	if (rc != ERR_OK)
 		return rc;
 	struct crumb crumbs[20];
@@ -91,6 +97,7 @@ enum err site_category(struct req *r, struct resp *rs)
 	q.include_children = true;
 	resp_depend(r, rs, "list:cat:%lld", (long long)cat.id);
 	const char *base = arena_printf(a, "/category/%s/", cat.path);
+	view_add_feeds(&ctx, root, base, cat.name);
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, n, false);
 }
 
@@ -112,6 +119,7 @@ enum err site_tag(struct req *r, struct resp *rs)
 	resp_depend(r, rs, "list:tag:%lld", (long long)t.id);
 	resp_depend(r, rs, "tag:%lld", (long long)t.id);
 	const char *base = arena_printf(a, "/tag/%s/", t.slug);
+	view_add_feeds(&ctx, root, base, t.name);
 	struct crumb crumbs[2] = {{"Home", "/"}, {t.name, base}};
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2, true);
 }
@@ -134,6 +142,7 @@ enum err site_author(struct req *r, struct resp *rs)
 	resp_depend(r, rs, "list:author:%lld", (long long)u.id);
 	resp_depend(r, rs, "user:%lld", (long long)u.id);
 	const char *base = arena_printf(a, "/author/%s/", u.login);
+	view_add_feeds(&ctx, root, base, u.display_name);
 	struct crumb crumbs[2] = {{"Home", "/"}, {u.display_name, base}};
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2, true);
 }

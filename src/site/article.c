@@ -84,9 +84,15 @@ enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	struct tval *root = view_page(ctx, nav_url);
 	struct json *ld = NULL;
 	tval_set(a, root, "breadcrumb", view_breadcrumb(ctx, crumbs, n, &ld));
-	tval_set_html(a, root, "jsonld", json_script(a, ld));
+	view_add_jsonld(ctx, root, ld);
 	struct tval *post = view_post(ctx, p, true);
 	tval_set(a, root, "post", post);
+	const char *itype = NULL;
+	const char *image = view_post_image(ctx, p->body_html, &itype);
+	if (image)
+		tval_set_str(a, root, "og_image", image);
+	if (p->type == POST_ARTICLE)
+		view_add_jsonld(ctx, root, view_article_jsonld(ctx, p, url, image));
 	resp_depend(r, rs, "post:%lld", (long long)p->id);
 	resp_depend(r, rs, "user:%lld", (long long)p->author_id);
 	if (p->parent_id)

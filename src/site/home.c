@@ -16,6 +16,10 @@ enum err site_home(struct req *r, struct resp *rs)
 		return rc;
 	const char *path = r->page > 1 ? arena_printf(a, "/page/%lld/", (long long)r->page) : "/";
 	tval_set_str(a, root, "canonical", view_abs(&ctx, path));
+	if (r->page == 1)
+		view_add_jsonld(&ctx, root, view_website_jsonld(&ctx));
+	if (!*ctx.site.description && *ctx.site.tagline)
+		tval_set_str(a, root, "meta_description", ctx.site.tagline);
 	if (r->page > 1)
 		tval_set_str(a, root, "page_title",
 			     arena_printf(a, "%s \xE2\x80\x93 Page %lld", ctx.site.title,

@@ -102,10 +102,10 @@ size_t site_purge(struct store *st, struct cache *c, const struct change *ch)
 	if (strcmp(kind, "post") == 0)
 		return purge_post(st, c, ch);
 	/* tag and author names are searched, so results may change too */
-	if (strcmp(kind, "tag") == 0) {
-		uint64_t k[2] = {cache_dep("tag:%lld", (long long)ch->object_id),
-				 cache_dep("list:search")};
-		return cache_purge(c, k, 2);
+	if (strcmp(kind, "tag") == 0) { /* list:tags: the tags sitemap shows slugs */
+		uint64_t k[3] = {cache_dep("tag:%lld", (long long)ch->object_id),
+				 cache_dep("list:search"), cache_dep("list:tags")};
+		return cache_purge(c, k, 3);
 	}
 	if (strcmp(kind, "user") == 0) {
 		uint64_t k[2] = {cache_dep("user:%lld", (long long)ch->object_id),

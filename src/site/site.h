@@ -53,4 +53,26 @@ enum err site_search(struct req *r, struct resp *rs);      /* search.c */
 enum err site_search_json(struct req *r, struct resp *rs);
 enum err site_health(struct req *r, struct resp *rs);
 
+/* feed.c: RSS and Atom feeds */
+enum err site_feed_rss(struct req *r, struct resp *rs);
+enum err site_feed_atom(struct req *r, struct resp *rs);
+enum err site_tag_feed_rss(struct req *r, struct resp *rs);
+enum err site_tag_feed_atom(struct req *r, struct resp *rs);
+enum err site_author_feed_rss(struct req *r, struct resp *rs);
+enum err site_author_feed_atom(struct req *r, struct resp *rs);
+/* "news/feed" -> "news", false; "news/feed/atom" -> "news", true. */
+bool site_feed_suffix(struct arena *a, const char *path, const char **prefix, bool *atom);
+enum err site_category_feed(struct req *r, struct resp *rs, const char *path, bool atom);
+/* Finish an XML (or other non-HTML) body the page cache may keep, with
+ * Last-Modified the newest change (or modified when newer). */
+enum err site_send_xml(struct req *r, struct resp *rs, struct view_ctx *ctx, const char *ctype,
+		       int64_t modified);
+
+/* sitemap.c */
+enum err site_sitemap_index(struct req *r, struct resp *rs);
+enum err site_sitemap(struct req *r, struct resp *rs); /* /sitemap-KIND-N.xml */
+enum err site_robots(struct req *r, struct resp *rs);
+/* Sitemaps needed for nurls URLs at per URLs each. */
+int64_t sitemap_count(int64_t nurls, int64_t per);
+
 #endif

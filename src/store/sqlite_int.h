@@ -32,6 +32,7 @@ enum stmt {
 	S_CM_BY_EMAIL, S_CM_BY_IP, S_CM_BY_NET, S_CM_DUP, S_CM_STATE, S_CM_SET_STATUS,
 	S_CM_REPARENT, S_CM_DELETE,
 	S_SPAM_GET, S_SPAM_ADD, S_SPAM_CLEAR, S_SPAM_FORGET,
+	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
 	S__MAX
 };
 
@@ -238,6 +239,13 @@ enum err sqt_tag_update(struct store *st, int64_t id, const char *name, const ch
 enum err sqt_tag_delete(struct store *st, int64_t id);
 enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
 		       size_t *n);
+/* sqlite_sitemap.c */
+enum err sqm_post_each_public(struct store *st, enum post_type type, int64_t now,
+			      int64_t offset, int64_t limit, post_each_fn each, void *ud);
+enum err sqm_post_chunks(struct store *st, struct arena *a, enum post_type type, int64_t now,
+			 int64_t size, int64_t lead, int64_t **lastmod, size_t *n);
+enum err sqm_term_lastmods(struct store *st, struct arena *a, enum term_kind kind, int64_t now,
+			   struct term_mod **out, size_t *n);
 /* Link tags by name (creating missing ones) inside the caller's transaction. */
 enum err sqt_link_tags(struct store *st, struct conn *c, int64_t post_id,
 		       const char *const *names, size_t n);

@@ -225,6 +225,27 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_SPAM_CLEAR] = "DELETE FROM spam_tokens",
 	[S_SPAM_FORGET] = "UPDATE comments SET learned = '' WHERE learned != ''",
 
+	/* sitemaps: public posts oldest first; the chunks of the same order */
+	[S_SITEMAP_EACH] = "SELECT p.id, p.slug, p.published_at, p.updated_at, p.parent_id, "
+			   "c.path FROM posts p LEFT JOIN categories c ON c.id = p.category_id "
+			   "WHERE p.type = ?1 AND " VISIBLE("?2")
+			   " ORDER BY p.published_at, p.id LIMIT ?3 OFFSET ?4",
+	[S_SITEMAP_CHUNKS] = "SELECT (rn - 1 + ?4) / ?3, max(m) FROM (SELECT row_number() OVER "
+			     "(ORDER BY p.published_at, p.id) AS rn, "
+			     "max(p.published_at, p.updated_at) AS m FROM posts p "
+			     "WHERE p.type = ?1 AND " VISIBLE("?2") ") GROUP BY 1 ORDER BY 1",
+	[S_TERM_CATEGORIES] = "SELECT c.id, c.parent_id, c.path, coalesce((SELECT "
+			      "max(max(p.published_at, p.updated_at)) FROM posts p "
+			      "WHERE p.category_id = c.id AND p.type = 'post' AND " VISIBLE("?1")
+			      "), 0) FROM categories c ORDER BY replace(c.path, '/', char(1))",
+	[S_TERM_TAGS] = "SELECT t.id, 0, t.slug, max(max(p.published_at, p.updated_at)) "
+			"FROM tags t JOIN post_tags pt ON pt.tag_id = t.id JOIN posts p "
+			"ON p.id = pt.post_id WHERE p.type = 'post' AND " VISIBLE("?1")
+			" GROUP BY t.id ORDER BY t.slug",
+	[S_TERM_AUTHORS] = "SELECT u.id, 0, u.login, max(max(p.published_at, p.updated_at)) "
+			   "FROM users u JOIN posts p ON p.author_id = u.id "
+			   "WHERE p.type = 'post' AND " VISIBLE("?1")
+			   " GROUP BY u.id ORDER BY u.login",
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",

@@ -209,6 +209,18 @@ struct search_hit {
 	double score;        /* higher is better */
 };
 
+/* Sitemaps: the newest change of a public article in a category (directly),
+ * a tag or by an author. */
+enum term_kind { TERM_CATEGORY, TERM_TAG, TERM_AUTHOR, TERM_KIND__MAX };
+struct term_mod {
+	int64_t id, parent_id; /* parent_id: categories only */
+	const char *key;       /* category path, tag slug or author login */
+	int64_t lastmod;       /* max(published_at, updated_at); 0 = no public article */
+};
+
+/* Called for each row of post_each_public; p is valid only during the call. */
+typedef void (*post_each_fn)(void *ud, const struct post *p);
+
 struct store;
 
 struct store_ops {
@@ -299,6 +311,24 @@ struct store_ops {
 				size_t n, struct spam_counts *out);
 	/* Forget everything learned (before re-learning from history). */
 	enum err (*spam_clear)(struct store *st);
+
+	/* sitemaps */
+	/* Public posts of a type, oldest first (published_at, id), rows
+	 * [offset, offset + limit): each() sees id, type, slug, published_at,
+	 * updated_at, parent_id and category_path filled (other strings NULL),
+	 * so that large sitemaps need no arena. */
+	enum err (*post_each_public)(struct store *st, enum post_type type, int64_t now,
+				     int64_t offset, int64_t limit, post_each_fn each, void *ud);
+	/* The same rows, after `lead` other URLs, cut into chunks of `size`:
+	 * *n chunks holding rows, (*lastmod)[i] the newest max(published_at,
+	 * updated_at) of the rows in chunk i. */
+	enum err (*post_chunks)(struct store *st, struct arena *a, enum post_type type,
+				int64_t now, int64_t size, int64_t lead, int64_t **lastmod,
+				size_t *n);
+	/* Every category (tree order, lastmod 0 when none directly in it), or
+	 * the tags and authors with public articles (by slug / login). */
+	enum err (*term_lastmods)(struct store *st, struct arena *a, enum term_kind kind,
+				  int64_t now, struct term_mod **out, size_t *n);
 
 	/* redirects */
 	enum err (*redirect_get)(struct store *st, struct arena *a, const char *from_path,

@@ -22,6 +22,10 @@ enum err view_load_site(struct view_ctx *ctx)
 	s->per_page = settings_snap_int(&snap, "posts_per_page");
 	if (s->per_page < 1 || s->per_page > 100)
 		s->per_page = 10;
+	s->feed_items = settings_snap_int(&snap, "feed_items");
+	if (s->feed_items < 1 || s->feed_items > 100)
+		s->feed_items = 10;
+	s->feed_full_text = settings_snap_int(&snap, "feed_full_text") != 0;
 	if (!permalink_valid(s->permalink))
 		s->permalink = "/%year%/%month%/%slug%/";
 	if (s->base_url && *s->base_url)
@@ -88,10 +92,38 @@ struct tval *view_page(struct view_ctx *ctx, const char *current_nav)
 	tval_set_str(a, root, "page_title", ctx->site.title);
 	tval_set_str(a, root, "meta_description", ctx->site.description);
 	tval_set_str(a, root, "canonical", "");
+	tval_set_str(a, root, "og_image", "");
 	tval_set_str(a, root, "rel_prev", "");
 	tval_set_str(a, root, "rel_next", "");
-	tval_set_str(a, root, "jsonld", "");
+	tval_set(a, root, "jsonld", tval_list(a));
+	tval_set(a, root, "feeds", tval_list(a));
+	view_add_feeds(ctx, root, "/", "");
 	return root;
+}
+
+void view_add_feeds(struct view_ctx *ctx, struct tval *root, const char *base, const char *name)
+{
+	struct arena *a = ctx->a;
+	const struct tval *old = tval_get(root, "feeds", 5);
+	struct tval *list = tval_list(a);
+	static const struct {
+		const char *type, *suffix, *label;
+	} kinds[] = {{"application/rss+xml", "feed/", "RSS"},
+		     {"application/atom+xml", "feed/atom/", "Atom"}};
+	for (size_t i = 0; i < 2; i++) {
+		struct tval *f = tval_map(a);
+		tval_set_str(a, f, "type", kinds[i].type);
+		tval_set_str(a, f, "url", arena_printf(a, "%s%s", base, kinds[i].suffix));
+		tval_set_str(a, f, "title",
+			     *name ? arena_printf(a, "%s \xE2\x80\x93 %s (%s)", ctx->site.title, name,
+						  kinds[i].label)
+				   : arena_printf(a, "%s (%s)", ctx->site.title, kinds[i].label));
+		tval_push(a, list, f);
+	}
+	if (old && old->kind == TV_LIST)
+		for (size_t i = 0; i < old->u.list.n; i++)
+			tval_push(a, list, old->u.list.items[i]);
+	tval_set(a, root, "feeds", list);
 }
 
 struct tval *view_pagination(struct view_ctx *ctx, struct tval *root, const char *base,

@@ -15,6 +15,8 @@
 struct site_info {
 	const char *title, *tagline, *description, *base_url, *permalink, *lang;
 	int64_t per_page;
+	int64_t feed_items;  /* entries per feed */
+	bool feed_full_text; /* feeds carry bodies, not only excerpts */
 };
 
 struct view_ctx {
@@ -43,12 +45,31 @@ const char *view_post_url(struct view_ctx *ctx, const struct post *p);
 /* Absolute form of a root-relative URL. */
 const char *view_abs(struct view_ctx *ctx, const char *path);
 
+/* <link rel="alternate"> feed autodiscovery: put the RSS and Atom feeds of
+ * the listing at base ("/", "/tag/x/") first in root's `feeds` list; name
+ * is the listing's title ("" for the whole site). */
+void view_add_feeds(struct view_ctx *ctx, struct tval *root, const char *base, const char *name);
+
+/* The post's featured image: the first <img> of its body, as an absolute
+ * URL (NULL when it has none we can use); *type gets its MIME type. */
+const char *view_post_image(struct view_ctx *ctx, const char *body_html, const char **type);
+
+/* Append a JSON-LD document to root's `jsonld` list (serialised safely for
+ * a <script type="application/ld+json"> block; ld is freed). */
+struct json;
+void view_add_jsonld(struct view_ctx *ctx, struct tval *root, struct json *ld);
+/* NewsArticle JSON-LD for an article at its root-relative url; image may
+ * be NULL. */
+struct json *view_article_jsonld(struct view_ctx *ctx, const struct post *p, const char *url,
+				 const char *image);
+/* WebSite JSON-LD with a SearchAction (the home page). */
+struct json *view_website_jsonld(struct view_ctx *ctx);
+
 struct crumb {
 	const char *name, *url;
 };
 /* Breadcrumb list value; the last crumb is marked `last`. Also returns the
  * BreadcrumbList JSON-LD object through *jsonld (caller attaches or frees). */
-struct json;
 struct tval *view_breadcrumb(struct view_ctx *ctx, const struct crumb *c, size_t n,
 			     struct json **jsonld);
 /* Crumbs Home » ancestors » category for a category id (fills up to max,

@@ -1491,6 +1491,84 @@ static void test_tags(void **state)
 	assert_int_equal(STORE_CALL(f->st, tag_update, 9999, "x", "x"), ERR_NOTFOUND);
 }
 
+struct collect {
+	int64_t ids[16];
+	size_t n;
+};
+
+static void collect_id(void *ud, const struct post *p)
+{
+	struct collect *c = ud;
+	assert_non_null(p->slug);
+	if (c->n < 16)
+		c->ids[c->n++] = p->id;
+}
+
+/* Sitemap reads: public posts streamed oldest first, chunk dates, and the
+ * newest public article per category, tag and author. */
+static void test_sitemap_reads(void **state)
+{
+	struct fx *f = *state;
+	struct site s;
+	make_site(f, &s);
+	struct collect c = {.n = 0};
+	assert_int_equal(STORE_CALL(f->st, post_each_public, POST_ARTICLE, NOW, 0, 0, collect_id, &c),
+			 ERR_OK);
+	int64_t want[] = {s.pub_old, s.pub_sticky, s.in_hall, s.by_bob, s.sched_due};
+	assert_int_equal(c.n, 5);
+	assert_memory_equal(c.ids, want, sizeof want);
+	c.n = 0;
+	assert_int_equal(STORE_CALL(f->st, post_each_public, POST_ARTICLE, NOW, 1, 2, collect_id, &c),
+			 ERR_OK);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.ids[0], s.pub_sticky);
+	assert_int_equal(c.ids[1], s.in_hall);
+
+	int64_t *lm;
+	size_t n;
+	assert_int_equal(STORE_CALL(f->st, post_chunks, &f->a, POST_ARTICLE, NOW, 2, 0, &lm, &n),
+			 ERR_OK);
+	assert_int_equal(n, 3);
+	assert_true(lm[0] >= NOW - 9 * DAY && lm[1] >= NOW - 2 * DAY && lm[2] >= NOW - HOUR);
+	/* one URL ahead of the rows: 1 | 2 3 | 4 5 */
+	assert_int_equal(STORE_CALL(f->st, post_chunks, &f->a, POST_ARTICLE, NOW, 2, 1, &lm, &n),
+			 ERR_OK);
+	assert_int_equal(n, 3);
+	assert_true(lm[0] >= NOW - 10 * DAY && lm[0] < NOW - 9 * DAY);
+	assert_int_equal(STORE_CALL(f->st, post_chunks, &f->a, POST_PAGE, NOW, 2, 1, &lm, &n),
+			 ERR_OK);
+	assert_int_equal(n, 1);
+	/* nothing public yet: no chunk */
+	assert_int_equal(STORE_CALL(f->st, post_chunks, &f->a, POST_ARTICLE, NOW - 100 * DAY, 2, 0,
+				    &lm, &n),
+			 ERR_OK);
+	assert_int_equal(n, 0);
+
+	struct term_mod *t;
+	assert_int_equal(STORE_CALL(f->st, term_lastmods, &f->a, TERM_CATEGORY, NOW, &t, &n), ERR_OK);
+	assert_int_equal(n, 3); /* all, tree order: news, news/city-hall, sports */
+	assert_string_equal(t[0].key, "news");
+	assert_string_equal(t[1].key, "news/city-hall");
+	assert_int_equal(t[1].parent_id, s.news);
+	assert_true(t[0].lastmod >= NOW - HOUR); /* sched-due is in news */
+	assert_true(t[1].lastmod >= NOW - 3 * DAY && t[1].lastmod < NOW - 2 * DAY);
+	assert_true(t[2].lastmod >= NOW - 2 * DAY);
+	assert_int_equal(STORE_CALL(f->st, term_lastmods, &f->a, TERM_TAG, NOW, &t, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].key, "budget");
+	assert_true(t[0].lastmod >= NOW - 3 * DAY && t[0].lastmod < NOW - 2 * DAY);
+	assert_int_equal(STORE_CALL(f->st, term_lastmods, &f->a, TERM_AUTHOR, NOW, &t, &n), ERR_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(t[0].key, "ann");
+	assert_string_equal(t[1].key, "bob");
+	assert_true(t[0].lastmod >= NOW - HOUR);
+	/* authors and tags without public articles are not listed */
+	assert_int_equal(STORE_CALL(f->st, term_lastmods, &f->a, TERM_AUTHOR, NOW - 100 * DAY, &t,
+				    &n),
+			 ERR_OK);
+	assert_int_equal(n, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1521,6 +1599,7 @@ int main(void)
 		T(test_backup),
 		T(test_open_v1_fixture),
 		T(test_tags),
+		T(test_sitemap_reads),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
