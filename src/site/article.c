@@ -114,6 +114,8 @@ enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
 		if (rc != ERR_OK)
 			return rc;
 	}
+	if (p->type == POST_ARTICLE)
+		view_add_feeds(ctx, root, url, arena_printf(a, "Comments on %s", p->title));
 	tval_set_str(a, root, "canonical", view_abs(ctx, url));
 	tval_set_str(a, root, "page_title",
 		     arena_printf(a, "%s \xE2\x80\x93 %s", p->title, ctx->site.title));
@@ -122,6 +124,35 @@ enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
 		tval_set(a, root, "meta_description", (struct tval *)ex);
 	rs->last_modified = p->updated_at > p->published_at ? p->updated_at : p->published_at;
 	return site_render(r, rs, ctx, p->type == POST_PAGE ? "page" : "article", root);
+}
+
+/* ARTICLE/feed/ and ARTICLE/feed/atom/: the article's comments. */
+static bool article_feed(struct req *r, struct resp *rs, struct view_ctx *ctx, enum err *rc)
+{
+	struct arena *a = r->arena;
+	const char *prefix;
+	bool atom;
+	size_t n = strlen(r->path);
+	char *bare = n > 1 ? arena_strndup(a, r->path, n - 1) : NULL;
+	struct permalink_parts parts;
+	struct post p;
+	if (r->method == HTTP_POST || !bare || !site_feed_suffix(a, bare, &prefix, &atom))
+		return false;
+	const char *article = arena_printf(a, "%s/", prefix);
+	if (!article || !permalink_match(a, ctx->site.permalink, article, &parts))
+		return false;
+	*rc = parts.slug ? STORE_CALL(ctx->st, post_by_slug, a, POST_ARTICLE, parts.slug, &p)
+			 : STORE_CALL(ctx->st, post_get, a, parts.id, &p);
+	if (*rc != ERR_OK || p.type != POST_ARTICLE || !post_is_public(&p, ctx->now))
+		return false;
+	const char *url = view_post_url(ctx, &p);
+	if (url && strcmp(url, article) != 0) {
+		resp_redirect(rs, 301, arena_printf(a, "%s%s", url, atom ? "feed/atom/" : "feed/"));
+		*rc = ERR_OK;
+		return true;
+	}
+	*rc = site_article_comment_feed(r, rs, ctx, &p, atom);
+	return true;
 }
 
 enum err site_resolve(struct req *r, struct resp *rs)
@@ -133,6 +164,9 @@ enum err site_resolve(struct req *r, struct resp *rs)
 	struct arena *a = r->arena;
 	struct post p;
 	struct permalink_parts parts;
+	if (article_feed(r, rs, &ctx, &rc))
+		return rc;
+	rc = ERR_OK;
 	if (permalink_match(a, ctx.site.permalink, r->path, &parts)) {
 		rc = parts.slug ? STORE_CALL(ctx.st, post_by_slug, a, POST_ARTICLE, parts.slug, &p)
 				: STORE_CALL(ctx.st, post_get, a, parts.id, &p);

@@ -253,3 +253,106 @@ enum err site_category_feed(struct req *r, struct resp *rs, const char *path, bo
 	return serve_feed(r, rs, &ctx, atom ? FEED_ATOM : FEED_RSS, &q, base, cat.name,
 			  cat.description, false);
 }
+
+/* ---- comments: /comments/feed/ (every article) and ARTICLE/feed/ ------- */
+
+static enum err comment_entry(struct view_ctx *ctx, const struct comment *c, const char *title,
+			      const char *post_url, struct feed_entry *e)
+{
+	struct arena *a = ctx->a;
+	memset(e, 0, sizeof *e);
+	e->id = entry_id(ctx, "comment", c->id, c->created_at);
+	e->title = arena_printf(a, "Comment on %s by %s", title, c->author_name);
+	e->url = view_abs(ctx, arena_printf(a, "%s#comment-%lld", post_url, (long long)c->id));
+	e->published = c->created_at;
+	e->updated = c->created_at;
+	e->author_name = c->author_name;
+	e->author_url = c->author_url && *c->author_url ? c->author_url : NULL;
+	e->content_html = c->body_html;
+	return a->failed ? ERR_NOMEM : ERR_OK;
+}
+
+/* The newest approved comments of one article (p) or of every public one. */
+static enum err comment_feed(struct req *r, struct resp *rs, struct view_ctx *ctx,
+			     enum feed_format fmt, const struct post *p)
+{
+	struct arena *a = ctx->a;
+	struct comment_query q = {.by_status = true, .status = COMMENT_APPROVED,
+				  .public_at = ctx->now, .post_id = p ? p->id : 0,
+				  .limit = ctx->site.feed_items};
+	struct comment *cs;
+	size_t n;
+	enum err rc = STORE_CALL(ctx->st, comment_list, a, &q, &cs, &n, NULL);
+	if (rc != ERR_OK)
+		return rc;
+	struct feed_entry *es = n ? ARENA_ARRAY(a, struct feed_entry, n) : NULL;
+	if (n && !es)
+		return ERR_NOMEM;
+	int64_t updated = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct post cp;
+		const struct post *on = p;
+		if (!on) {
+			if ((rc = STORE_CALL(ctx->st, post_get, a, cs[i].post_id, &cp)) != ERR_OK)
+				return rc;
+			on = &cp;
+			resp_depend(r, rs, "post:%lld", (long long)cp.id);
+		}
+		rc = comment_entry(ctx, &cs[i], on->title, view_post_url(ctx, on), &es[i]);
+		if (rc != ERR_OK)
+			return rc;
+		if (es[i].updated > updated)
+			updated = es[i].updated;
+	}
+	if (p)
+		resp_depend(r, rs, "post:%lld", (long long)p->id);
+	else
+		resp_depend(r, rs, "comments:all");
+	if (!updated)
+		STORE_CALL(ctx->st, change_last_at, &updated);
+	const char *base = p ? view_post_url(ctx, p) : "/comments/";
+	const char *home = p ? base : "/";
+	const char *suffix = fmt == FEED_ATOM ? "feed/atom/" : "feed/";
+	struct feed f = {
+		.title = p ? arena_printf(a, "Comments on %s", p->title)
+			   : arena_printf(a, "Comments for %s", ctx->site.title),
+		.subtitle = "",
+		.lang = ctx->site.lang,
+		.self_url = view_abs(ctx, arena_printf(a, "%s%s", base, suffix)),
+		.home_url = view_abs(ctx, home),
+		.updated = updated,
+		.entries = es,
+		.n = n,
+	};
+	f.id = f.self_url;
+	if (!f.title || !f.self_url || !f.home_url)
+		return ERR_NOMEM;
+	if ((rc = feed_write(&rs->body, a, fmt, &f)) != ERR_OK)
+		return rc;
+	return site_send_xml(r, rs, ctx, feed_content_type(fmt), 0);
+}
+
+static enum err comments_feed(struct req *r, struct resp *rs, enum feed_format fmt)
+{
+	struct view_ctx ctx;
+	enum err rc = site_begin(r, &ctx);
+	if (rc != ERR_OK)
+		return rc;
+	return comment_feed(r, rs, &ctx, fmt, NULL);
+}
+
+enum err site_comments_feed_rss(struct req *r, struct resp *rs)
+{
+	return comments_feed(r, rs, FEED_RSS);
+}
+
+enum err site_comments_feed_atom(struct req *r, struct resp *rs)
+{
+	return comments_feed(r, rs, FEED_ATOM);
+}
+
+enum err site_article_comment_feed(struct req *r, struct resp *rs, struct view_ctx *ctx,
+				   const struct post *p, bool atom)
+{
+	return comment_feed(r, rs, ctx, atom ? FEED_ATOM : FEED_RSS, p);
+}

@@ -12,6 +12,8 @@ const struct route site_routes[] = {
 	{HTTP_READ, "/:name", site_sitemap, 0, {P_XML}},
 	{HTTP_READ, "/feed/", site_feed_rss, 0, {P__MAX}},
 	{HTTP_READ, "/feed/atom/", site_feed_atom, 0, {P__MAX}},
+	{HTTP_READ, "/comments/feed/", site_comments_feed_rss, 0, {P__MAX}},
+	{HTTP_READ, "/comments/feed/atom/", site_comments_feed_atom, 0, {P__MAX}},
 	{HTTP_READ, "/tag/:slug/feed/", site_tag_feed_rss, 0, {P_SLUG}},
 	{HTTP_READ, "/tag/:slug/feed/atom/", site_tag_feed_atom, 0, {P_SLUG}},
 	{HTTP_READ, "/author/:login/feed/", site_author_feed_rss, 0, {P_ANY}},

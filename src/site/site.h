@@ -63,6 +63,11 @@ enum err site_author_feed_atom(struct req *r, struct resp *rs);
 /* "news/feed" -> "news", false; "news/feed/atom" -> "news", true. */
 bool site_feed_suffix(struct arena *a, const char *path, const char **prefix, bool *atom);
 enum err site_category_feed(struct req *r, struct resp *rs, const char *path, bool atom);
+/* Approved comments: of every public article, or of article p. */
+enum err site_comments_feed_rss(struct req *r, struct resp *rs);
+enum err site_comments_feed_atom(struct req *r, struct resp *rs);
+enum err site_article_comment_feed(struct req *r, struct resp *rs, struct view_ctx *ctx,
+				   const struct post *p, bool atom);
 /* Finish an XML (or other non-HTML) body the page cache may keep, with
  * Last-Modified the newest change (or modified when newer). */
 enum err site_send_xml(struct req *r, struct resp *rs, struct view_ctx *ctx, const char *ctype,

@@ -127,12 +127,14 @@ enum err sqc_comment_list(struct store *st, struct arena *a, const struct commen
 	const char *ip = q->ip ? q->ip : "";
 	enum err rc = sq_all(st, a, S_CM_LIST,
 			     SQ_ARGS(SQ_T(status), SQ_I(q->post_id), SQ_T(email), SQ_T(ip),
-				     SQ_I(q->limit > 0 ? q->limit : -1), SQ_I(q->offset)),
+				     SQ_I(q->limit > 0 ? q->limit : -1), SQ_I(q->offset),
+				     SQ_I(q->public_at)),
 			     row_comment, sizeof **out, (void **)out, n);
 	if (rc == ERR_OK && total) {
 		*total = 0;
 		rc = sq_one(st, a, S_CM_COUNT,
-			    SQ_ARGS(SQ_T(status), SQ_I(q->post_id), SQ_T(email), SQ_T(ip)),
+			    SQ_ARGS(SQ_T(status), SQ_I(q->post_id), SQ_T(email), SQ_T(ip),
+				    SQ_I(0), SQ_I(0), SQ_I(q->public_at)),
 			    row_count, total);
 	}
 	return rc;

@@ -32,10 +32,12 @@
 	"cm.author_url, cm.author_ip, cm.author_net, cm.user_agent, cm.body_md, "           \
 	"cm.body_html, cm.note, cm.spam_score, cm.created_at, cm.updated_at, "              \
 	"coalesce(p.title, ''), cm.prev_status FROM comments cm LEFT JOIN posts p ON p.id = cm.post_id "
-/* comment_query: ?1 status ('' any), ?2 post, ?3 email, ?4 address. */
+/* comment_query: ?1 status ('' any), ?2 post, ?3 email, ?4 address, ?7 public
+ * articles only as of that time (0 = any post). */
 #define COMMENT_FILTERS                                                                    \
 	"(?1 = '' OR cm.status = ?1) AND (?2 = 0 OR cm.post_id = ?2) AND "                 \
-	"(?3 = '' OR cm.author_email = ?3 COLLATE NOCASE) AND (?4 = '' OR cm.author_ip = ?4) "
+	"(?3 = '' OR cm.author_email = ?3 COLLATE NOCASE) AND (?4 = '' OR cm.author_ip = ?4) " \
+	"AND (?7 = 0 OR (p.type = 'post' AND " VISIBLE("?7") ")) "
 #define CAT_BARE "c.id, c.parent_id, c.slug, c.name, c.description, c.path, 0 "
 #define CAT_COLS                                                                           \
 	"c.id, c.parent_id, c.slug, c.name, c.description, c.path, "                        \
@@ -202,7 +204,8 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_CM_GET] = "SELECT " COMMENT_COLS "WHERE cm.id = ?1",
 	[S_CM_LIST] = "SELECT " COMMENT_COLS "WHERE " COMMENT_FILTERS
 		      "ORDER BY cm.id DESC LIMIT ?5 OFFSET ?6",
-	[S_CM_COUNT] = "SELECT count(*) FROM comments cm WHERE " COMMENT_FILTERS,
+	[S_CM_COUNT] = "SELECT count(*) FROM comments cm LEFT JOIN posts p ON p.id = cm.post_id "
+		       "WHERE " COMMENT_FILTERS,
 	[S_CM_THREAD] = "SELECT " COMMENT_COLS "WHERE cm.post_id = ?1 AND cm.status = 'approved' "
 			"ORDER BY cm.created_at, cm.id",
 	[S_CM_BY_EMAIL] = "SELECT count(*) FROM (SELECT 1 FROM comments WHERE author_email = ?1 "

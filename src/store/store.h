@@ -154,6 +154,7 @@ struct comment_query {
 	int64_t post_id;
 	const char *email; /* exact, case-insensitive */
 	const char *ip;
+	int64_t public_at;     /* > 0: only on articles public at that time */
 	int64_t offset, limit; /* limit 0 = no limit */
 };
 

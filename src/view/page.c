@@ -74,6 +74,27 @@ static struct tval *nav(struct view_ctx *ctx, const char *current)
 	return list;
 }
 
+/* The RSS and Atom links of the feeds at base, pushed onto list. */
+static void push_feeds(struct view_ctx *ctx, struct tval *list, const char *base,
+		       const char *name)
+{
+	struct arena *a = ctx->a;
+	static const struct {
+		const char *type, *suffix, *label;
+	} kinds[] = {{"application/rss+xml", "feed/", "RSS"},
+		     {"application/atom+xml", "feed/atom/", "Atom"}};
+	for (size_t i = 0; i < 2; i++) {
+		struct tval *f = tval_map(a);
+		tval_set_str(a, f, "type", kinds[i].type);
+		tval_set_str(a, f, "url", arena_printf(a, "%s%s", base, kinds[i].suffix));
+		tval_set_str(a, f, "title",
+			     *name ? arena_printf(a, "%s \xE2\x80\x93 %s (%s)", ctx->site.title, name,
+						  kinds[i].label)
+				   : arena_printf(a, "%s (%s)", ctx->site.title, kinds[i].label));
+		tval_push(a, list, f);
+	}
+}
+
 struct tval *view_page(struct view_ctx *ctx, const char *current_nav)
 {
 	struct arena *a = ctx->a;
@@ -96,8 +117,10 @@ struct tval *view_page(struct view_ctx *ctx, const char *current_nav)
 	tval_set_str(a, root, "rel_prev", "");
 	tval_set_str(a, root, "rel_next", "");
 	tval_set(a, root, "jsonld", tval_list(a));
-	tval_set(a, root, "feeds", tval_list(a));
-	view_add_feeds(ctx, root, "/", "");
+	struct tval *feeds = tval_list(a);
+	push_feeds(ctx, feeds, "/", "");
+	push_feeds(ctx, feeds, "/comments/", "Comments");
+	tval_set(a, root, "feeds", feeds);
 	return root;
 }
 
@@ -106,20 +129,7 @@ void view_add_feeds(struct view_ctx *ctx, struct tval *root, const char *base, c
 	struct arena *a = ctx->a;
 	const struct tval *old = tval_get(root, "feeds", 5);
 	struct tval *list = tval_list(a);
-	static const struct {
-		const char *type, *suffix, *label;
-	} kinds[] = {{"application/rss+xml", "feed/", "RSS"},
-		     {"application/atom+xml", "feed/atom/", "Atom"}};
-	for (size_t i = 0; i < 2; i++) {
-		struct tval *f = tval_map(a);
-		tval_set_str(a, f, "type", kinds[i].type);
-		tval_set_str(a, f, "url", arena_printf(a, "%s%s", base, kinds[i].suffix));
-		tval_set_str(a, f, "title",
-			     *name ? arena_printf(a, "%s \xE2\x80\x93 %s (%s)", ctx->site.title, name,
-						  kinds[i].label)
-				   : arena_printf(a, "%s (%s)", ctx->site.title, kinds[i].label));
-		tval_push(a, list, f);
-	}
+	push_feeds(ctx, list, base, name);
 	if (old && old->kind == TV_LIST)
 		for (size_t i = 0; i < old->u.list.n; i++)
 			tval_push(a, list, old->u.list.items[i]);

@@ -287,6 +287,34 @@ def main():
             ids = [int(x.split('\t')[0]) for x in rows]
             c.eq(ids, sorted(ids, reverse=True), 'list: newest first')
 
+        with c.section('comment feeds: valid, approved only, purged on moderation'):
+            import shutil
+            import test_feeds as tf
+            try:
+                def want(*args):
+                    rows = s.cli('comment', 'list', '--status', 'approved', '--limit', '10',
+                                 *args).stdout.splitlines()
+                    return ['%s#comment-%s' % (url if r.split('\t')[2] == pid else url2,
+                                               r.split('\t')[0]) for r in rows]
+                tf.check_feeds(s, [('/comments/', want()), (url, want('--post', pid))])
+                c.ok(not tf.c.failed, 'comment feeds valid and as expected: %s' % tf.c.failed)
+                tok = token_for(s, url)
+                st, h, _ = post(s, url, tok, comment='Feed me later.', email='new@example.org')
+                cid = int(re.search(r'#comment-(\d+)$', h['location']).group(1))
+                c.ok('#comment-%d' % cid not in s.text(url + 'feed/')[1], 'held: not in feed')
+                cli_ok(c, s.cli('comment', 'approve', str(cid)), 'approve')
+                c.ok(poll(lambda: '#comment-%d' % cid in s.text(url + 'feed/atom/')[1]),
+                     'approved: in the article feed')
+                c.ok(poll(lambda: '#comment-%d' % cid in s.text('/comments/feed/')[1]),
+                     'approved: in the site comment feed')
+                body = s.text(url)[1]
+                c.ok('href="%sfeed/"' % url in body, 'autodiscovery of the article comment feed')
+                st, h, _ = s.get('/2026/01/harbour-wall-repairs-begin/feed/'.replace(
+                    'harbour-wall-repairs-begin', 'no-such-article'))
+                c.status(st, 404, 'comment feed of a missing article')
+            finally:
+                shutil.rmtree(tf.TMP, ignore_errors=True)
+
         with c.section('rate limits per address and subnet, X-Forwarded-For'):
             cli_ok(c, s.cli('settings', 'set', 'comments_rate_ip', '2'), 'rate ip 2')
             cli_ok(c, s.cli('settings', 'set', 'comments_rate_net', '3'), 'rate net 3')
