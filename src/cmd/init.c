@@ -17,13 +17,15 @@ static bool exists(const char *dir, const char *name)
 }
 
 /* A failed init leaves nothing behind, so it can simply be run again. */
-static void undo(struct cmd_ctx *c, const char *dir, bool made_dir)
+static void undo(struct cmd_ctx *c, const char *dir, bool made_dir, bool keep_key)
 {
 	static const char *const files[] = {"gazette.db", "gazette.db-wal", "gazette.db-shm",
 					    "gazette.db-journal", "gazette.conf", "secret.key", NULL};
 	store_close(c->store);
 	c->store = NULL;
 	for (size_t i = 0; files[i]; i++) {
+		if (keep_key && strcmp(files[i], "secret.key") == 0)
+			continue; /* provided beforehand (shared by several nodes) */
 		char p[1200];
 		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
 		unlink(p);
@@ -54,11 +56,12 @@ int cmd_init(struct cmd_ctx *c)
 		return cmd_fail("%s already holds a site (gazette.db or gazette.conf); "
 				"refusing to overwrite it",
 				dir);
+	bool had_key = exists(dir, "secret.key");
 	char conf[1200];
 	snprintf(conf, sizeof conf, "%s/gazette.conf", dir);
 	if (config_write_default(conf) != ERR_OK) {
 		int e = errno;
-		undo(c, dir, made_dir);
+		undo(c, dir, made_dir, had_key);
 		return cmd_fail("cannot write %s: %s", conf, strerror(e));
 	}
 	c->creating = true;
@@ -74,7 +77,7 @@ int cmd_init(struct cmd_ctx *c)
 	else if (demo && demo_load(c) != 0)
 		rc = 1;
 	if (rc) {
-		undo(c, dir, made_dir);
+		undo(c, dir, made_dir, had_key);
 		return rc;
 	}
 	printf("Created a %ssite in %s\n", demo ? "demo " : "", dir);

@@ -408,7 +408,7 @@ def main():
 
 def kill9(c):
     """Acknowledged comments survive kill -9 of the server under load."""
-    with Site() as s:
+    with Site(conf_extra='trusted_proxies = 127.0.0.1\n') as s:
         cli_ok(c, s.cli('user', 'add', 'ed', '--email', 'ed@example.org', '--role', 'editor'),
                'user add')
         r = s.cli('post', 'add', '--title', 'Durable', '--status', 'published',
@@ -417,6 +417,15 @@ def kill9(c):
         for k, v in [('comments_min_seconds', '0'), ('comments_rate_ip', '100000'),
                      ('comments_rate_net', '100000')]:
             cli_ok(c, s.cli('settings', 'set', k, v), k)
+        with c.section('behind a trusted proxy the address is X-Forwarded-For'):
+            body = urllib.parse.urlencode({'name': 'P', 'email': 'p@example.org',
+                                           'comment': 'Via the proxy.',
+                                           'token': token_for(s, url)}).encode()
+            st, h, _ = s.request('POST', url, body=body, headers={
+                'Content-Type': FORM, 'X-Forwarded-For': '198.51.100.7, 203.0.113.9'})
+            c.status(st, 303, 'POST through the proxy')
+            cid = int(re.search(r'#comment-(\d+)$', h['location']).group(1))
+            c.eq(show(s, cid).get('ip'), '203.0.113.9', 'the client address the proxy saw')
         acked = []
         with c.section('kill -9 under comment load'):
             for round_ in range(3):
