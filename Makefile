@@ -11,9 +11,10 @@ B       ?= build
 SRC      := $(shell find src -name '*.c' | sort)
 LIB_SRC  := $(filter-out src/cmd/main.c,$(SRC))
 OBJ      := $(SRC:%.c=$(B)/%.o)
-LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/theme.o $(B)/gen/demo.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/theme.o $(B)/gen/demo.o $(B)/gen/admin.o
 THEME    := $(shell find themes/default -type f | sort)
 DEMO     := $(shell find demo -type f 2>/dev/null | sort)
+ADMIN    := $(shell find themes/admin -type f | sort)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -47,6 +48,10 @@ $(B)/gen/theme.c: $(B)/tools/embed $(THEME)
 $(B)/gen/demo.c: $(B)/tools/embed $(DEMO)
 	@mkdir -p $(dir $@)
 	$(B)/tools/embed embedded_demo demo/ $(DEMO) > $@
+
+$(B)/gen/admin.c: $(B)/tools/embed $(ADMIN)
+	@mkdir -p $(dir $@)
+	$(B)/tools/embed embedded_admin themes/admin/ $(ADMIN) > $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(XCFLAGS) -c -o $@ $<

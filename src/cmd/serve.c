@@ -125,15 +125,23 @@ static void *watch(void *arg)
 }
 
 /* A GET renders from one read snapshot (and one set of SQLite locks). */
+/* Public reads see one snapshot; the back office writes even on GETs
+ * (session activity), so it reads the newest state instead. */
+static bool snapshot(const struct req *r)
+{
+	return (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
+	       strncmp(r->path, "/admin/", 7) != 0;
+}
+
 static void request_begin(const struct app *app, const struct req *r)
 {
-	if (r->method == HTTP_GET || r->method == HTTP_HEAD)
+	if (snapshot(r))
 		app->store->ops->read_begin(app->store);
 }
 
 static void request_end(const struct app *app, const struct req *r)
 {
-	if (r->method == HTTP_GET || r->method == HTTP_HEAD)
+	if (snapshot(r))
 		app->store->ops->read_end(app->store);
 }
 
@@ -181,6 +189,11 @@ int cmd_serve(struct cmd_ctx *c)
 	struct theme *theme = NULL;
 	if (theme_load(&theme, c->config.theme_dir, msg, sizeof msg) != ERR_OK)
 		return cmd_fail("%s", msg);
+	struct theme *admin_theme = NULL;
+	if (theme_load_admin(&admin_theme, msg, sizeof msg) != ERR_OK) {
+		theme_free(theme);
+		return cmd_fail("%s", msg);
+	}
 
 	/* Block the signals in every thread; this one waits for them. */
 	sigset_t sigs;
@@ -194,6 +207,7 @@ int cmd_serve(struct cmd_ctx *c)
 	app.config = &c->config;
 	app.store = c->store;
 	app.theme = theme;
+	app.admin_theme = admin_theme;
 	app.secret = secret;
 	app.routes = site_routes;
 	app.nroutes = site_nroutes;
@@ -206,6 +220,7 @@ int cmd_serve(struct cmd_ctx *c)
 		app.cache = cache_new((size_t)c->config.cache_mb << 20, server_free_native);
 		if (!app.cache) {
 			theme_free(theme);
+			theme_free(admin_theme);
 			return cmd_fail("cannot allocate the page cache");
 		}
 	}
@@ -226,6 +241,7 @@ int cmd_serve(struct cmd_ctx *c)
 		cache_free(app.cache);
 		origin_free(&origin);
 		theme_free(theme);
+		theme_free(admin_theme);
 		return cmd_fail("cannot start the background thread");
 	}
 
@@ -238,6 +254,7 @@ int cmd_serve(struct cmd_ctx *c)
 		cache_free(app.cache);
 		origin_free(&origin);
 		theme_free(theme);
+		theme_free(admin_theme);
 		return cmd_fail("%s", msg);
 	}
 	printf("Listening on http://%s/\n", bound);
@@ -253,5 +270,6 @@ int cmd_serve(struct cmd_ctx *c)
 	cache_free(app.cache);
 	origin_free(&origin);
 	theme_free(theme);
+	theme_free(admin_theme);
 	return 0;
 }

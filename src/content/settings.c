@@ -45,6 +45,15 @@ static const struct setting {
 	 1000000},
 	{"comments_spam_min", "5", "ham and spam comments each the classifier must have learned "
 	 "before it judges", C_INT, 0, 100000},
+	{"admin_session_idle", "28800", "seconds a back-office session lasts without a request",
+	 C_INT, 60, 31536000},
+	{"admin_session_max", "1209600", "seconds a back-office session lasts at most", C_INT, 60,
+	 31536000},
+	{"admin_signin_window", "900", "seconds over which failed sign-ins count", C_INT, 1, 86400},
+	{"admin_signin_max", "5", "failed sign-ins per account per window before a pause", C_INT, 1,
+	 1000},
+	{"admin_signin_ip_max", "20", "failed sign-ins per address per window before a pause",
+	 C_INT, 1, 100000},
 	{"comments_spam_threshold", "90", "spam probability (percent) that marks a comment spam",
 	 C_INT, 50, 100},
 };

@@ -16,5 +16,6 @@ const struct embedded_file *embed_find(const struct embedded_file *tab, const ch
 
 extern const struct embedded_file embedded_theme[]; /* themes/default/ */
 extern const struct embedded_file embedded_demo[];  /* demo/ */
+extern const struct embedded_file embedded_admin[]; /* themes/admin/ */
 
 #endif

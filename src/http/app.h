@@ -21,6 +21,7 @@ struct app {
 	const struct config *config;
 	struct store *store;
 	const struct theme *theme;      /* templates + assets (site/theme.h) */
+	const struct theme *admin_theme;/* the back office's (admin/) */
 	struct cache *cache;            /* page cache, or NULL when off */
 	const unsigned char *secret;    /* the site's signing key (auth/secret.h) */
 	/* The site's base_url when set (else NULL): the origin of cache keys,

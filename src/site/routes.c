@@ -1,6 +1,9 @@
 /* routes.c - the public route table. See http/router.h for how to add one.
  * Order matters: the first matching route wins; site_resolve is last. */
+#include "admin/admin.h"
 #include "site/site.h"
+
+#define HTTP_FORM (HTTP_READ | HTTP_M(HTTP_POST))
 
 const struct route site_routes[] = {
 	{HTTP_READ, "/healthz", site_health, 0, {P__MAX}},
@@ -18,13 +21,18 @@ const struct route site_routes[] = {
 	{HTTP_READ, "/tag/:slug/feed/atom/", site_tag_feed_atom, 0, {P_SLUG}},
 	{HTTP_READ, "/author/:login/feed/", site_author_feed_rss, 0, {P_ANY}},
 	{HTTP_READ, "/author/:login/feed/atom/", site_author_feed_atom, 0, {P_ANY}},
+	{HTTP_READ, "/admin/", admin_dashboard, 0, {P__MAX}},
+	{HTTP_FORM, "/admin/signin/", admin_signin, 0, {P__MAX}},
+	{HTTP_M(HTTP_POST), "/admin/signout/", admin_signout, 0, {P__MAX}},
+	{HTTP_FORM, "/admin/comments/", admin_comments, 0, {P__MAX}},
+	{HTTP_READ, "/admin/assets/:file", admin_asset, 0, {P_FILE}},
 	{HTTP_READ, "/", site_home, ROUTE_PAGED, {P__MAX}},
 	{HTTP_READ, "/category/*path/", site_category, ROUTE_PAGED, {P_PATH}},
 	{HTTP_READ, "/tag/:slug/", site_tag, ROUTE_PAGED, {P_SLUG}},
 	{HTTP_READ, "/author/:login/", site_author, ROUTE_PAGED, {P_ANY}},
 	{HTTP_READ, "/:year/", site_year, ROUTE_PAGED, {P_YEAR}},
 	{HTTP_READ, "/:year/:month/", site_month, ROUTE_PAGED, {P_YEAR, P_MONTH}},
-	{HTTP_READ | HTTP_M(HTTP_POST), "/*path/", site_resolve, 0, {P_ANY}},
+	{HTTP_FORM, "/*path/", site_resolve, 0, {P_ANY}},
 };
 
 const size_t site_nroutes = sizeof site_routes / sizeof site_routes[0];

@@ -55,7 +55,7 @@ static enum err add_asset(struct theme *t, const char *name, const char *data, s
 	const char *dot = strrchr(name, '.');
 	size_t stem = dot ? (size_t)(dot - name) : strlen(name);
 	char url[600], etag[40];
-	snprintf(url, sizeof url, "/assets/%.*s.%08llx%s", (int)stem, name,
+	snprintf(url, sizeof url, "%s%.*s.%08llx%s", t->prefix, (int)stem, name,
 		 (unsigned long long)(h & 0xffffffffu), dot ? dot : "");
 	snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)h);
 	a->name = strdup(name);
@@ -157,7 +157,11 @@ static enum err load_dir(struct theme *t, const char *root, const char *sub, cha
 	return rc;
 }
 
-enum err theme_load(struct theme **out, const char *dir, char *errmsg, size_t errlen)
+/* A theme from a folder (dir) or a compiled-in table, with its assets
+ * under prefix, and the templates it must have. */
+static enum err load(struct theme **out, const char *dir, const struct embedded_file *tab,
+		     const char *prefix, const char *const *required, char *errmsg,
+		     size_t errlen)
 {
 	struct theme *t = calloc(1, sizeof *t);
 	if (!t || !(t->tmpl = tmpl_set_new())) {
@@ -165,15 +169,14 @@ enum err theme_load(struct theme **out, const char *dir, char *errmsg, size_t er
 		snprintf(errmsg, errlen, "out of memory");
 		return ERR_NOMEM;
 	}
+	t->prefix = prefix;
 	enum err rc = ERR_OK;
 	if (dir && *dir) {
 		rc = load_dir(t, dir, "", errmsg, errlen);
 	} else {
-		for (const struct embedded_file *f = embedded_theme; rc == ERR_OK && f->name; f++)
+		for (const struct embedded_file *f = tab; rc == ERR_OK && f->name; f++)
 			rc = add_file(t, f->name, f->data, f->len, errmsg, errlen);
 	}
-	static const char *const required[] = {"layout", "home", "article", "archive",
-					       "page", "error", "search", NULL};
 	for (size_t i = 0; rc == ERR_OK && required[i]; i++) {
 		if (!tmpl_set_has(t->tmpl, required[i])) {
 			snprintf(errmsg, errlen, "theme %s: missing %s.mustache",
@@ -187,6 +190,20 @@ enum err theme_load(struct theme **out, const char *dir, char *errmsg, size_t er
 	}
 	*out = t;
 	return ERR_OK;
+}
+
+enum err theme_load(struct theme **out, const char *dir, char *errmsg, size_t errlen)
+{
+	static const char *const required[] = {"layout", "home", "article", "archive",
+					       "page", "error", "search", NULL};
+	return load(out, dir, embedded_theme, "/assets/", required, errmsg, errlen);
+}
+
+enum err theme_load_admin(struct theme **out, char *errmsg, size_t errlen)
+{
+	static const char *const required[] = {"layout", "signin", "dashboard", "comments",
+					       "error", NULL};
+	return load(out, NULL, embedded_admin, "/admin/assets/", required, errmsg, errlen);
 }
 
 void theme_free(struct theme *t)
@@ -207,7 +224,7 @@ void theme_free(struct theme *t)
 const struct theme_asset *theme_asset_by_file(const struct theme *t, const char *file)
 {
 	for (size_t i = 0; i < t->nassets; i++)
-		if (strcmp(t->assets[i].url + strlen("/assets/"), file) == 0)
+		if (strcmp(t->assets[i].url + strlen(t->prefix), file) == 0)
 			return &t->assets[i];
 	return NULL;
 }

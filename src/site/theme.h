@@ -24,6 +24,7 @@ struct theme_asset {
 };
 
 struct theme {
+	const char *prefix; /* where its assets are served: "/assets/" */
 	struct tmpl_set *tmpl;
 	struct theme_asset *assets;
 	size_t nassets;
@@ -31,6 +32,9 @@ struct theme {
 
 /* dir NULL or "" = the built-in theme. Errors name the file at fault. */
 enum err theme_load(struct theme **out, const char *dir, char *errmsg, size_t errlen);
+/* The back office's own templates and assets (themes/admin/, compiled in,
+ * not replaceable), assets under /admin/assets/. */
+enum err theme_load_admin(struct theme **out, char *errmsg, size_t errlen);
 void theme_free(struct theme *t);
 /* The asset whose fingerprinted URL file part is `file` ("style.1a2b.css"). */
 const struct theme_asset *theme_asset_by_file(const struct theme *t, const char *file);

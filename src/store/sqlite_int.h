@@ -32,6 +32,9 @@ enum stmt {
 	S_CM_BY_EMAIL, S_CM_BY_IP, S_CM_BY_NET, S_CM_DUP, S_CM_STATE, S_CM_SET_STATUS,
 	S_CM_REPARENT, S_CM_DELETE,
 	S_SPAM_GET, S_SPAM_ADD, S_SPAM_CLEAR, S_SPAM_FORGET,
+	S_USER_BY_EMAIL, S_SESSION_ADD, S_SESSION_PRUNE, S_SESSION_GET, S_SESSION_TOUCH,
+	S_SESSION_DELETE, S_SESSION_DELETE_USER, S_SIGNIN_FAIL, S_SIGNIN_COUNT, S_SIGNIN_CLEAR,
+	S_SIGNIN_PRUNE,
 	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
 	S__MAX
 };
@@ -122,6 +125,10 @@ enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, 
 	"p.published_at, p.created_at, p.updated_at, "                                      \
 	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
 	"u.login, u.display_name, c.slug, c.name, c.path, p.summary "
+
+/* A user row (sqlite_site.c): id, login, email, display_name, bio, pwhash,
+ * role, created_at. */
+void row_user(struct arena *a, sqlite3_stmt *s, void *out);
 
 /* A post row in the column order of POST_COLS (sqlite_stmt.c). */
 void row_post(struct arena *a, sqlite3_stmt *s, void *out);
@@ -222,6 +229,18 @@ enum err sqc_comment_delete(struct store *st, int64_t id);
 enum err sqc_spam_counts(struct store *st, struct arena *a, const char *const *tokens, size_t n,
 			 struct spam_counts *out);
 enum err sqc_spam_clear(struct store *st);
+/* sqlite_session.c */
+enum err sqa_user_by_email(struct store *st, struct arena *a, const char *email,
+			   struct user *out);
+enum err sqa_session_add(struct store *st, const struct session *s, int64_t prune_before);
+enum err sqa_session_get(struct store *st, struct arena *a, const char *token_hash,
+			 struct session *out);
+enum err sqa_session_touch(struct store *st, const char *token_hash, int64_t at);
+enum err sqa_session_delete(struct store *st, const char *token_hash);
+enum err sqa_session_delete_user(struct store *st, int64_t user_id);
+enum err sqa_signin_failed(struct store *st, const char *key, int64_t at, int64_t prune_before);
+enum err sqa_signin_failures(struct store *st, const char *key, int64_t since, int64_t *n);
+enum err sqa_signin_clear(struct store *st, const char *key);
 enum err sqt_category_add(struct store *st, const struct category *c, int64_t *id);
 enum err sqt_category_get(struct store *st, struct arena *a, int64_t id, struct category *out);
 enum err sqt_category_by_path(struct store *st, struct arena *a, const char *path,

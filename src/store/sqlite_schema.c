@@ -144,6 +144,23 @@ const char *const sqlite_migrations[] = {
 	"  ham INTEGER NOT NULL DEFAULT 0,\n"
 	"  spam INTEGER NOT NULL DEFAULT 0\n"
 	") WITHOUT ROWID;\n",
+
+	/* 7: back-office sign-in: sessions (the cookie's token is stored only
+	 * as a hash) and failed sign-ins for throttling (sqlite_session.c). */
+	"CREATE TABLE sessions(\n"
+	"  token_hash TEXT PRIMARY KEY,\n"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	"  csrf TEXT NOT NULL,\n"
+	"  created_at INTEGER NOT NULL,\n"
+	"  seen_at INTEGER NOT NULL,\n"
+	"  ip TEXT NOT NULL DEFAULT ''\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX sessions_user ON sessions(user_id);\n"
+	"CREATE TABLE signin_failures(\n"
+	"  key TEXT NOT NULL,\n"
+	"  at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX signin_failures_key ON signin_failures(key, at);\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

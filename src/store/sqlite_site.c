@@ -53,7 +53,7 @@ enum err sqs_setting_list(struct store *st, struct arena *a, const char ***keys,
 
 /* --- users --------------------------------------------------------------- */
 
-static void row_user(struct arena *a, sqlite3_stmt *s, void *out)
+void row_user(struct arena *a, sqlite3_stmt *s, void *out)
 {
 	struct user *u = out;
 	u->id = sqlite3_column_int64(s, 0);

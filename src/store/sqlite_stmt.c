@@ -249,6 +249,22 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			   "FROM users u JOIN posts p ON p.author_id = u.id "
 			   "WHERE p.type = 'post' AND " VISIBLE("?1")
 			   " GROUP BY u.id ORDER BY u.login",
+	/* back-office sessions and sign-in throttling */
+	[S_USER_BY_EMAIL] = "SELECT id, login, email, display_name, bio, pwhash, role, created_at "
+			    "FROM users WHERE email = ?1 COLLATE NOCASE ORDER BY id LIMIT 2",
+	[S_SESSION_ADD] = "INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, ip) "
+			  "VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+	[S_SESSION_PRUNE] = "DELETE FROM sessions WHERE created_at < ?1",
+	[S_SESSION_GET] = "SELECT token_hash, user_id, csrf, created_at, seen_at, ip FROM sessions "
+			  "WHERE token_hash = ?1",
+	[S_SESSION_TOUCH] = "UPDATE sessions SET seen_at = ?2 WHERE token_hash = ?1",
+	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+	[S_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+	[S_SIGNIN_FAIL] = "INSERT INTO signin_failures(key, at) VALUES (?1, ?2)",
+	[S_SIGNIN_COUNT] = "SELECT count(*) FROM signin_failures WHERE key = ?1 AND at >= ?2",
+	[S_SIGNIN_CLEAR] = "DELETE FROM signin_failures WHERE key = ?1",
+	[S_SIGNIN_PRUNE] = "DELETE FROM signin_failures WHERE key = ?1 AND at < ?2",
+
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",

@@ -174,6 +174,15 @@ struct spam_counts {
 	int64_t *ham, *spam; /* per token asked for, in the arena */
 };
 
+/* A signed-in back-office session (auth/session.h). */
+struct session {
+	const char *token_hash; /* hex SHA-256 of the cookie's token */
+	int64_t user_id;
+	const char *csrf;       /* the session's CSRF token */
+	int64_t created_at, seen_at;
+	const char *ip;
+};
+
 struct redirect {
 	const char *from_path, *to_path;
 	int status; /* 301 or 302 */
@@ -330,6 +339,23 @@ struct store_ops {
 	 * the tags and authors with public articles (by slug / login). */
 	enum err (*term_lastmods)(struct store *st, struct arena *a, enum term_kind kind,
 				  int64_t now, struct term_mod **out, size_t *n);
+
+	/* back-office sign-in (not content: no change-log rows) */
+	/* ERR_NOTFOUND, or ERR_CONFLICT when several users share the email. */
+	enum err (*user_by_email)(struct store *st, struct arena *a, const char *email,
+				  struct user *out);
+	/* Add a session, dropping those created before prune_before. */
+	enum err (*session_add)(struct store *st, const struct session *s, int64_t prune_before);
+	enum err (*session_get)(struct store *st, struct arena *a, const char *token_hash,
+				struct session *out);
+	enum err (*session_touch)(struct store *st, const char *token_hash, int64_t at);
+	enum err (*session_delete)(struct store *st, const char *token_hash);
+	enum err (*session_delete_user)(struct store *st, int64_t user_id);
+	/* Failed sign-ins under a key ("login:ann", "ip:192.0.2.1"). */
+	enum err (*signin_failed)(struct store *st, const char *key, int64_t at,
+				  int64_t prune_before);
+	enum err (*signin_failures)(struct store *st, const char *key, int64_t since, int64_t *n);
+	enum err (*signin_clear)(struct store *st, const char *key);
 
 	/* redirects */
 	enum err (*redirect_get)(struct store *st, struct arena *a, const char *from_path,
