@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "content/permalink.h"
 #include "content/settings.h"
 #include "core/str.h"
 #include "core/time.h"
@@ -296,6 +297,34 @@ static enum err apply(struct store *st, struct arena *a, const struct post_field
 	return a->failed ? ERR_NOMEM : ERR_OK;
 }
 
+/* After a save: keep a revision of the text, and when a public post's URL
+ * changed (slug, date, category), redirect the old URL to the new one. */
+static enum err after_save(struct store *st, struct arena *a, int64_t id,
+			   const struct post *before, const struct post_fields *f, int64_t now,
+			   char *errmsg, size_t errlen)
+{
+	struct post p;
+	enum err rc = STORE_CALL(st, post_get, a, id, &p);
+	if (rc == ERR_OK) {
+		struct revision r = {.post_id = id, .user_id = f->by_user, .saved_at = now,
+				     .title = p.title, .excerpt = p.excerpt, .body_md = p.body_md};
+		rc = STORE_CALL(st, revision_add, &r, NULL);
+	}
+	if (rc == ERR_OK && before && post_is_public(before, now) && post_is_public(&p, now)) {
+		const char *pattern = settings_get(st, a, "permalink");
+		const char *was = permalink_for(a, pattern, before);
+		const char *is = permalink_for(a, pattern, &p);
+		if (!was || !is)
+			rc = ERR_NOMEM;
+		else if (strcmp(was, is) != 0)
+			rc = STORE_CALL(st, redirect_move, was, is);
+	}
+	if (rc != ERR_OK)
+		snprintf(errmsg, errlen, "saved, but its revision or redirect was not: %s",
+			 err_str(rc));
+	return rc;
+}
+
 enum err post_create(struct store *st, struct arena *a, const struct post_fields *f,
 		     int64_t now, int64_t *id, char *errmsg, size_t errlen)
 {
@@ -305,11 +334,16 @@ enum err post_create(struct store *st, struct arena *a, const struct post_fields
 	enum err rc = apply(st, a, f, NULL, now, &in, errmsg, errlen);
 	if (rc != ERR_OK)
 		return rc;
-	rc = STORE_CALL(st, post_save, &in, id);
+	int64_t newid = 0;
+	rc = STORE_CALL(st, post_save, &in, &newid);
 	if (rc == ERR_CONFLICT)
 		snprintf(errmsg, errlen, "slug: '%s' is already used", in.slug);
 	else if (rc != ERR_OK)
 		snprintf(errmsg, errlen, "cannot save: %s", err_str(rc));
+	if (rc == ERR_OK && id)
+		*id = newid;
+	if (rc == ERR_OK)
+		rc = after_save(st, a, newid, NULL, f, now, errmsg, errlen);
 	return rc;
 }
 
@@ -333,6 +367,8 @@ enum err post_update(struct store *st, struct arena *a, int64_t id, const struct
 		snprintf(errmsg, errlen, "slug: '%s' is already used", in.slug);
 	else if (rc != ERR_OK)
 		snprintf(errmsg, errlen, "cannot save: %s", err_str(rc));
+	if (rc == ERR_OK)
+		rc = after_save(st, a, id, &cur, f, now, errmsg, errlen);
 	return rc;
 }
 

@@ -4,7 +4,9 @@
  * the same way wherever it comes from: title and body are valid UTF-8 within
  * limits, the slug is valid and unique (generated from the title when not
  * given; explicit duplicates are refused), a future date makes a "published"
- * post "scheduled", the Markdown is rendered and an excerpt derived.
+ * post "scheduled", the Markdown is rendered and an excerpt derived. Every
+ * save keeps a revision of the text, and a public post whose URL changes
+ * (slug, date, category) leaves a 301 from the old URL.
  * Errors come with a one-line reason in errmsg naming the field at fault. */
 #ifndef GAZETTE_CONTENT_POST_H
 #define GAZETTE_CONTENT_POST_H
@@ -28,6 +30,7 @@ struct post_fields {
 	const char *parent;   /* pages: parent page slug; "" = none */
 	int sticky;           /* -1 unchanged, 0, 1 */
 	int comments_open;    /* -1 default/unchanged, 0, 1 */
+	int64_t by_user;      /* who saves it (its revision's author); 0 = the CLI */
 };
 
 #define POST_FIELDS_INIT {.sticky = -1, .comments_open = -1}

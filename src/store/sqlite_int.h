@@ -35,13 +35,14 @@ enum stmt {
 	S_USER_BY_EMAIL, S_SESSION_ADD, S_SESSION_PRUNE, S_SESSION_GET, S_SESSION_TOUCH,
 	S_SESSION_DELETE, S_SESSION_DELETE_USER, S_SIGNIN_FAIL, S_SIGNIN_COUNT, S_SIGNIN_CLEAR,
 	S_SIGNIN_PRUNE,
+	S_REV_ADD, S_REV_LIST, S_REV_GET, S_REDIRECT_RETARGET, S_REDIRECT_DELETE,
 	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
 	S__MAX
 };
 
 /* Listing statements are composed from fixed fragments by shape
  * (sqlite_list.c) and cached per connection, one slot per shape. */
-#define LIST_SHAPES 4096
+#define LIST_SHAPES 8192
 
 struct conn {
 	sqlite3 *db;
@@ -229,6 +230,12 @@ enum err sqc_comment_delete(struct store *st, int64_t id);
 enum err sqc_spam_counts(struct store *st, struct arena *a, const char *const *tokens, size_t n,
 			 struct spam_counts *out);
 enum err sqc_spam_clear(struct store *st);
+/* sqlite_revisions.c */
+enum err sqv_revision_add(struct store *st, const struct revision *r, int64_t *id);
+enum err sqv_revision_list(struct store *st, struct arena *a, int64_t post_id,
+			   struct revision **out, size_t *n);
+enum err sqv_revision_get(struct store *st, struct arena *a, int64_t id, struct revision *out);
+enum err sqv_redirect_move(struct store *st, const char *from_path, const char *to_path);
 /* sqlite_session.c */
 enum err sqa_user_by_email(struct store *st, struct arena *a, const char *email,
 			   struct user *out);

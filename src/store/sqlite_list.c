@@ -28,10 +28,12 @@ enum shape {
 	L_COUNT = 1 << 9,
 	L_ASC = 1 << 10, /* oldest first */
 	L_TOP = 1 << 11, /* parent_id = 0 */
+	L_TEXT = 1 << 12, /* title contains */
 };
 
 /* Parameter numbers, fixed for every shape. */
-enum { P_TYPE = 1, P_NOW, P_STATUS, P_CAT, P_TAG, P_AUTHOR, P_FROM, P_TO, P_LIMIT, P_OFFSET };
+enum { P_TYPE = 1, P_NOW, P_STATUS, P_CAT, P_TAG, P_AUTHOR, P_FROM, P_TO, P_LIMIT, P_OFFSET,
+       P_TEXT };
 
 static const struct {
 	unsigned bit;
@@ -49,6 +51,7 @@ static const struct {
 	{L_STICKY, " AND p.sticky = 1"},
 	{L_NONSTICKY, " AND p.sticky = 0"},
 	{L_TOP, " AND p.parent_id = 0"},
+	{L_TEXT, " AND p.title LIKE ?11 ESCAPE '\\'"},
 };
 
 static const char list_cols[] = POST_LIST_COLS;
@@ -106,11 +109,32 @@ static unsigned shape_of(const struct post_query *q)
 		sh |= L_RANGE;
 	if (q->top_level)
 		sh |= L_TOP;
+	if (q->title_has && *q->title_has)
+		sh |= L_TEXT;
 	return sh;
+}
+
+/* "%text%" with LIKE's own characters escaped, for L_TEXT. */
+struct like {
+	char pat[2 * 300 + 4];
+};
+
+static void like_of(const struct post_query *q, struct like *l)
+{
+	size_t n = 0;
+	l->pat[n++] = '%';
+	for (const char *p = q->title_has ? q->title_has : ""; *p && n + 4 < sizeof l->pat; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			l->pat[n++] = '\\';
+		l->pat[n++] = *p;
+	}
+	l->pat[n++] = '%';
+	l->pat[n] = '\0';
 }
 
 static void bind(sqlite3_stmt *s, const struct post_query *q, int64_t limit, int64_t offset)
 {
+	struct like like;
 	int n = sqlite3_bind_parameter_count(s);
 	sqlite3_bind_text(s, P_TYPE, post_type_name(q->type), -1, SQLITE_STATIC);
 	if (n >= P_NOW)
@@ -130,6 +154,10 @@ static void bind(sqlite3_stmt *s, const struct post_query *q, int64_t limit, int
 	if (n >= P_OFFSET) {
 		sqlite3_bind_int64(s, P_LIMIT, limit);
 		sqlite3_bind_int64(s, P_OFFSET, offset);
+	}
+	if (n >= P_TEXT) {
+		like_of(q, &like);
+		sqlite3_bind_text(s, P_TEXT, like.pat, -1, SQLITE_TRANSIENT);
 	}
 }
 

@@ -161,6 +161,19 @@ const char *const sqlite_migrations[] = {
 	"  at INTEGER NOT NULL\n"
 	");\n"
 	"CREATE INDEX signin_failures_key ON signin_failures(key, at);\n",
+
+	/* 8: every save of a post keeps a revision (the back office shows the
+	 * differences and restores one). */
+	"CREATE TABLE post_revisions(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,\n"
+	"  user_id INTEGER NOT NULL DEFAULT 0,\n"
+	"  saved_at INTEGER NOT NULL,\n"
+	"  title TEXT NOT NULL,\n"
+	"  excerpt TEXT NOT NULL DEFAULT '',\n"
+	"  body_md TEXT NOT NULL DEFAULT ''\n"
+	");\n"
+	"CREATE INDEX post_revisions_post ON post_revisions(post_id, id);\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

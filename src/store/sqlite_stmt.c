@@ -265,6 +265,18 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_SIGNIN_CLEAR] = "DELETE FROM signin_failures WHERE key = ?1",
 	[S_SIGNIN_PRUNE] = "DELETE FROM signin_failures WHERE key = ?1 AND at < ?2",
 
+	/* revisions, and redirects kept when a URL changes */
+	[S_REV_ADD] = "INSERT INTO post_revisions(post_id, user_id, saved_at, title, excerpt, body_md) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_REV_LIST] = "SELECT r.id, r.post_id, r.user_id, r.saved_at, r.title, '', '', "
+		       "coalesce(u.display_name, '') FROM post_revisions r LEFT JOIN users u ON "
+		       "u.id = r.user_id WHERE r.post_id = ?1 ORDER BY r.id DESC",
+	[S_REV_GET] = "SELECT r.id, r.post_id, r.user_id, r.saved_at, r.title, r.excerpt, r.body_md, "
+		      "coalesce(u.display_name, '') FROM post_revisions r LEFT JOIN users u ON "
+		      "u.id = r.user_id WHERE r.id = ?1",
+	[S_REDIRECT_RETARGET] = "UPDATE redirects SET to_path = ?2 WHERE to_path = ?1",
+	[S_REDIRECT_DELETE] = "DELETE FROM redirects WHERE from_path = ?1",
+
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",

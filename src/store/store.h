@@ -112,6 +112,7 @@ struct post_query {
 	int64_t author_id;
 	int64_t from, to;      /* published_at in [from, to) when to > 0 */
 	bool top_level;        /* pages: only those without a parent */
+	const char *title_has; /* titles containing this text (back office) */
 	bool sticky_first;
 	bool oldest_first;
 	int64_t offset, limit; /* limit 0 = no limit */
@@ -172,6 +173,13 @@ struct comment_signals {
 struct spam_counts {
 	int64_t ham_docs, spam_docs;
 	int64_t *ham, *spam; /* per token asked for, in the arena */
+};
+
+/* One saved version of a post's text. */
+struct revision {
+	int64_t id, post_id, user_id, saved_at;
+	const char *title, *excerpt, *body_md; /* excerpt and body empty in lists */
+	const char *user_name;
 };
 
 /* A signed-in back-office session (auth/session.h). */
@@ -339,6 +347,17 @@ struct store_ops {
 	 * the tags and authors with public articles (by slug / login). */
 	enum err (*term_lastmods)(struct store *st, struct arena *a, enum term_kind kind,
 				  int64_t now, struct term_mod **out, size_t *n);
+
+	/* revisions (newest first in lists) */
+	enum err (*revision_add)(struct store *st, const struct revision *r, int64_t *id);
+	enum err (*revision_list)(struct store *st, struct arena *a, int64_t post_id,
+				  struct revision **out, size_t *n);
+	enum err (*revision_get)(struct store *st, struct arena *a, int64_t id,
+				 struct revision *out);
+	/* A page moved from from_path to to_path: redirect the old path (and
+	 * every redirect that ended there) to the new one, and drop any
+	 * redirect away from the new path, in one transaction. */
+	enum err (*redirect_move)(struct store *st, const char *from_path, const char *to_path);
 
 	/* back-office sign-in (not content: no change-log rows) */
 	/* ERR_NOTFOUND, or ERR_CONFLICT when several users share the email. */
