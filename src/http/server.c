@@ -66,13 +66,13 @@
 #include "http/conditional.h"
 #include "http/ipnet.h"
 #include "http/router.h"
+#include "http/target.h"
 
 #define ARENA_BASE_CAP ((size_t)8 << 20) /* per request, plus 2 x max_body */
 /* MHD pool beyond the head limits, for the reply's header block (ours is
  * under 1 KB). Kept small: MHD 0.9.75 clears the whole pool before every
  * request on a kept-alive connection. */
 #define POOL_SLACK ((size_t)4 << 10)
-#define MAX_QUERY_PAIRS 256
 #define MAX_FORM_PAIRS 2048
 #define DISCARD_MAX ((size_t)64 << 20) /* body bytes we read and drop, at most */
 #define STOP_GRACE_MS 5000
@@ -347,139 +347,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(x);
 }
 
-/* ---- parsing ---------------------------------------------------------- */
-
-/* Decode "a=1&b=2" into pairs. Returns 0, 400 (bad or too many) or 500. */
-static int parse_pairs(struct arena *a, const char *s, size_t n, size_t max,
-		       struct http_param **out, size_t *nout)
-{
-	*out = NULL;
-	*nout = 0;
-	size_t cnt = 0;
-	for (size_t i = 0; i < n;) {
-		size_t len = 0;
-		while (i + len < n && s[i + len] != '&')
-			len++;
-		if (len)
-			cnt++;
-		i += len + 1;
-	}
-	if (cnt == 0)
-		return 0;
-	if (cnt > max)
-		return 400;
-	struct http_param *v = ARENA_ARRAY(a, struct http_param, cnt);
-	if (!v)
-		return 500;
-	size_t k = 0;
-	for (size_t i = 0; i < n;) {
-		const char *p = s + i;
-		size_t len = 0;
-		while (i + len < n && p[len] != '&')
-			len++;
-		i += len + 1;
-		if (!len)
-			continue;
-		const char *eq = memchr(p, '=', len);
-		size_t klen = eq ? (size_t)(eq - p) : len;
-		char *key = str_url_decode(a, p, klen, true);
-		char *val = eq ? str_url_decode(a, eq + 1, len - klen - 1, true) : (char *)"";
-		if (!key || !val)
-			return a->failed ? 500 : 400;
-		if (!*key)
-			continue;
-		v[k].key = key;
-		v[k].val = val;
-		k++;
-	}
-	*out = v;
-	*nout = k;
-	return 0;
-}
-
-/* Split the raw target into the decoded path and query. 0, 400 or 500. */
-static int parse_target(struct rctx *x)
-{
-	struct req *r = &x->req;
-	const char *t = r->target;
-	for (const unsigned char *u = (const unsigned char *)t; *u; u++)
-		if (*u <= 0x20 || *u == 0x7f)
-			return 400;
-	const char *p = t;
-	if (*p != '/') { /* absolute-form "http://host/path" */
-		if (strncasecmp(p, "http://", 7) == 0)
-			p += 7;
-		else if (strncasecmp(p, "https://", 8) == 0)
-			p += 8;
-		else
-			return 400; /* "*", "host:port", junk */
-		p += strcspn(p, "/?#");
-	}
-	size_t plen = strcspn(p, "?#");
-	if (plen == 0) {
-		r->path = "/";
-	} else {
-		char *path = str_url_decode(&x->arena, p, plen, false);
-		if (!path)
-			return x->arena.failed ? 500 : 400;
-		/* No control characters and no "." / ".." segments. */
-		for (const unsigned char *u = (const unsigned char *)path; *u; u++)
-			if (*u < 0x20 || *u == 0x7f || *u == '\\')
-				return 400;
-		for (const char *seg = path; seg; seg = strchr(seg + 1, '/')) {
-			const char *q = seg + 1;
-			size_t n = strcspn(q, "/");
-			if ((n == 1 && q[0] == '.') || (n == 2 && q[0] == '.' && q[1] == '.'))
-				return 400;
-		}
-		r->path = path;
-	}
-	if (p[plen] == '?') {
-		const char *q = p + plen + 1;
-		return parse_pairs(&x->arena, q, strcspn(q, "#"), MAX_QUERY_PAIRS, &r->query,
-				   &r->nquery);
-	}
-	return 0;
-}
-
-/* Host: reg-name or [IPv6], optional :port. */
-static bool host_valid(const char *h)
-{
-	size_t n = strlen(h);
-	if (n == 0 || n > 255)
-		return false;
-	const char *p = h;
-	if (*p == '[') {
-		const char *e = strchr(p, ']');
-		if (!e || e == p + 1)
-			return false;
-		for (const char *q = p + 1; q < e; q++)
-			if (!(strchr("0123456789abcdefABCDEF:.", *q)))
-				return false;
-		p = e + 1;
-	} else {
-		const char *start = p;
-		for (; *p && *p != ':'; p++) {
-			char c = *p;
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
-				return false;
-		}
-		if (p == start)
-			return false;
-	}
-	if (*p == ':') {
-		p++;
-		size_t d = 0;
-		long port = 0;
-		for (; *p >= '0' && *p <= '9' && d < 6; p++, d++)
-			port = port * 10 + (*p - '0');
-		if (d > 5 || port > 65535)
-			return false;
-	}
-	return *p == '\0';
-}
-
 struct hdr_fill {
 	struct arena *a;
 	struct http_param *v;
@@ -620,7 +487,7 @@ static void on_head(struct rctx *x, struct MHD_Connection *c, const char *method
 		x->early = 431;
 		return;
 	}
-	int st = parse_target(x);
+	int st = http_parse_target(&x->arena, r->target, &r->path, &r->query, &r->nquery);
 	if (st) {
 		x->early = st;
 		return;
@@ -634,7 +501,7 @@ static void on_head(struct rctx *x, struct MHD_Connection *c, const char *method
 			host = h->val;
 		}
 	bool http11 = version && strcmp(version, "HTTP/1.0") != 0;
-	if (nhost > 1 || (nhost == 0 && http11) || (host && !host_valid(host))) {
+	if (nhost > 1 || (nhost == 0 && http11) || (host && !http_host_valid(host))) {
 		x->early = 400;
 		return;
 	}
@@ -1055,7 +922,7 @@ static enum MHD_Result respond(struct rctx *x, struct MHD_Connection *c)
 	struct resp rs;
 	resp_init(&rs);
 	if (!x->early && x->form_body) {
-		int st = parse_pairs(&x->arena, x->body.data ? x->body.data : "", x->body.len,
+		int st = http_parse_pairs(&x->arena, x->body.data ? x->body.data : "", x->body.len,
 				     MAX_FORM_PAIRS, &r->form, &r->nform);
 		if (st)
 			x->early = st;
