@@ -5,7 +5,8 @@ set -eu
 PKGS="make gcc pkg-config libc6-dev
 libmicrohttpd-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
 libsodium-dev libjansson-dev zlib1g-dev libbrotli-dev libcmocka-dev
-python3 sqlite3 curl nginx-light wrk"
+python3 sqlite3 curl nginx-light wrk
+clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
