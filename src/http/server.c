@@ -77,10 +77,22 @@
 #define DISCARD_MAX ((size_t)64 << 20) /* body bytes we read and drop, at most */
 #define STOP_GRACE_MS 5000
 
+/* The security headers of every HTML response (fresh, cached, 304 or
+ * error). Themes have no inline scripts; <script type="application/ld+json">
+ * data blocks are never executed, so script-src needs no hash for them.
+ * No framing at all (frame-ancestors, and X-Frame-Options for browsers
+ * without CSP 2). */
 static const char CSP[] = "default-src 'self'; script-src 'self'; "
 			  "style-src 'self'; img-src 'self' data: https:; "
 			  "media-src 'self' https:; object-src 'none'; base-uri 'self'; "
-			  "form-action 'self'; frame-ancestors 'self'";
+			  "form-action 'self'; frame-ancestors 'none'";
+static const char *const SECURITY_HEADERS[][2] = {
+	{"X-Content-Type-Options", "nosniff"}, /* every response */
+	{"Referrer-Policy", "strict-origin-when-cross-origin"},
+	{"Content-Security-Policy", CSP},
+	{"X-Frame-Options", "DENY"},
+};
+#define N_SECURITY_HEADERS (sizeof SECURITY_HEADERS / sizeof SECURITY_HEADERS[0])
 
 struct conn {
 	struct conn *prev, *next;
@@ -661,24 +673,15 @@ static bool reserved_header(const char *name)
 }
 
 /* Cache-Control, the security headers and the handler's own headers. */
-static void common_headers(struct MHD_Response *mr, const struct resp *rs, int status,
-			   bool html)
+static void common_headers(struct MHD_Response *mr, const struct resp *rs, bool html)
 {
 	const char *cc = rs->cache_control ? rs->cache_control : html ? "no-cache" : NULL;
 	if (cc && !has_header(rs, "Cache-Control"))
 		add_header(mr, "Cache-Control", cc);
-	if (status != 304) {
-		if (!has_header(rs, "X-Content-Type-Options"))
-			add_header(mr, "X-Content-Type-Options", "nosniff");
-		if (html) {
-			if (!has_header(rs, "Referrer-Policy"))
-				add_header(mr, "Referrer-Policy", "strict-origin-when-cross-origin");
-			if (!has_header(rs, "Content-Security-Policy"))
-				add_header(mr, "Content-Security-Policy", CSP);
-			if (!has_header(rs, "X-Frame-Options"))
-				add_header(mr, "X-Frame-Options", "SAMEORIGIN");
-		}
-	}
+	/* Also on 304s, errors and redirects: every HTML response has them. */
+	for (size_t i = 0; i < (html ? N_SECURITY_HEADERS : 1); i++)
+		if (!has_header(rs, SECURITY_HEADERS[i][0]))
+			add_header(mr, SECURITY_HEADERS[i][0], SECURITY_HEADERS[i][1]);
 	for (size_t i = 0; i < rs->nheaders; i++) {
 		const char *k = rs->headers[i].key;
 		if (!k || reserved_header(k))
@@ -763,6 +766,13 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
 			add_header(mr, "Cache-Control", "no-cache");
 			add_header(mr, "Vary", "Accept-Encoding");
 			add_header(mr, "X-Cache", "HIT");
+			/* the stored 200's security headers, as a fresh 304 has */
+			for (size_t i = 0; i < N_SECURITY_HEADERS; i++) {
+				const char *v = MHD_get_response_header(e->native[ENC_IDENTITY],
+									SECURITY_HEADERS[i][0]);
+				if (v)
+					add_header(mr, SECURITY_HEADERS[i][0], v);
+			}
 			*ret = MHD_queue_response(c, 304, mr);
 			MHD_destroy_response(mr);
 		} else {
@@ -832,7 +842,7 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 			add_header(mr, "Content-Encoding", compress_name((enum encoding)i));
 		add_header(mr, "Vary", "Accept-Encoding");
 		add_header(mr, "X-Cache", "HIT");
-		common_headers(mr, rs, 200, html);
+		common_headers(mr, rs, html);
 		e->native[i] = mr;
 		e->len[i] = enc[i].len;
 	}
@@ -901,7 +911,7 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 		if (lm)
 			add_header(mr, "Last-Modified", lm);
 	}
-	common_headers(mr, rs, status, html);
+	common_headers(mr, rs, html);
 	if (x->cache) {
 		add_header(mr, "X-Cache", "MISS");
 		add_header(mr, "Vary", "Accept-Encoding");
