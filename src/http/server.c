@@ -129,6 +129,7 @@ struct rctx {
 	bool active;       /* counted in srv->active (head complete) */
 	int early;         /* answer this status instead of routing; 0 = none */
 	const char *allow; /* Allow header for an early 405 */
+	bool must_close;   /* answer at once and close: the framing is in doubt */
 	bool head;         /* method is HEAD */
 	bool form_body;    /* POST whose urlencoded body we collect */
 	struct buf body;
@@ -389,6 +390,24 @@ static enum MHD_Result hdr_iter(void *cls, enum MHD_ValueKind kind, const char *
 	return MHD_YES;
 }
 
+/* A head that another parser (a proxy in front of us) could frame
+ * differently - the stuff of request smuggling: both Content-Length and
+ * Transfer-Encoding, either one twice, or a header name that is not a token
+ * ("Transfer-Encoding : chunked"). RFC 9112 allows rejecting these; we do,
+ * with a 400 (and the connection closes when a body was announced). */
+static bool head_ambiguous(const struct hdr_fill *f)
+{
+	int ncl = 0, nte = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const char *k = f->v[i].key;
+		if (!header_name_ok(k))
+			return true;
+		ncl += strcasecmp(k, "Content-Length") == 0;
+		nte += strcasecmp(k, "Transfer-Encoding") == 0;
+	}
+	return ncl > 1 || nte > 1 || (ncl && nte);
+}
+
 /* All values of a header joined with ", " (NULL when absent). */
 static char *header_joined(struct req *r, const struct http_param *hdrs, const char *name)
 {
@@ -497,6 +516,11 @@ static void on_head(struct rctx *x, struct MHD_Connection *c, const char *method
 	size_t head = strlen(x->method) + tlen + strlen(version ? version : "") + 4 + f.bytes;
 	if (head > s->max_header) {
 		x->early = 431;
+		return;
+	}
+	if (head_ambiguous(&f)) {
+		x->early = 400;
+		x->must_close = true; /* whatever MHD makes of the body, drop it */
 		return;
 	}
 	int st = http_parse_target(&x->arena, r->target, &r->path, &r->query, &r->nquery);
@@ -977,9 +1001,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		x->active = true;
 		atomic_fetch_add(&s->active, 1);
 		on_head(x, c, method, version);
-		/* An early error with a body still unread: answer now and let MHD
-		 * close the connection instead of reading the body. */
-		if (x->early && has_body(c))
+		/* An early error with a body still unread (or a head whose body
+		 * framing is ambiguous): answer now and let MHD close the
+		 * connection instead of reading the body. */
+		if (x->early && (has_body(c) || x->must_close))
 			return respond(x, c);
 		return MHD_YES;
 	}
