@@ -19,6 +19,7 @@ beyond "served within DEADLINE seconds".
 import os
 import shutil
 import socket
+import tempfile
 import time
 
 from harness import Checks, Site, poll, read_response
@@ -80,7 +81,6 @@ def closed_within(sock, timeout):
 
 tmp_theme = None
 try:
-    import tempfile
     tmp_theme = tempfile.mkdtemp(prefix='gazette-theme-')
     theme = os.path.join(tmp_theme, 'theme')
     shutil.copytree(THEME_SRC, theme)
