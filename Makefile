@@ -18,7 +18,7 @@ ADMIN    := $(shell find themes/admin -type f | sort)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit spec e2e browser asan lint bench clean
+.PHONY: all deps run test unit spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build
 all: gazette
 
 deps:
@@ -75,6 +75,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@echo "make test: all suites passed"
 
 e2e: gazette
@@ -91,6 +92,31 @@ asan:
 unit-asan: $(UNIT_BIN)
 	@ASAN_OPTIONS=detect_leaks=1 tests/run-unit.sh $(UNIT_BIN)
 
+# libFuzzer harnesses (tests/fuzz/fuzz_NAME.c, see FUZZING.md), built with
+# clang in their own tree. `make fuzz` runs each for FUZZ_SECONDS from its
+# seed corpus; `make fuzz-smoke` (part of `make test`) for 10 s each. Both
+# first replay tests/fuzz/regress/NAME/.
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BIN     := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
+FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+                -fno-sanitize-recover=undefined
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(XCFLAGS) -Itests/fuzz $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz:
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" \
+	  LDFLAGS="-fsanitize=address,undefined" fuzz-build
+	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
 lint:
 	@scripts/lint.sh
 
@@ -98,6 +124,6 @@ bench: gazette
 	@bench/run.sh
 
 clean:
-	rm -rf build build-asan gazette
+	rm -rf build build-asan build-fuzz gazette
 
 -include $(OBJ:.o=.d)

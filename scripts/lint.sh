@@ -4,7 +4,7 @@
 set -u
 cd "$(dirname "$0")/.."
 banned='\b(sprintf|vsprintf|strcpy|strcat|strncat|atoi|atol|atoll|gets|strtok|tmpnam|mktemp)[[:space:]]*\('
-if grep -rnE "$banned" src tools tests/unit --include='*.c' --include='*.h'; then
+if grep -rnE "$banned" src tools tests/unit tests/fuzz --include='*.c' --include='*.h'; then
 	echo "lint: banned function above; see scripts/lint.sh"
 	exit 1
 fi

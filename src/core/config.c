@@ -1,3 +1,4 @@
+/* config.c - gazette.conf: defaults, parsing, the commented default file. */
 #include "core/config.h"
 
 #include <stdio.h>
@@ -54,6 +55,14 @@ enum err config_load(struct config *c, const char *site_dir, char *errmsg, size_
 		snprintf(errmsg, errlen, "%s: cannot open", path);
 		return ERR_NOTFOUND;
 	}
+	enum err rc = config_read(c, site_dir, f, errmsg, errlen);
+	fclose(f);
+	return rc;
+}
+
+enum err config_read(struct config *c, const char *site_dir, FILE *f, char *errmsg,
+		     size_t errlen)
+{
 	char line[2048];
 	int lineno = 0;
 	enum err rc = ERR_OK;
@@ -123,7 +132,6 @@ enum err config_load(struct config *c, const char *site_dir, char *errmsg, size_
 			break;
 		}
 	}
-	fclose(f);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/err.h"
 
@@ -37,6 +38,11 @@ void config_defaults(struct config *c, const char *site_dir);
 /* Read DIR/gazette.conf over the defaults. ERR_NOTFOUND if missing; on a bad
  * line ERR_INVALID with "gazette.conf:LINE: why" in errmsg. */
 enum err config_load(struct config *c, const char *site_dir, char *errmsg, size_t errlen);
+/* The parsing half of config_load: read `key = value` lines from f over
+ * what is already in c (config_load sets the defaults first). site_dir
+ * anchors a relative "database". The caller owns and closes f. */
+enum err config_read(struct config *c, const char *site_dir, FILE *f, char *errmsg,
+		     size_t errlen);
 /* Write a commented default gazette.conf (init). */
 enum err config_write_default(const char *path);
 

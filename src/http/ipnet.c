@@ -115,6 +115,7 @@ bool ipnet_list_has(const struct ipnet_list *l, const struct ipnet *ip)
 
 bool ipnet_list_parse(struct ipnet_list *l, const char *list, char *errmsg, size_t errlen)
 {
+	l->n = 0; /* the list is ours to fill: never count on the caller zeroing it */
 	const char *p = list;
 	while (*p) {
 		p += strspn(p, ", \t");

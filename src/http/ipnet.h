@@ -28,7 +28,7 @@ bool ip_parse(const char *s, size_t n, struct ipnet *ip);
 void ip_format(const struct ipnet *ip, char *out, size_t n);
 bool ip_in_net(const struct ipnet *ip, const struct ipnet *net);
 
-/* "127.0.0.1, 10.0.0.0/8, ::1" into l; false with "trusted_proxies: ..."
+/* "127.0.0.1, 10.0.0.0/8, ::1" into l (replacing what it held); false with "trusted_proxies: ..."
  * in errmsg for a bad entry. */
 bool ipnet_list_parse(struct ipnet_list *l, const char *list, char *errmsg, size_t errlen);
 bool ipnet_list_has(const struct ipnet_list *l, const struct ipnet *ip);

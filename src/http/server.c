@@ -66,21 +66,33 @@
 #include "http/conditional.h"
 #include "http/ipnet.h"
 #include "http/router.h"
+#include "http/target.h"
 
 #define ARENA_BASE_CAP ((size_t)8 << 20) /* per request, plus 2 x max_body */
 /* MHD pool beyond the head limits, for the reply's header block (ours is
  * under 1 KB). Kept small: MHD 0.9.75 clears the whole pool before every
  * request on a kept-alive connection. */
 #define POOL_SLACK ((size_t)4 << 10)
-#define MAX_QUERY_PAIRS 256
 #define MAX_FORM_PAIRS 2048
 #define DISCARD_MAX ((size_t)64 << 20) /* body bytes we read and drop, at most */
 #define STOP_GRACE_MS 5000
 
+/* The security headers of every HTML response (fresh, cached, 304 or
+ * error). Themes have no inline scripts; <script type="application/ld+json">
+ * data blocks are never executed, so script-src needs no hash for them.
+ * No framing at all (frame-ancestors, and X-Frame-Options for browsers
+ * without CSP 2). */
 static const char CSP[] = "default-src 'self'; script-src 'self'; "
 			  "style-src 'self'; img-src 'self' data: https:; "
 			  "media-src 'self' https:; object-src 'none'; base-uri 'self'; "
-			  "form-action 'self'; frame-ancestors 'self'";
+			  "form-action 'self'; frame-ancestors 'none'";
+static const char *const SECURITY_HEADERS[][2] = {
+	{"X-Content-Type-Options", "nosniff"}, /* every response */
+	{"Referrer-Policy", "strict-origin-when-cross-origin"},
+	{"Content-Security-Policy", CSP},
+	{"X-Frame-Options", "DENY"},
+};
+#define N_SECURITY_HEADERS (sizeof SECURITY_HEADERS / sizeof SECURITY_HEADERS[0])
 
 struct conn {
 	struct conn *prev, *next;
@@ -118,6 +130,7 @@ struct rctx {
 	bool active;       /* counted in srv->active (head complete) */
 	int early;         /* answer this status instead of routing; 0 = none */
 	const char *allow; /* Allow header for an early 405 */
+	bool must_close;   /* answer at once and close: the framing is in doubt */
 	bool head;         /* method is HEAD */
 	bool form_body;    /* POST whose urlencoded body we collect */
 	struct buf body;
@@ -348,139 +361,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(x);
 }
 
-/* ---- parsing ---------------------------------------------------------- */
-
-/* Decode "a=1&b=2" into pairs. Returns 0, 400 (bad or too many) or 500. */
-static int parse_pairs(struct arena *a, const char *s, size_t n, size_t max,
-		       struct http_param **out, size_t *nout)
-{
-	*out = NULL;
-	*nout = 0;
-	size_t cnt = 0;
-	for (size_t i = 0; i < n;) {
-		size_t len = 0;
-		while (i + len < n && s[i + len] != '&')
-			len++;
-		if (len)
-			cnt++;
-		i += len + 1;
-	}
-	if (cnt == 0)
-		return 0;
-	if (cnt > max)
-		return 400;
-	struct http_param *v = ARENA_ARRAY(a, struct http_param, cnt);
-	if (!v)
-		return 500;
-	size_t k = 0;
-	for (size_t i = 0; i < n;) {
-		const char *p = s + i;
-		size_t len = 0;
-		while (i + len < n && p[len] != '&')
-			len++;
-		i += len + 1;
-		if (!len)
-			continue;
-		const char *eq = memchr(p, '=', len);
-		size_t klen = eq ? (size_t)(eq - p) : len;
-		char *key = str_url_decode(a, p, klen, true);
-		char *val = eq ? str_url_decode(a, eq + 1, len - klen - 1, true) : (char *)"";
-		if (!key || !val)
-			return a->failed ? 500 : 400;
-		if (!*key)
-			continue;
-		v[k].key = key;
-		v[k].val = val;
-		k++;
-	}
-	*out = v;
-	*nout = k;
-	return 0;
-}
-
-/* Split the raw target into the decoded path and query. 0, 400 or 500. */
-static int parse_target(struct rctx *x)
-{
-	struct req *r = &x->req;
-	const char *t = r->target;
-	for (const unsigned char *u = (const unsigned char *)t; *u; u++)
-		if (*u <= 0x20 || *u == 0x7f)
-			return 400;
-	const char *p = t;
-	if (*p != '/') { /* absolute-form "http://host/path" */
-		if (strncasecmp(p, "http://", 7) == 0)
-			p += 7;
-		else if (strncasecmp(p, "https://", 8) == 0)
-			p += 8;
-		else
-			return 400; /* "*", "host:port", junk */
-		p += strcspn(p, "/?#");
-	}
-	size_t plen = strcspn(p, "?#");
-	if (plen == 0) {
-		r->path = "/";
-	} else {
-		char *path = str_url_decode(&x->arena, p, plen, false);
-		if (!path)
-			return x->arena.failed ? 500 : 400;
-		/* No control characters and no "." / ".." segments. */
-		for (const unsigned char *u = (const unsigned char *)path; *u; u++)
-			if (*u < 0x20 || *u == 0x7f || *u == '\\')
-				return 400;
-		for (const char *seg = path; seg; seg = strchr(seg + 1, '/')) {
-			const char *q = seg + 1;
-			size_t n = strcspn(q, "/");
-			if ((n == 1 && q[0] == '.') || (n == 2 && q[0] == '.' && q[1] == '.'))
-				return 400;
-		}
-		r->path = path;
-	}
-	if (p[plen] == '?') {
-		const char *q = p + plen + 1;
-		return parse_pairs(&x->arena, q, strcspn(q, "#"), MAX_QUERY_PAIRS, &r->query,
-				   &r->nquery);
-	}
-	return 0;
-}
-
-/* Host: reg-name or [IPv6], optional :port. */
-static bool host_valid(const char *h)
-{
-	size_t n = strlen(h);
-	if (n == 0 || n > 255)
-		return false;
-	const char *p = h;
-	if (*p == '[') {
-		const char *e = strchr(p, ']');
-		if (!e || e == p + 1)
-			return false;
-		for (const char *q = p + 1; q < e; q++)
-			if (!(strchr("0123456789abcdefABCDEF:.", *q)))
-				return false;
-		p = e + 1;
-	} else {
-		const char *start = p;
-		for (; *p && *p != ':'; p++) {
-			char c = *p;
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
-				return false;
-		}
-		if (p == start)
-			return false;
-	}
-	if (*p == ':') {
-		p++;
-		size_t d = 0;
-		long port = 0;
-		for (; *p >= '0' && *p <= '9' && d < 6; p++, d++)
-			port = port * 10 + (*p - '0');
-		if (d > 5 || port > 65535)
-			return false;
-	}
-	return *p == '\0';
-}
-
 struct hdr_fill {
 	struct arena *a;
 	struct http_param *v;
@@ -509,6 +389,24 @@ static enum MHD_Result hdr_iter(void *cls, enum MHD_ValueKind kind, const char *
 	f->v[f->n].val = v;
 	f->n++;
 	return MHD_YES;
+}
+
+/* A head that another parser (a proxy in front of us) could frame
+ * differently - the stuff of request smuggling: both Content-Length and
+ * Transfer-Encoding, either one twice, or a header name that is not a token
+ * ("Transfer-Encoding : chunked"). RFC 9112 allows rejecting these; we do,
+ * with a 400 (and the connection closes when a body was announced). */
+static bool head_ambiguous(const struct hdr_fill *f)
+{
+	int ncl = 0, nte = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const char *k = f->v[i].key;
+		if (!header_name_ok(k))
+			return true;
+		ncl += strcasecmp(k, "Content-Length") == 0;
+		nte += strcasecmp(k, "Transfer-Encoding") == 0;
+	}
+	return ncl > 1 || nte > 1 || (ncl && nte);
 }
 
 /* All values of a header joined with ", " (NULL when absent). */
@@ -621,7 +519,12 @@ static void on_head(struct rctx *x, struct MHD_Connection *c, const char *method
 		x->early = 431;
 		return;
 	}
-	int st = parse_target(x);
+	if (head_ambiguous(&f)) {
+		x->early = 400;
+		x->must_close = true; /* whatever MHD makes of the body, drop it */
+		return;
+	}
+	int st = http_parse_target(&x->arena, r->target, &r->path, &r->query, &r->nquery);
 	if (st) {
 		x->early = st;
 		return;
@@ -635,7 +538,7 @@ static void on_head(struct rctx *x, struct MHD_Connection *c, const char *method
 			host = h->val;
 		}
 	bool http11 = version && strcmp(version, "HTTP/1.0") != 0;
-	if (nhost > 1 || (nhost == 0 && http11) || (host && !host_valid(host))) {
+	if (nhost > 1 || (nhost == 0 && http11) || (host && !http_host_valid(host))) {
 		x->early = 400;
 		return;
 	}
@@ -795,24 +698,15 @@ static bool reserved_header(const char *name)
 }
 
 /* Cache-Control, the security headers and the handler's own headers. */
-static void common_headers(struct MHD_Response *mr, const struct resp *rs, int status,
-			   bool html)
+static void common_headers(struct MHD_Response *mr, const struct resp *rs, bool html)
 {
 	const char *cc = rs->cache_control ? rs->cache_control : html ? "no-cache" : NULL;
 	if (cc && !has_header(rs, "Cache-Control"))
 		add_header(mr, "Cache-Control", cc);
-	if (status != 304) {
-		if (!has_header(rs, "X-Content-Type-Options"))
-			add_header(mr, "X-Content-Type-Options", "nosniff");
-		if (html) {
-			if (!has_header(rs, "Referrer-Policy"))
-				add_header(mr, "Referrer-Policy", "strict-origin-when-cross-origin");
-			if (!has_header(rs, "Content-Security-Policy"))
-				add_header(mr, "Content-Security-Policy", CSP);
-			if (!has_header(rs, "X-Frame-Options"))
-				add_header(mr, "X-Frame-Options", "SAMEORIGIN");
-		}
-	}
+	/* Also on 304s, errors and redirects: every HTML response has them. */
+	for (size_t i = 0; i < (html ? N_SECURITY_HEADERS : 1); i++)
+		if (!has_header(rs, SECURITY_HEADERS[i][0]))
+			add_header(mr, SECURITY_HEADERS[i][0], SECURITY_HEADERS[i][1]);
 	for (size_t i = 0; i < rs->nheaders; i++) {
 		const char *k = rs->headers[i].key;
 		if (!k || reserved_header(k))
@@ -897,6 +791,13 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
 			add_header(mr, "Cache-Control", "no-cache");
 			add_header(mr, "Vary", "Accept-Encoding");
 			add_header(mr, "X-Cache", "HIT");
+			/* the stored 200's security headers, as a fresh 304 has */
+			for (size_t i = 0; i < N_SECURITY_HEADERS; i++) {
+				const char *v = MHD_get_response_header(e->native[ENC_IDENTITY],
+									SECURITY_HEADERS[i][0]);
+				if (v)
+					add_header(mr, SECURITY_HEADERS[i][0], v);
+			}
 			*ret = MHD_queue_response(c, 304, mr);
 			MHD_destroy_response(mr);
 		} else {
@@ -967,7 +868,7 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 			add_header(mr, "Content-Encoding", compress_name((enum encoding)i));
 		add_header(mr, "Vary", "Accept-Encoding");
 		add_header(mr, "X-Cache", "HIT");
-		common_headers(mr, rs, 200, html);
+		common_headers(mr, rs, html);
 		e->native[i] = mr;
 		e->len[i] = enc[i].len;
 	}
@@ -1036,7 +937,7 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 		if (lm)
 			add_header(mr, "Last-Modified", lm);
 	}
-	common_headers(mr, rs, status, html);
+	common_headers(mr, rs, html);
 	if (x->cache) {
 		add_header(mr, "X-Cache", "MISS");
 		add_header(mr, "Vary", "Accept-Encoding");
@@ -1057,7 +958,7 @@ static enum MHD_Result respond(struct rctx *x, struct MHD_Connection *c)
 	struct resp rs;
 	resp_init(&rs);
 	if (!x->early && x->form_body) {
-		int st = parse_pairs(&x->arena, x->body.data ? x->body.data : "", x->body.len,
+		int st = http_parse_pairs(&x->arena, x->body.data ? x->body.data : "", x->body.len,
 				     MAX_FORM_PAIRS, &r->form, &r->nform);
 		if (st)
 			x->early = st;
@@ -1104,9 +1005,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		on_head(x, c, method, version);
 		if (atomic_load(&s->draining) && !x->early)
 			x->early = 503;
-		/* An early error with a body still unread: answer now and let MHD
-		 * close the connection instead of reading the body. */
-		if (x->early && has_body(c))
+		/* An early error with a body still unread (or a head whose body
+		 * framing is ambiguous): answer now and let MHD close the
+		 * connection instead of reading the body. */
+		if (x->early && (has_body(c) || x->must_close))
 			return respond(x, c);
 		return MHD_YES;
 	}

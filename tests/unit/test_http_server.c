@@ -569,9 +569,10 @@ static void test_keepalive_and_headers(void **state)
 	assert_string_equal(hget(&r, "X-Content-Type-Options", v, sizeof v), "nosniff");
 	assert_string_equal(hget(&r, "Referrer-Policy", v, sizeof v),
 			    "strict-origin-when-cross-origin");
-	assert_string_equal(hget(&r, "X-Frame-Options", v, sizeof v), "SAMEORIGIN");
+	assert_string_equal(hget(&r, "X-Frame-Options", v, sizeof v), "DENY");
 	assert_non_null(hget(&r, "Content-Security-Policy", v, sizeof v));
 	assert_non_null(strstr(v, "script-src 'self'"));
+	assert_non_null(strstr(v, "frame-ancestors 'none'"));
 	assert_null(strstr(v, "unsafe-eval"));
 	assert_string_equal(hget(&r, "Cache-Control", v, sizeof v), "no-cache");
 	assert_non_null(hget(&r, "ETag", v, sizeof v));
