@@ -21,6 +21,7 @@ struct admin_ctx {
 	struct session session;
 	struct user user;
 	const char *css; /* the admin stylesheet's URL */
+	const char *js;  /* the admin script's URL */
 };
 
 /* ERR_OK with *done false: go on. *done true: rs is the answer already. */
@@ -40,6 +41,11 @@ enum err admin_signin(struct req *r, struct resp *rs);    /* signin.c */
 enum err admin_signout(struct req *r, struct resp *rs);
 enum err admin_dashboard(struct req *r, struct resp *rs); /* dashboard.c */
 enum err admin_comments(struct req *r, struct resp *rs);  /* comments.c */
+enum err admin_posts(struct req *r, struct resp *rs);     /* posts.c */
+enum err admin_post_new(struct req *r, struct resp *rs);  /* editor.c */
+enum err admin_post_edit(struct req *r, struct resp *rs);
+enum err admin_preview(struct req *r, struct resp *rs);
+enum err admin_revisions(struct req *r, struct resp *rs);
 enum err admin_asset(struct req *r, struct resp *rs);     /* common.c */
 
 #endif

@@ -74,6 +74,7 @@ struct tval *admin_page(struct admin_ctx *ax, const char *title, const char *cur
 	tval_set_str(a, root, "title", title);
 	tval_set_str(a, root, "site_title", ax->v.site.title);
 	tval_set_str(a, root, "css", ax->css);
+	tval_set_str(a, root, "js", ax->js);
 	tval_set_bool(a, root, "signed_in", true);
 	tval_set_str(a, root, "csrf", ax->session.csrf);
 	struct tval *u = tval_map(a);
@@ -82,6 +83,7 @@ struct tval *admin_page(struct admin_ctx *ax, const char *title, const char *cur
 	tval_set_str(a, u, "role", user_role_name(ax->user.role));
 	tval_set(a, root, "user", u);
 	tval_set_bool(a, root, "can_moderate", role_can(ax->user.role, CAN_MODERATE));
+	tval_set_bool(a, root, "can_pages", role_can(ax->user.role, CAN_EDIT_OTHERS));
 	struct comment_query q = {.by_status = true, .status = COMMENT_PENDING, .limit = 1};
 	struct comment *cs;
 	size_t n;
@@ -105,6 +107,7 @@ enum err admin_begin(struct req *r, struct resp *rs, struct admin_ctx *ax,
 	ax->v.now = r->now;
 	ax->v.origin = req_origin(r);
 	ax->css = admin_css_url(r);
+	ax->js = theme_asset_url(r->app->admin_theme, "admin.js");
 	enum err rc = view_load_site(&ax->v);
 	if (rc != ERR_OK)
 		return rc;

@@ -44,7 +44,11 @@ struct watcher {
 	atomic_bool stop;
 	bool retry;
 	_Atomic long long last_change;
+	pthread_mutex_t mu; /* one follower at a time: the thread or a POST */
 };
+
+/* The running server's watcher, for request_end (one server per process). */
+static _Atomic(struct watcher *) the_watcher;
 
 static void origin_refresh(struct origin *o, struct store *st)
 {
@@ -116,8 +120,10 @@ static void *watch(void *arg)
 		bool changed = false;
 		if (STORE_CALL(w->st, changed, &changed) != ERR_OK)
 			changed = true;
+		pthread_mutex_lock(&w->mu);
 		if (changed || w->retry)
 			w->retry = !follow_changes(w);
+		pthread_mutex_unlock(&w->mu);
 		struct timespec ts = {w->poll_ms / 1000, (long)(w->poll_ms % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 	}
@@ -139,10 +145,20 @@ static void request_begin(const struct app *app, const struct req *r)
 		app->store->ops->read_begin(app->store);
 }
 
+/* After a POST (which may have written), catch up with the change log
+ * before the answer goes out: the page a redirect leads to, on this node,
+ * already shows the change. Other nodes follow within a poll. */
 static void request_end(const struct app *app, const struct req *r)
 {
 	if (snapshot(r))
 		app->store->ops->read_end(app->store);
+	struct watcher *w = atomic_load(&the_watcher);
+	if (r->method == HTTP_POST && w) {
+		pthread_mutex_lock(&w->mu);
+		if (!follow_changes(w))
+			w->retry = true;
+		pthread_mutex_unlock(&w->mu);
+	}
 }
 
 int cmd_serve(struct cmd_ctx *c)
@@ -228,8 +244,10 @@ int cmd_serve(struct cmd_ctx *c)
 	static struct origin origin;
 	origin_refresh(&origin, c->store);
 	app.cache_origin = &origin.current;
-	struct watcher w = {.st = c->store, .cache = app.cache, .origin = &origin,
-			    .poll_ms = c->config.poll_ms ? c->config.poll_ms : 250};
+	static struct watcher w;
+	w = (struct watcher){.st = c->store, .cache = app.cache, .origin = &origin,
+			     .poll_ms = c->config.poll_ms ? c->config.poll_ms : 250};
+	pthread_mutex_init(&w.mu, NULL);
 	int64_t last = 0;
 	STORE_CALL(c->store, change_last_id, &last);
 	w.last_change = last;
@@ -245,6 +263,7 @@ int cmd_serve(struct cmd_ctx *c)
 		return cmd_fail("cannot start the background thread");
 	}
 
+	atomic_store(&the_watcher, &w);
 	struct server *srv = NULL;
 	char bound[300];
 	enum err rc = server_start(&srv, &app, bound, sizeof bound, msg, sizeof msg);
@@ -265,6 +284,7 @@ int cmd_serve(struct cmd_ctx *c)
 	sigwait(&sigs, &sig);
 	log_info("received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(srv);
+	atomic_store(&the_watcher, NULL);
 	atomic_store(&w.stop, true);
 	pthread_join(wt, NULL);
 	cache_free(app.cache);

@@ -90,12 +90,12 @@ enum err diff_lines(struct arena *a, const char *from, const char *to, struct di
 		if (i < m && j < k && strcmp(x.v[pre + i], y.v[pre + j]) == 0) {
 			ok = push(a, out, n, &cap, DIFF_SAME, x.v[pre + i]);
 			i++, j++;
-		} else if (j < k && (i == m || L(i, j + 1) >= L(i + 1, j))) {
+		} else if (i < m && (j == k || L(i + 1, j) >= L(i, j + 1))) {
+			ok = push(a, out, n, &cap, DIFF_DEL, x.v[pre + i]); /* deletions first */
+			i++;
+		} else {
 			ok = push(a, out, n, &cap, DIFF_ADD, y.v[pre + j]);
 			j++;
-		} else {
-			ok = push(a, out, n, &cap, DIFF_DEL, x.v[pre + i]);
-			i++;
 		}
 	}
 #undef L

@@ -17,6 +17,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/diff.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "core/time.h"
@@ -1156,6 +1157,52 @@ static void test_config_bad_numbers(void **state)
 	}
 }
 
+/* ---- diff ---- */
+
+static const char *render_diff(struct arena *a, const char *x, const char *y)
+{
+	struct diff_line *ls;
+	size_t n;
+	assert_int_equal(diff_lines(a, x, y, &ls, &n), ERR_OK);
+	const char *out = "";
+	for (size_t i = 0; i < n; i++)
+		out = arena_printf(a, "%s%c%s|", out,
+				   ls[i].kind == DIFF_ADD ? '+' : ls[i].kind == DIFF_DEL ? '-' : ' ',
+				   ls[i].text);
+	return out;
+}
+
+static void test_diff(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a, 0);
+	assert_string_equal(render_diff(&a, "a\nb\nc\n", "a\nb\nc\n"), " a| b| c|");
+	assert_string_equal(render_diff(&a, "a\nb\nc", "a\nx\nc"), " a|-b|+x| c|");
+	assert_string_equal(render_diff(&a, "", "new"), "-|+new|");
+	assert_string_equal(render_diff(&a, "one\ntwo", "zero\none\ntwo\nthree"),
+			    "+zero| one| two|+three|");
+	assert_string_equal(render_diff(&a, "a\r\nb\r\n", "a\nb\n"), " a| b|");
+	/* a long common prefix and suffix around a change */
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	for (int i = 0; i < 5000; i++) {
+		buf_printf(&x, "line %d\n", i);
+		buf_printf(&y, "line %d\n", i == 2500 ? -1 : i);
+	}
+	struct diff_line *ls;
+	size_t n;
+	assert_int_equal(diff_lines(&a, x.data, y.data, &ls, &n), ERR_OK);
+	assert_int_equal(n, 5001);
+	/* wholly different long texts: refused, not a huge table */
+	buf_reset(&y);
+	for (int i = 0; i < 5000; i++)
+		buf_printf(&y, "other %d\n", i);
+	assert_int_equal(diff_lines(&a, x.data, y.data, &ls, &n), ERR_LIMIT);
+	buf_free(&x);
+	buf_free(&y);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1196,6 +1243,7 @@ int main(void)
 		cmocka_unit_test(test_config_default_file_loads),
 		cmocka_unit_test(test_config_unknown_key),
 		cmocka_unit_test(test_config_bad_numbers),
+		cmocka_unit_test(test_diff),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
