@@ -46,6 +46,10 @@ enum err admin_post_new(struct req *r, struct resp *rs);  /* editor.c */
 enum err admin_post_edit(struct req *r, struct resp *rs);
 enum err admin_preview(struct req *r, struct resp *rs);
 enum err admin_revisions(struct req *r, struct resp *rs);
+enum err admin_categories(struct req *r, struct resp *rs); /* terms.c */
+enum err admin_tags(struct req *r, struct resp *rs);
+enum err admin_users(struct req *r, struct resp *rs);      /* users.c */
+enum err admin_settings(struct req *r, struct resp *rs);   /* settings.c */
 enum err admin_asset(struct req *r, struct resp *rs);     /* common.c */
 
 #endif

@@ -84,6 +84,9 @@ struct tval *admin_page(struct admin_ctx *ax, const char *title, const char *cur
 	tval_set(a, root, "user", u);
 	tval_set_bool(a, root, "can_moderate", role_can(ax->user.role, CAN_MODERATE));
 	tval_set_bool(a, root, "can_pages", role_can(ax->user.role, CAN_EDIT_OTHERS));
+	tval_set_bool(a, root, "can_terms", role_can(ax->user.role, CAN_MANAGE_TERMS));
+	tval_set_bool(a, root, "can_users", role_can(ax->user.role, CAN_MANAGE_USERS));
+	tval_set_bool(a, root, "can_settings", role_can(ax->user.role, CAN_MANAGE_SETTINGS));
 	struct comment_query q = {.by_status = true, .status = COMMENT_PENDING, .limit = 1};
 	struct comment *cs;
 	size_t n;

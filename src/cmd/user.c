@@ -3,29 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/account.h"
 #include "auth/password.h"
 #include "cmd/cmd.h"
 #include "core/str.h"
-
-static bool login_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 1 || n > 60)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		      *p == '_' || *p == '.'))
-			return false;
-	return true;
-}
-
-static bool email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-	size_t n = strlen(s);
-	return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') && n <= 254 &&
-	       !strpbrk(s, " \t\r\n<>\"'") && s[n - 1] != '.';
-}
 
 static int read_password(struct cmd_ctx *c, char hash[PASSWORD_HASH_MAX])
 {
@@ -70,9 +51,9 @@ static int add(struct cmd_ctx *c)
 	if (optind != ac - 1)
 		return cmd_usage_error(c, "user add needs exactly one LOGIN");
 	const char *login = av[optind];
-	if (!login_ok(login))
+	if (!account_login_ok(login))
 		return cmd_usage_error(c, "login '%s': use 1-60 of a-z 0-9 . _ -", login);
-	if (!email || !email_ok(email))
+	if (!email || !account_email_ok(email))
 		return cmd_usage_error(c, "--email: a valid address is required");
 	struct user u = {0};
 	if (!role || !user_role_parse(role, &u.role))

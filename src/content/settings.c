@@ -200,6 +200,16 @@ static bool check(const struct setting *s, const char *v, char *errmsg, size_t e
 	return false;
 }
 
+bool settings_check(const char *key, const char *value, char *errmsg, size_t errlen)
+{
+	const struct setting *s = find(key);
+	if (!s) {
+		snprintf(errmsg, errlen, "unknown setting '%s'", key);
+		return false;
+	}
+	return check(s, value, errmsg, errlen);
+}
+
 enum err settings_set(struct store *st, const char *key, const char *value, char *errmsg,
 		      size_t errlen)
 {

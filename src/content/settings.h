@@ -17,6 +17,8 @@ const char *settings_get(struct store *st, struct arena *a, const char *key);
 int64_t settings_get_int(struct store *st, struct arena *a, const char *key);
 /* Validate and store. ERR_NOTFOUND for an unknown key, ERR_INVALID with a
  * reason in errmsg for a bad value. */
+/* Would settings_set accept it? (errmsg says why not.) */
+bool settings_check(const char *key, const char *value, char *errmsg, size_t errlen);
 enum err settings_set(struct store *st, const char *key, const char *value, char *errmsg,
 		      size_t errlen);
 /* All stored settings in one read, for code that needs several (a page). */

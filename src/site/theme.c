@@ -201,9 +201,9 @@ enum err theme_load(struct theme **out, const char *dir, char *errmsg, size_t er
 
 enum err theme_load_admin(struct theme **out, char *errmsg, size_t errlen)
 {
-	static const char *const required[] = {"layout",    "signin", "dashboard", "comments",
-					       "posts",     "editor", "revisions", "error",
-					       NULL};
+	static const char *const required[] = {
+		"layout", "signin",	"dashboard", "comments", "posts", "editor",
+		"revisions", "categories", "tags", "users", "settings", "error", NULL};
 	return load(out, NULL, embedded_admin, "/admin/assets/", required, errmsg, errlen);
 }
 

@@ -36,6 +36,7 @@ enum stmt {
 	S_SESSION_DELETE, S_SESSION_DELETE_USER, S_SIGNIN_FAIL, S_SIGNIN_COUNT, S_SIGNIN_CLEAR,
 	S_SIGNIN_PRUNE,
 	S_REV_ADD, S_REV_LIST, S_REV_GET, S_REDIRECT_RETARGET, S_REDIRECT_DELETE,
+	S_TAG_RELINK,
 	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
 	S__MAX
 };
@@ -263,6 +264,8 @@ enum err sqt_tag_list(struct store *st, struct arena *a, int64_t now, struct tag
 		      size_t *n);
 enum err sqt_tag_update(struct store *st, int64_t id, const char *name, const char *slug);
 enum err sqt_tag_delete(struct store *st, int64_t id);
+enum err sqt_tag_merge(struct store *st, int64_t from, int64_t into);
+enum err sqt_category_merge(struct store *st, int64_t from, int64_t into);
 enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
 		       size_t *n);
 /* sqlite_sitemap.c */

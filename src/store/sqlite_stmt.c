@@ -276,6 +276,8 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 		      "u.id = r.user_id WHERE r.id = ?1",
 	[S_REDIRECT_RETARGET] = "UPDATE redirects SET to_path = ?2 WHERE to_path = ?1",
 	[S_REDIRECT_DELETE] = "DELETE FROM redirects WHERE from_path = ?1",
+	[S_TAG_RELINK] = "INSERT OR IGNORE INTO post_tags(post_id, tag_id) SELECT post_id, ?2 FROM "
+			 "post_tags WHERE tag_id = ?1",
 
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",

@@ -148,6 +148,20 @@ enum err sqt_category_update(struct store *st, const struct category *cat)
 {
 	if (cat->parent_id == cat->id)
 		return ERR_INVALID;
+	/* not under itself: walk up from the new parent */
+	struct arena wa;
+	arena_init(&wa, 0);
+	int64_t up = cat->parent_id;
+	for (int depth = 0; up && depth < 64; depth++) {
+		struct category pc;
+		enum err prc = sqt_category_get(st, &wa, up, &pc);
+		if (prc != ERR_OK || pc.parent_id == cat->id) {
+			arena_free(&wa);
+			return prc == ERR_OK ? ERR_INVALID : prc;
+		}
+		up = pc.parent_id;
+	}
+	arena_free(&wa);
 	struct conn *c = conn_get(st);
 	if (!c)
 		return ERR_DB;
@@ -185,12 +199,23 @@ enum err sqt_category_update(struct store *st, const struct category *cat)
 	return rc;
 }
 
-enum err sqt_category_delete(struct store *st, int64_t id)
+/* Remove category id; its posts and sub-categories go to `target` (its
+ * parent on delete, another category on merge; 0 = none / top level). */
+static enum err remove_category(struct store *st, int64_t id, bool merge, int64_t into)
 {
 	struct arena a;
 	arena_init(&a, 0);
 	struct category cat;
 	enum err rc = sqt_category_get(st, &a, id, &cat);
+	if (rc == ERR_OK && merge) { /* not into itself or its own subtree */
+		struct category tgt;
+		rc = sqt_category_get(st, &a, into, &tgt);
+		size_t n = strlen(cat.path);
+		bool inside = rc == ERR_OK && strncmp(tgt.path, cat.path, n) == 0 &&
+			      (tgt.path[n] == '/' || tgt.path[n] == '\0');
+		if (rc == ERR_OK && (into == id || inside))
+			rc = ERR_INVALID;
+	}
 	arena_free(&a);
 	if (rc != ERR_OK)
 		return rc;
@@ -209,7 +234,7 @@ enum err sqt_category_delete(struct store *st, int64_t id)
 			sqlite3_stmt *s = stmt(st, c, steps[i]);
 			if (s) {
 				sqlite3_bind_int64(s, 1, id);
-				sqlite3_bind_int64(s, 2, cat.parent_id);
+				sqlite3_bind_int64(s, 2, merge ? into : cat.parent_id);
 			}
 			rc = sq_exec(st, c, s);
 		}
@@ -224,8 +249,56 @@ enum err sqt_category_delete(struct store *st, int64_t id)
 		if (rc == ERR_OK)
 			rc = sq_index_ids(st, c, ids, nids);
 		if (rc == ERR_OK)
-			rc = sq_change(st, c, "category", id, "deleted");
+			rc = sq_change(st, c, "category", id, merge ? "merged" : "deleted");
 	}
+	rc = sq_end(st, c, rc);
+	arena_free(&a);
+	conn_put(st, c);
+	return rc;
+}
+
+enum err sqt_category_delete(struct store *st, int64_t id)
+{
+	return remove_category(st, id, false, 0);
+}
+
+enum err sqt_category_merge(struct store *st, int64_t from, int64_t into)
+{
+	return remove_category(st, from, true, into);
+}
+
+enum err sqt_tag_merge(struct store *st, int64_t from, int64_t into)
+{
+	if (from == into)
+		return ERR_INVALID;
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK)
+		rc = sq_ids(st, c, &a, S_FTS_BY_TAG, from, &ids, &nids);
+	const enum stmt steps[] = {S_TAG_RELINK, S_TAG_DELETE};
+	for (size_t i = 0; rc == ERR_OK && i < 2; i++) {
+		sqlite3_stmt *s = stmt(st, c, steps[i]);
+		if (s) {
+			sqlite3_bind_int64(s, 1, from);
+			if (i == 0)
+				sqlite3_bind_int64(s, 2, into);
+		}
+		rc = sq_exec(st, c, s);
+		if (rc == ERR_OK && i == 1 && sqlite3_changes(c->db) == 0)
+			rc = ERR_NOTFOUND;
+	}
+	if (rc == ERR_OK)
+		rc = sq_index_ids(st, c, ids, nids);
+	if (rc == ERR_OK)
+		rc = sq_change(st, c, "tag", from, "merged");
+	if (rc == ERR_OK)
+		rc = sq_change(st, c, "tag", into, "");
 	rc = sq_end(st, c, rc);
 	arena_free(&a);
 	conn_put(st, c);

@@ -273,6 +273,9 @@ struct store_ops {
 	enum err (*category_update)(struct store *st, const struct category *c); /* slug, name, description, parent */
 	/* Delete; its posts move to the parent (or none), its children to its parent. */
 	enum err (*category_delete)(struct store *st, int64_t id);
+	/* Posts and sub-categories of `from` move to `into`; `from` is deleted.
+	 * ERR_INVALID when into is from or inside it. */
+	enum err (*category_merge)(struct store *st, int64_t from, int64_t into);
 
 	/* tags */
 	enum err (*tag_by_slug)(struct store *st, struct arena *a, const char *slug, struct tag *out);
@@ -280,6 +283,8 @@ struct store_ops {
 			     size_t *n);
 	enum err (*tag_update)(struct store *st, int64_t id, const char *name, const char *slug);
 	enum err (*tag_delete)(struct store *st, int64_t id);
+	/* Every post tagged `from` gets `into` instead; `from` is deleted. */
+	enum err (*tag_merge)(struct store *st, int64_t from, int64_t into);
 	enum err (*post_tags)(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
 			      size_t *n);
 
