@@ -150,7 +150,8 @@ static int url_tokens(struct tokset *ts, const char *s)
 			links++;
 			host_tokens(ts, "url", host);
 		}
-		p = h;
+		if (h > p)
+			p = h - 1; /* on past the scheme (the loop steps once more) */
 	}
 	return links;
 }

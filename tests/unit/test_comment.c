@@ -246,6 +246,12 @@ static void test_spam_tokens(void **state)
 	assert_true(has(t, n, "script:latin"));
 	assert_true(has(t, n, "ferry"));
 	assert_false(has(t, n, "shape:mixed"));
+	/* a body ending in a bare scheme (found by fuzz_comment: read past the end) */
+	struct comment bare = {.author_name = "x", .author_email = "x@example.org",
+			       .author_url = "", .body_md = "see https://"};
+	assert_int_equal(spam_tokens(&a, &bare, &t, &n), ERR_OK);
+	bare.body_md = "www.";
+	assert_int_equal(spam_tokens(&a, &bare, &t, &n), ERR_OK);
 	arena_free(&a);
 }
 
