@@ -74,12 +74,20 @@ test: deps
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory browser
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@echo "make test: all suites passed"
 
 e2e: gazette
 	@tests/e2e/run.sh ./gazette
+
+# The back office and the comment form in Debian's Chromium, driven by
+# playwright-core (tests/browser/run.js; `make deps` installs both).
+# One scenario: node tests/browser/run.js NAME. Screenshots of a failure go
+# to tests/browser/screenshots/.
+browser: gazette
+	@GAZETTE=./gazette node tests/browser/run.js
 
 # Sanitizer build (ASan + UBSan) of the unit and e2e suites, in its own tree.
 asan:

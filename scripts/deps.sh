@@ -6,7 +6,8 @@ PKGS="make gcc pkg-config libc6-dev
 libmicrohttpd-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
 libsodium-dev libjansson-dev zlib1g-dev libbrotli-dev libcmocka-dev
 python3 sqlite3 curl nginx-light wrk
-jing libxml2-utils python3-feedparser clang libclang-rt-14-dev"
+jing libxml2-utils python3-feedparser clang libclang-rt-14-dev
+chromium fonts-liberation"
 # The feed tests' npm parser needs node and npm; a node from elsewhere (with
 # its own npm) is fine, so look for the commands rather than the packages.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
@@ -25,12 +26,17 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	$SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
-# npm packages of the e2e tests (feed parsers), pinned by package-lock.json,
-# installed into tests/e2e/node/node_modules (git-ignored) when missing or
-# older than the lock file.
-node_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e/node"
-stamp="$node_dir/node_modules/.package-lock.json"
-if [ ! -f "$stamp" ] || [ "$node_dir/package-lock.json" -nt "$stamp" ]; then
-	echo "make deps: npm ci in tests/e2e/node"
-	(cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# npm packages of the e2e tests (feed parsers) and of the browser tests
+# (playwright-core, driving Debian's chromium: it downloads no browser, and
+# PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD makes sure), each pinned by its
+# package-lock.json, installed into DIR/node_modules (git-ignored) when
+# missing or older than the lock file.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+for node_dir in "$root/tests/e2e/node" "$root/tests/browser"; do
+	stamp="$node_dir/node_modules/.package-lock.json"
+	if [ ! -f "$stamp" ] || [ "$node_dir/package-lock.json" -nt "$stamp" ]; then
+		echo "make deps: npm ci in ${node_dir#"$root"/}"
+		(cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+done
