@@ -351,6 +351,10 @@ enum route_result router_match(const struct route *routes, size_t n, struct req 
 			*allow = allow_string(allowed);
 		return ROUTE_BADMETHOD;
 	}
+	/* "/favicon.ico", "/ads.txt": a file name at the root is no page (page
+	 * slugs have no dots), so a 404 rather than a slash that leads to one. */
+	if (redirect && req.n == 1 && memchr(req.s[0].p, '.', req.s[0].n))
+		redirect = false;
 	if (redirect) {
 		const char *loc = slash_location(r);
 		if (!loc)

@@ -351,6 +351,11 @@ static void test_slash_redirect(void **state)
 	x = run(HTTP_POST, "/comments/new");
 	assert_int_equal(x.rr, ROUTE_REDIRECT);
 	assert_string_equal(x.loc, "/comments/new/");
+	/* A file name at the root is not a page: no slash redirect. */
+	x = run(HTTP_GET, "/favicon.ico");
+	assert_int_equal(x.rr, ROUTE_NOMATCH);
+	x = run(HTTP_GET, "/author/john.doe");
+	assert_int_equal(x.rr, ROUTE_REDIRECT);
 	/* Only when the slash form would match. */
 	assert_nomatch("/tag/News");
 	assert_nomatch("/2026/13");
