@@ -18,7 +18,7 @@ ADMIN    := $(shell find themes/admin -type f | sort)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build
+.PHONY: all deps run test unit spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build security
 all: gazette
 
 deps:
@@ -121,6 +121,11 @@ fuzz:
 	@$(MAKE) --no-print-directory B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" \
 	  LDFLAGS="-fsanitize=address,undefined" fuzz-build
 	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# sqlmap against every public and back-office parameter (not in `make test`:
+# it takes minutes). Results: SECURITY.md.
+security: deps gazette
+	@GAZETTE=./gazette /usr/bin/python3 tests/security/run.py --out build/security.md
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10

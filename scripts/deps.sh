@@ -7,7 +7,7 @@ libmicrohttpd-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
 libsodium-dev libjansson-dev zlib1g-dev libbrotli-dev libcmocka-dev
 python3 sqlite3 curl nginx-light wrk
 jing libxml2-utils python3-feedparser clang libclang-rt-14-dev
-chromium fonts-liberation"
+chromium fonts-liberation sqlmap"
 # The feed tests' npm parser needs node and npm; a node from elsewhere (with
 # its own npm) is fine, so look for the commands rather than the packages.
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"

@@ -41,6 +41,24 @@ enum err admin_dashboard(struct req *r, struct resp *rs)
 		tval_push(a, list, c);
 	}
 	tval_set(a, root, "cards", list);
+	/* recent activity: the newest saves (an author's own posts only) */
+	struct revision *revs;
+	size_t nrev;
+	int64_t who = role_can(ax.user.role, CAN_EDIT_OTHERS) ? 0 : ax.user.id;
+	if ((rc = STORE_CALL(ax.v.st, revision_recent, a, who, 10, &revs, &nrev)) != ERR_OK)
+		return rc;
+	struct tval *act = tval_list(a);
+	for (size_t i = 0; i < nrev; i++) {
+		struct tval *v = tval_map(a);
+		tval_set_str(a, v, "title", revs[i].title);
+		tval_set_str(a, v, "who", *revs[i].user_name ? revs[i].user_name : "command line");
+		tval_set_str(a, v, "when", time_human(a, revs[i].saved_at));
+		tval_set_str(a, v, "url",
+			     arena_printf(a, "/admin/posts/%lld/", (long long)revs[i].post_id));
+		tval_push(a, act, v);
+	}
+	tval_set(a, root, "activity", act);
+	tval_set_bool(a, root, "has_activity", nrev > 0);
 	if (role_can(ax.user.role, CAN_MODERATE)) {
 		struct comment_query q = {.limit = 5};
 		struct comment *cs;

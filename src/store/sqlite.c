@@ -309,6 +309,7 @@ static const struct store_ops sqlite_ops = {
 	.revision_add = sqv_revision_add,
 	.revision_list = sqv_revision_list,
 	.revision_get = sqv_revision_get,
+	.revision_recent = sqv_revision_recent,
 	.redirect_move = sqv_redirect_move,
 	.user_by_email = sqa_user_by_email,
 	.session_add = sqa_session_add,

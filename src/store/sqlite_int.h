@@ -36,7 +36,7 @@ enum stmt {
 	S_SESSION_DELETE, S_SESSION_DELETE_USER, S_SIGNIN_FAIL, S_SIGNIN_COUNT, S_SIGNIN_CLEAR,
 	S_SIGNIN_PRUNE,
 	S_REV_ADD, S_REV_LIST, S_REV_GET, S_REDIRECT_RETARGET, S_REDIRECT_DELETE,
-	S_TAG_RELINK,
+	S_TAG_RELINK, S_REV_RECENT,
 	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
 	S__MAX
 };
@@ -235,6 +235,8 @@ enum err sqc_spam_clear(struct store *st);
 enum err sqv_revision_add(struct store *st, const struct revision *r, int64_t *id);
 enum err sqv_revision_list(struct store *st, struct arena *a, int64_t post_id,
 			   struct revision **out, size_t *n);
+enum err sqv_revision_recent(struct store *st, struct arena *a, int64_t user_id, int64_t limit,
+			     struct revision **out, size_t *n);
 enum err sqv_revision_get(struct store *st, struct arena *a, int64_t id, struct revision *out);
 enum err sqv_redirect_move(struct store *st, const char *from_path, const char *to_path);
 /* sqlite_session.c */

@@ -37,6 +37,13 @@ enum err sqv_revision_list(struct store *st, struct arena *a, int64_t post_id,
 		      (void **)out, n);
 }
 
+enum err sqv_revision_recent(struct store *st, struct arena *a, int64_t user_id, int64_t limit,
+			     struct revision **out, size_t *n)
+{
+	return sq_all(st, a, S_REV_RECENT, SQ_ARGS(SQ_I(user_id), SQ_I(limit)), row_revision,
+		      sizeof **out, (void **)out, n);
+}
+
 enum err sqv_revision_get(struct store *st, struct arena *a, int64_t id, struct revision *out)
 {
 	memset(out, 0, sizeof *out);

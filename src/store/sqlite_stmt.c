@@ -274,6 +274,10 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_REV_GET] = "SELECT r.id, r.post_id, r.user_id, r.saved_at, r.title, r.excerpt, r.body_md, "
 		      "coalesce(u.display_name, '') FROM post_revisions r LEFT JOIN users u ON "
 		      "u.id = r.user_id WHERE r.id = ?1",
+	[S_REV_RECENT] = "SELECT r.id, r.post_id, r.user_id, r.saved_at, r.title, '', '', "
+			 "coalesce(u.display_name, '') FROM post_revisions r LEFT JOIN users u ON "
+			 "u.id = r.user_id JOIN posts p ON p.id = r.post_id "
+			 "WHERE ?1 = 0 OR p.author_id = ?1 ORDER BY r.id DESC LIMIT ?2",
 	[S_REDIRECT_RETARGET] = "UPDATE redirects SET to_path = ?2 WHERE to_path = ?1",
 	[S_REDIRECT_DELETE] = "DELETE FROM redirects WHERE from_path = ?1",
 	[S_TAG_RELINK] = "INSERT OR IGNORE INTO post_tags(post_id, tag_id) SELECT post_id, ?2 FROM "

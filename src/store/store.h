@@ -359,6 +359,9 @@ struct store_ops {
 				  struct revision **out, size_t *n);
 	enum err (*revision_get)(struct store *st, struct arena *a, int64_t id,
 				 struct revision *out);
+	/* The newest saves, of any post or (author_id > 0) of one author's. */
+	enum err (*revision_recent)(struct store *st, struct arena *a, int64_t author_id,
+				    int64_t limit, struct revision **out, size_t *n);
 	/* A page moved from from_path to to_path: redirect the old path (and
 	 * every redirect that ended there) to the new one, and drop any
 	 * redirect away from the new path, in one transaction. */

@@ -226,6 +226,13 @@ def main():
             st, _, _ = au.get('/admin/posts/%d/revisions/' % cpid)
             c.status(st, 403, "author cannot see another's revisions")
 
+        with c.section('dashboard activity'):
+            st, _, body = ed.get('/admin/')
+            c.ok('Recent activity' in body and 'Ferry strike ends</a> saved by' in body,
+                 'recent saves on the dashboard')
+            st, _, body = au.get('/admin/')
+            c.ok('Contributed piece' not in body, "an author sees only their own posts' activity")
+
         with c.section('pages'):
             st, body, csrf = fields(ed, '/admin/posts/new/?type=page')
             c.status(st, 200, 'new page form')
