@@ -9,6 +9,7 @@
 #include "core/str.h"
 #include "http/app.h"
 #include "render/mustache.h"
+#include "site/site.h"
 #include "site/theme.h"
 
 static void no_store(struct resp *rs)
@@ -143,13 +144,5 @@ enum err admin_begin(struct req *r, struct resp *rs, struct admin_ctx *ax,
 
 enum err admin_asset(struct req *r, struct resp *rs)
 {
-	const struct theme_asset *as = theme_asset_by_file(r->app->admin_theme, r->params[0]);
-	if (!as)
-		return ERR_NOTFOUND;
-	if (buf_append(&rs->body, as->data, as->len) != ERR_OK)
-		return ERR_NOMEM;
-	rs->content_type = as->ctype;
-	rs->etag = as->etag;
-	rs->cache_control = "public, max-age=31536000, immutable";
-	return ERR_OK;
+	return site_send_asset(r->app->admin_theme, r->params[0], rs);
 }

@@ -8,17 +8,6 @@
 #include "admin/admin.h"
 #include "core/str.h"
 
-static bool name_ok(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n == 0 || n > 200 || !str_utf8_valid(s, n))
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20)
-			return false;
-	return true;
-}
-
 /* The slug typed, or one made from the name. NULL when it is not valid. */
 static const char *slug_of(struct arena *a, const char *slug, const char *name)
 {
@@ -121,7 +110,7 @@ enum err admin_categories(struct req *r, struct resp *rs)
 	if (!form_id(r, "parent", &parent))
 		parent = -1;
 	if (str_eq(what, "add") || str_eq(what, "save")) {
-		if (!name_ok(name))
+		if (!str_label_ok(name, 200))
 			return show_categories(r, rs, &ax, "Name: 1 to 200 characters of text.", 400);
 		const char *slug = slug_of(a, req_form(r, "slug"), name);
 		if (!slug)
@@ -225,7 +214,7 @@ enum err admin_tags(struct req *r, struct resp *rs)
 		return show_tags(r, rs, &ax, "Unknown tag.", 400);
 	if (str_eq(what, "save")) {
 		const char *name = req_form(r, "name");
-		if (!name_ok(name))
+		if (!str_label_ok(name, 200))
 			return show_tags(r, rs, &ax, "Name: 1 to 200 characters of text.", 400);
 		const char *slug = slug_of(r->arena, req_form(r, "slug"), name);
 		if (!slug)

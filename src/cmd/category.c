@@ -44,17 +44,6 @@ static int parse(struct cmd_ctx *c, struct tax_opts *o, char ***pos, int *npos)
 	return 0;
 }
 
-static bool name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 200 || !str_utf8_valid(s, n))
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20)
-			return false;
-	return true;
-}
-
 static int find_cat(struct cmd_ctx *c, const char *slug, struct category *out)
 {
 	enum err rc = strchr(slug, '/') ? STORE_CALL(c->store, category_by_path, &c->arena, slug, out)
@@ -82,7 +71,7 @@ int cmd_category(struct cmd_ctx *c)
 	if (strcmp(verb, "add") == 0) {
 		if (npos != 1)
 			return cmd_usage_error(c, "add needs exactly one NAME");
-		if (!name_ok(pos[0]))
+		if (!str_label_ok(pos[0], 200))
 			return cmd_usage_error(c, "NAME: 1-200 bytes of UTF-8 text");
 		const char *slug = o.slug ? o.slug : str_slugify(&c->arena, pos[0]);
 		if (!str_slug_valid(slug))
@@ -131,7 +120,7 @@ int cmd_category(struct cmd_ctx *c)
 			return cmd_usage_error(c, "move needs --parent SLUG or --top");
 		if (!move && !o.name && !o.slug)
 			return cmd_usage_error(c, "rename needs --name NAME and/or --slug NEW");
-		if (o.name && !name_ok(o.name))
+		if (o.name && !str_label_ok(o.name, 200))
 			return cmd_usage_error(c, "--name: 1-200 bytes of UTF-8 text");
 		if (o.slug && !str_slug_valid(o.slug))
 			return cmd_usage_error(c, "--slug: '%s' is not a valid slug", o.slug);
@@ -212,7 +201,7 @@ int cmd_tag(struct cmd_ctx *c)
 		return cmd_usage_error(c, "%s needs exactly one tag SLUG", verb);
 	if (rename && !o.name && !o.slug)
 		return cmd_usage_error(c, "rename needs --name NAME and/or --slug NEW");
-	if (o.name && !name_ok(o.name))
+	if (o.name && !str_label_ok(o.name, 200))
 		return cmd_usage_error(c, "--name: 1-200 bytes of UTF-8 text");
 	if (o.slug && !str_slug_valid(o.slug))
 		return cmd_usage_error(c, "--slug: '%s' is not a valid slug", o.slug);

@@ -248,3 +248,14 @@ size_t str_copy(char *dst, const char *src, size_t size)
 	}
 	return n;
 }
+
+bool str_label_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > max || !str_utf8_valid(s, n))
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}

@@ -33,6 +33,9 @@ char *str_url_encode(struct arena *a, const char *s);
 /* A URL slug: lower-case ASCII letters, digits and single '-', no leading or
  * trailing '-', 1..200 bytes. */
 bool str_slug_valid(const char *s);
+/* A name a person typed (a category, a tag): 1..max bytes of UTF-8 with no
+ * control characters. */
+bool str_label_ok(const char *s, size_t max);
 /* Make a slug from free text (transliterating common Latin accents, dropping
  * the rest). Returns "" for text with no usable characters. */
 char *str_slugify(struct arena *a, const char *text);

@@ -6,9 +6,9 @@
 #include "site/site.h"
 #include "site/theme.h"
 
-enum err site_asset(struct req *r, struct resp *rs)
+enum err site_send_asset(const struct theme *t, const char *file, struct resp *rs)
 {
-	const struct theme_asset *as = theme_asset_by_file(r->app->theme, r->params[0]);
+	const struct theme_asset *as = theme_asset_by_file(t, file);
 	if (!as)
 		return ERR_NOTFOUND;
 	if (buf_append(&rs->body, as->data, as->len) != ERR_OK)
@@ -19,6 +19,11 @@ enum err site_asset(struct req *r, struct resp *rs)
 	rs->cache_control = "public, max-age=31536000, immutable";
 	rs->cacheable = true; /* fixed for the life of the process */
 	return ERR_OK;
+}
+
+enum err site_asset(struct req *r, struct resp *rs)
+{
+	return site_send_asset(r->app->theme, r->params[0], rs);
 }
 
 enum err site_health(struct req *r, struct resp *rs)

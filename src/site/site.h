@@ -49,6 +49,10 @@ enum err site_comments(struct req *r, struct resp *rs, struct view_ctx *ctx,
 enum err site_comment_post(struct req *r, struct resp *rs, struct view_ctx *ctx,
 			   const struct post *p);
 enum err site_asset(struct req *r, struct resp *rs);
+/* A theme's asset by its fingerprinted file name (the site's or the back
+ * office's), with a year-long cache lifetime. */
+struct theme;
+enum err site_send_asset(const struct theme *t, const char *file, struct resp *rs);
 enum err site_search(struct req *r, struct resp *rs);      /* search.c */
 enum err site_search_json(struct req *r, struct resp *rs);
 enum err site_health(struct req *r, struct resp *rs);

@@ -44,6 +44,17 @@ static void row_count(struct arena *a, sqlite3_stmt *s, void *out)
 	*(int64_t *)out = sqlite3_column_int64(s, 0);
 }
 
+/* One writing statement inside the caller's transaction. */
+static enum err exec1(struct store *st, struct conn *c, enum stmt which,
+		      const struct sq_arg *args, int n)
+{
+	sqlite3_stmt *s = stmt(st, c, which);
+	if (!s)
+		return ERR_DB;
+	sq_bind(s, args, n);
+	return sq_exec(st, c, s);
+}
+
 /* One row exists for `which` with these arguments (on c, in its transaction). */
 static enum err exists(struct store *st, struct conn *c, enum stmt which,
 		       const struct sq_arg *args, int n, bool *yes)
@@ -87,8 +98,7 @@ enum err sqc_comment_add(struct store *st, const struct comment *in, int64_t *id
 	}
 	int64_t now = in->created_at ? in->created_at : clock_now();
 	if (rc == ERR_OK) {
-		sqlite3_stmt *s = stmt(st, c, S_CM_INSERT);
-		sq_bind(s, SQ_ARGS(SQ_I(in->post_id), SQ_I(in->parent_id),
+		rc = exec1(st, c, S_CM_INSERT, SQ_ARGS(SQ_I(in->post_id), SQ_I(in->parent_id),
 				   SQ_T(comment_status_name(in->status)), SQ_T(in->author_name),
 				   SQ_T(in->author_email),
 				   SQ_T(in->author_url ? in->author_url : ""),
@@ -97,7 +107,6 @@ enum err sqc_comment_add(struct store *st, const struct comment *in, int64_t *id
 				   SQ_T(in->user_agent ? in->user_agent : ""), SQ_T(in->body_md),
 				   SQ_T(in->body_html), SQ_T(in->note ? in->note : ""),
 				   SQ_I(in->spam_score), SQ_I(now)));
-		rc = s ? sq_exec(st, c, s) : ERR_DB;
 	}
 	int64_t newid = rc == ERR_OK ? sqlite3_last_insert_rowid(c->db) : 0;
 	if (rc == ERR_OK) {
@@ -176,6 +185,28 @@ enum err sqc_comment_signals(struct store *st, const struct comment *c, int64_t 
 	return rc;
 }
 
+/* A comment's status, what the spam model learned from it, and its post,
+ * inside the caller's transaction. */
+static enum err state(struct store *st, struct conn *c, int64_t id, char status[16],
+		      char learned[8], int64_t *post_id)
+{
+	sqlite3_stmt *s = stmt(st, c, S_CM_STATE);
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	int r = sqlite3_step(s);
+	enum err rc = ERR_OK;
+	if (r == SQLITE_ROW) {
+		str_copy(status, (const char *)sqlite3_column_text(s, 0), 16);
+		str_copy(learned, (const char *)sqlite3_column_text(s, 1), 8);
+		*post_id = sqlite3_column_int64(s, 2);
+	} else {
+		rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
 /* Add delta (+1 or -1) documents under label to every token and the totals. */
 static enum err learn(struct store *st, struct conn *c, const char *label, int delta,
 		      const char *const *tokens, size_t n)
@@ -208,21 +239,7 @@ enum err sqc_comment_set_status(struct store *st, int64_t id, enum comment_statu
 	}
 	char old_status[16] = "", learned[8] = "";
 	int64_t post_id = 0;
-	sqlite3_stmt *s = stmt(st, c, S_CM_STATE);
-	if (!s) {
-		rc = ERR_DB;
-	} else {
-		sqlite3_bind_int64(s, 1, id);
-		int r = sqlite3_step(s);
-		if (r == SQLITE_ROW) {
-			str_copy(old_status, (const char *)sqlite3_column_text(s, 0), sizeof old_status);
-			str_copy(learned, (const char *)sqlite3_column_text(s, 1), sizeof learned);
-			post_id = sqlite3_column_int64(s, 2);
-		} else {
-			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
-		}
-		sqlite3_reset(s);
-	}
+	rc = state(st, c, id, old_status, learned, &post_id);
 	const char *label = status == COMMENT_APPROVED ? "ham"
 			    : status == COMMENT_SPAM   ? "spam"
 						       : learned;
@@ -234,11 +251,9 @@ enum err sqc_comment_set_status(struct store *st, int64_t id, enum comment_statu
 	}
 	const char *name = comment_status_name(status);
 	bool changed = strcmp(old_status, name) != 0;
-	if (rc == ERR_OK && (changed || strcmp(label, learned) != 0)) {
-		s = stmt(st, c, S_CM_SET_STATUS);
-		sq_bind(s, SQ_ARGS(SQ_I(id), SQ_T(name), SQ_T(label), SQ_I(clock_now())));
-		rc = s ? sq_exec(st, c, s) : ERR_DB;
-	}
+	if (rc == ERR_OK && (changed || strcmp(label, learned) != 0))
+		rc = exec1(st, c, S_CM_SET_STATUS,
+			   SQ_ARGS(SQ_I(id), SQ_T(name), SQ_T(label), SQ_I(clock_now())));
 	if (rc == ERR_OK && changed) {
 		char d[48];
 		bool pub = strcmp(old_status, "approved") == 0 || status == COMMENT_APPROVED;
@@ -259,32 +274,13 @@ enum err sqc_comment_delete(struct store *st, int64_t id)
 		conn_put(st, c);
 		return rc;
 	}
-	char status[16] = "";
+	char status[16] = "", learned[8] = "";
 	int64_t post_id = 0;
-	sqlite3_stmt *s = stmt(st, c, S_CM_STATE);
-	if (!s) {
-		rc = ERR_DB;
-	} else {
-		sqlite3_bind_int64(s, 1, id);
-		int r = sqlite3_step(s);
-		if (r == SQLITE_ROW) {
-			str_copy(status, (const char *)sqlite3_column_text(s, 0), sizeof status);
-			post_id = sqlite3_column_int64(s, 2);
-		} else {
-			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
-		}
-		sqlite3_reset(s);
-	}
-	if (rc == ERR_OK) {
-		s = stmt(st, c, S_CM_REPARENT);
-		sq_bind(s, SQ_ARGS(SQ_I(id)));
-		rc = s ? sq_exec(st, c, s) : ERR_DB;
-	}
-	if (rc == ERR_OK) {
-		s = stmt(st, c, S_CM_DELETE);
-		sq_bind(s, SQ_ARGS(SQ_I(id)));
-		rc = s ? sq_exec(st, c, s) : ERR_DB;
-	}
+	rc = state(st, c, id, status, learned, &post_id);
+	if (rc == ERR_OK)
+		rc = exec1(st, c, S_CM_REPARENT, SQ_ARGS(SQ_I(id)));
+	if (rc == ERR_OK)
+		rc = exec1(st, c, S_CM_DELETE, SQ_ARGS(SQ_I(id)));
 	if (rc == ERR_OK) {
 		char d[48];
 		rc = sq_change(st, c, "comment", id,
