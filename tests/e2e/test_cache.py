@@ -94,6 +94,7 @@ def main():
                           '--date', '2025-02-10T10:00:00Z', body='Zany jamboree.\n')
         ok(poll(lambda: s.get(a_url)[0] == 200 and s.get(b_url)[0] == 200, timeout=5),
            'new posts served')
+        settle(s)  # the adds' purges are done: nothing purges the hits below
 
         # --- hits, compression, validators -----------------------------
         st, h, b = s.get('/')
