@@ -259,3 +259,11 @@ bool str_label_ok(const char *s, size_t max)
 			return false;
 	return true;
 }
+
+size_t str_utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}

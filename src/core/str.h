@@ -21,6 +21,8 @@ bool str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* True when s[0..n) is well-formed UTF-8 without NUL or overlong forms. */
 bool str_utf8_valid(const char *s, size_t n);
+/* Characters (code points) of valid UTF-8 text. */
+size_t str_utf8_len(const char *s);
 
 /* Percent-decode s (and '+' -> ' ' when plus_space). NULL on a broken escape
  * or when the result is not valid UTF-8 / contains NUL. */

@@ -13,6 +13,7 @@
 #include "render/json.h"
 #include "search/query.h"
 #include "search/snippet.h"
+#include "search/suggest.h"
 #include "site/site.h"
 
 #define QUERY_MAX 2000 /* bytes of the query we read; the rest is ignored */
@@ -25,6 +26,7 @@ struct search_run {
 	int64_t page, per_page, total;
 	struct search_hit *hits;
 	size_t n;
+	const char *suggestion; /* "did you mean", when nothing was found */
 };
 
 /* A date parameter: YYYY-MM-DD (or full ISO-8601); `end` moves a plain
@@ -36,6 +38,31 @@ static bool date_param(const char *v, bool end, int64_t *out)
 	if (end && strlen(v) == 10)
 		*out += 86400;
 	return true;
+}
+
+/* Nothing found: "did you mean", offered only when it finds something. */
+static enum err suggest(struct req *r, struct view_ctx *ctx, struct search_run *s)
+{
+	const char *alt = NULL;
+	enum err rc = search_suggest(ctx->st, r->arena, s->q, &alt);
+	if (rc != ERR_OK || !alt)
+		return rc;
+	struct search_query parsed;
+	if ((rc = search_parse(r->arena, alt, &parsed)) != ERR_OK || !parsed.match)
+		return rc;
+	struct search_request sr = s->req;
+	sr.match = parsed.match;
+	sr.now = ctx->now;
+	sr.limit = 1;
+	struct search_hit *hits;
+	size_t n;
+	int64_t total = 0;
+	rc = STORE_CALL(ctx->st, search, r->arena, &sr, &hits, &n, &total);
+	if (rc == ERR_INVALID || rc == ERR_LIMIT)
+		return ERR_OK;
+	if (rc == ERR_OK && total > 0)
+		s->suggestion = alt;
+	return rc;
 }
 
 static enum err filters(struct req *r, struct view_ctx *ctx, struct search_run *s)
@@ -132,6 +159,8 @@ static enum err run(struct req *r, struct view_ctx *ctx, struct search_run *s, i
 	}
 	if (rc == ERR_OK && s->page > 1 && sr.offset >= s->total)
 		return ERR_NOTFOUND;
+	if (rc == ERR_OK && s->total == 0 && s->page == 1)
+		rc = suggest(r, ctx, s);
 	return rc;
 }
 
@@ -168,6 +197,12 @@ enum err site_search(struct req *r, struct resp *rs)
 				    : arena_printf(a, "%lld results", (long long)s.total));
 	tval_set_bool(a, sv, "has_query", has_query);
 	tval_set_bool(a, sv, "understood", !has_query || s.parsed.understood);
+	if (s.suggestion) {
+		tval_set_str(a, sv, "suggestion", s.suggestion);
+		tval_set_str(a, sv, "suggestion_url",
+			     arena_printf(a, "/search?q=%s%s", str_url_encode(a, s.suggestion),
+					  s.keep));
+	}
 	for (size_t i = 0; i < s.n; i++) {
 		struct tval *v = view_post(&ctx, &s.hits[i].post, false);
 		tval_set_html(a, v, "snippet", search_snippet_html(a, s.hits[i].snippet));
@@ -202,6 +237,8 @@ enum err site_search_json(struct req *r, struct resp *rs)
 	json_set(doc, "page", json_int(s.page));
 	json_set(doc, "per_page", json_int(s.per_page));
 	json_set(doc, "understood", json_flag(s.parsed.understood || !*s.q));
+	if (s.suggestion)
+		json_set_str(doc, "suggestion", s.suggestion);
 	for (size_t i = 0; i < s.n; i++) {
 		const struct post *p = &s.hits[i].post;
 		struct json *o = json_obj();

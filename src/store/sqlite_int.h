@@ -37,6 +37,7 @@ enum stmt {
 	S_SIGNIN_PRUNE,
 	S_REV_ADD, S_REV_LIST, S_REV_GET, S_REDIRECT_RETARGET, S_REDIRECT_DELETE,
 	S_TAG_RELINK, S_REV_RECENT,
+	S_SPELL_FORGET, S_SPELL_ADD, S_SPELL_CLEAR, S_SPELL_HAS, S_SPELL_NEAR,
 	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
 	S__MAX
 };
@@ -183,6 +184,8 @@ enum err sqr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t 
 enum err sqr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t total));
 enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
 		    struct search_hit **out, size_t *n, int64_t *total);
+enum err sqx_spell_words(struct store *st, struct arena *a, const char *word,
+			 struct spell_word **out, size_t *n);
 enum err sqx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total));
 
 /* The ops, by file: sqlite_site.c (sqs_), sqlite_tax.c (sqt_),

@@ -174,6 +174,15 @@ const char *const sqlite_migrations[] = {
 	"  body_md TEXT NOT NULL DEFAULT ''\n"
 	");\n"
 	"CREATE INDEX post_revisions_post ON post_revisions(post_id, id);\n",
+
+	/* 9: the words of public articles as written (no stemming), for "did
+	 * you mean": an index over the search index's own text (external
+	 * content, no positions) and its vocabulary (sqlite_search.c). */
+	"CREATE VIRTUAL TABLE spell_fts USING fts5(title, excerpt, body, tags, category, author, "
+	"content = 'posts_fts', tokenize = 'unicode61 remove_diacritics 2', detail = none);\n"
+	"CREATE VIRTUAL TABLE spell_vocab USING fts5vocab('spell_fts', 'row');\n"
+	"INSERT INTO spell_fts(rowid, title, excerpt, body, tags, category, author) "
+	"SELECT rowid, title, excerpt, body, tags, category, author FROM posts_fts;\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/str.h"
 #include "render/markdown.h"
 #include "store/sqlite_int.h"
 
@@ -50,6 +51,16 @@ int sq_register_search(sqlite3 *db)
 
 /* --- keeping the index in step ------------------------------------------ */
 
+/* Keep the spelling index (migration 9) in step with posts_fts row id. */
+static enum err spell(struct store *st, struct conn *c, enum stmt which, int64_t id)
+{
+	sqlite3_stmt *s = stmt(st, c, which);
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	return sq_exec(st, c, s);
+}
+
 enum err sq_index_post(struct store *st, struct conn *c, int64_t id)
 {
 	sqlite3_stmt *s = stmt(st, c, S_FTS_SOURCE);
@@ -63,6 +74,8 @@ enum err sq_index_post(struct store *st, struct conn *c, int64_t id)
 		arena_init(&a, 0);
 		char *body = NULL;
 		rc = markdown_plaintext(&a, (const char *)sqlite3_column_text(s, 2), &body);
+		if (rc == ERR_OK)
+			rc = spell(st, c, S_SPELL_FORGET, id);
 		if (rc == ERR_OK) {
 			sqlite3_stmt *ins = stmt(st, c, S_FTS_PUT);
 			if (ins) {
@@ -75,15 +88,19 @@ enum err sq_index_post(struct store *st, struct conn *c, int64_t id)
 			}
 			sqlite3_reset(s); /* before the write: the row's text was copied */
 			rc = sq_exec(st, c, ins);
+			if (rc == ERR_OK)
+				rc = spell(st, c, S_SPELL_ADD, id);
 		}
 		arena_free(&a);
 	} else if (r == SQLITE_DONE) {
 		/* not a public article (any more): out of the index */
 		sqlite3_reset(s);
-		sqlite3_stmt *del = stmt(st, c, S_FTS_DELETE);
+		rc = spell(st, c, S_SPELL_FORGET, id);
+		sqlite3_stmt *del = rc == ERR_OK ? stmt(st, c, S_FTS_DELETE) : NULL;
 		if (del)
 			sqlite3_bind_int64(del, 1, id);
-		rc = sq_exec(st, c, del);
+		if (rc == ERR_OK)
+			rc = sq_exec(st, c, del);
 	} else {
 		rc = sq_err(st, c, r);
 	}
@@ -132,7 +149,8 @@ enum err sq_index_ids(struct store *st, struct conn *c, const int64_t *ids, size
 
 static enum err clear_index(struct store *st, struct conn *c)
 {
-	return sq_exec(st, c, stmt(st, c, S_FTS_CLEAR));
+	enum err rc = sq_exec(st, c, stmt(st, c, S_SPELL_CLEAR));
+	return rc == ERR_OK ? sq_exec(st, c, stmt(st, c, S_FTS_CLEAR)) : rc;
 }
 
 static enum err log_reindex(struct store *st, struct conn *c)
@@ -252,4 +270,39 @@ out:
 	sqlite3_progress_handler(c->db, 0, NULL, NULL);
 	conn_put(st, c);
 	return rc;
+}
+
+static void row_spell(struct arena *a, sqlite3_stmt *s, void *out)
+{
+	struct spell_word *w = out;
+	w->word = col_text(a, s, 0);
+	w->docs = sqlite3_column_int64(s, 1);
+}
+
+enum err sqx_spell_words(struct store *st, struct arena *a, const char *word,
+			 struct spell_word **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	size_t len = strlen(word);
+	if (len == 0)
+		return ERR_OK;
+	enum err rc = sq_all(st, a, S_SPELL_HAS, SQ_ARGS(SQ_T(word)), row_spell, sizeof **out,
+			     (void **)out, n);
+	if (rc != ERR_OK || *n)
+		return rc;
+	/* the same first character (a whole UTF-8 sequence): [first, next) */
+	size_t k = 1;
+	while (k < len && ((unsigned char)word[k] & 0xC0) == 0x80)
+		k++;
+	char lo[8], hi[8];
+	memcpy(lo, word, k);
+	lo[k] = '\0';
+	memcpy(hi, word, k);
+	hi[k] = '\0';
+	hi[k - 1]++; /* the next string after every word starting with lo */
+	int64_t chars = (int64_t)str_utf8_len(word);
+	return sq_all(st, a, S_SPELL_NEAR,
+		      SQ_ARGS(SQ_T(lo), SQ_T(hi), SQ_I(chars > 2 ? chars - 2 : 1), SQ_I(chars + 2)),
+		      row_spell, sizeof **out, (void **)out, n);
 }

@@ -154,6 +154,18 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 		      "author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_FTS_DELETE] = "DELETE FROM posts_fts WHERE rowid = ?1",
 	[S_FTS_CLEAR] = "DELETE FROM posts_fts",
+	/* the spelling index follows posts_fts: out before a row changes, in after */
+	[S_SPELL_FORGET] = "INSERT INTO spell_fts(spell_fts, rowid, title, excerpt, body, tags, "
+			   "category, author) SELECT 'delete', rowid, title, excerpt, body, tags, "
+			   "category, author FROM posts_fts WHERE rowid = ?1",
+	[S_SPELL_ADD] = "INSERT INTO spell_fts(rowid, title, excerpt, body, tags, category, author) "
+			"SELECT rowid, title, excerpt, body, tags, category, author FROM posts_fts "
+			"WHERE rowid = ?1",
+	[S_SPELL_CLEAR] = "INSERT INTO spell_fts(spell_fts) VALUES ('delete-all')",
+	[S_SPELL_HAS] = "SELECT term, doc FROM spell_vocab WHERE term = ?1",
+	/* words starting with the same character, of about the same length */
+	[S_SPELL_NEAR] = "SELECT term, doc FROM spell_vocab WHERE term >= ?1 AND term < ?2 AND "
+			 "length(term) BETWEEN ?3 AND ?4 ORDER BY doc DESC LIMIT 20000",
 	[S_FTS_BY_TAG] = "SELECT post_id FROM post_tags WHERE tag_id = ?1",
 	[S_FTS_BY_CATEGORY] = "SELECT id FROM posts WHERE category_id = ?1 AND type = 'post'",
 	[S_FTS_BY_AUTHOR] = "SELECT id FROM posts WHERE author_id = ?1 AND type = 'post'",

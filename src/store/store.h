@@ -239,6 +239,12 @@ struct term_mod {
 /* Called for each row of post_each_public; p is valid only during the call. */
 typedef void (*post_each_fn)(void *ud, const struct post *p);
 
+/* A word of the public articles' text and in how many it appears. */
+struct spell_word {
+	const char *word;
+	int64_t docs;
+};
+
 struct store;
 
 struct store_ops {
@@ -403,6 +409,11 @@ struct store_ops {
 	 * then by BM25 (title weighted highest) */
 	enum err (*search)(struct store *st, struct arena *a, const struct search_request *q,
 			   struct search_hit **out, size_t *n, int64_t *total);
+	/* Words of the public articles as written (lower case): word itself
+	 * when it is one (first, n = 1), else those sharing its first character
+	 * within 2 of its length, most frequent first (for "did you mean"). */
+	enum err (*spell_words)(struct store *st, struct arena *a, const char *word,
+				struct spell_word **out, size_t *n);
 	/* "You may also like": up to 4 public articles related to id, best
 	 * first; related_ids gives every stored one (public or not). */
 	enum err (*related)(struct store *st, struct arena *a, int64_t id, int64_t now,

@@ -152,6 +152,27 @@ def main():
         check(r.returncode == 0, 'reindex: %s' % r.stderr)
         check(poll(lambda: slugs(search(s, 'heron')) == ['heron-in-body'], timeout=5),
               'after reindex: %r' % slugs(search(s, 'heron')))
+
+        # "did you mean": only when nothing is found, only to words the
+        # public articles use, offered only when it finds something
+        d = search(s, 'herron')
+        check(d['total'] == 0 and d.get('suggestion') == 'heron', 'herron -> %r' % d)
+        d = search(s, 'Petitoin libaries')
+        check(d.get('suggestion') == 'petition libraries', 'two typos -> %r' % d)
+        check(search(s, d['suggestion'])['total'] > 0, 'the suggestion finds something')
+        d = search(s, 'heron')
+        check('suggestion' not in d, 'no suggestion when something is found: %r' % d)
+        d = search(s, 'zzqxw')
+        check('suggestion' not in d, 'no suggestion when nothing is close: %r' % d)
+        d = search(s, 'secrt')
+        check(d.get('suggestion') != 'secret', 'words only drafts use are never suggested: %r' % d)
+        d = search(s, '"herron count" -budgit pet*')
+        check('suggestion' not in d or '"herron count"' in d['suggestion'],
+              'phrases, exclusions and prefixes are left as typed: %r' % d)
+        st, h, b = s.get('/search?q=herron')
+        page = b.decode()
+        check('Did you mean <a href="/search?q=heron">heron</a>?' in page,
+              'the page offers it: %r' % page[page.find('search-note'):][:300])
     print('test_search: ok')
 
 

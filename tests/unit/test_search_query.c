@@ -9,6 +9,7 @@
 
 #include "search/query.h"
 #include "search/snippet.h"
+#include "search/suggest.h"
 
 static const char *parse(struct arena *a, const char *q, size_t *npos, bool *understood)
 {
@@ -96,6 +97,21 @@ static void test_snippet_escapes_and_marks(void **state)
 	arena_free(&a);
 }
 
+static void test_edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(search_edit_distance("heron", "heron", 2), 0);
+	assert_int_equal(search_edit_distance("herron", "heron", 2), 1);
+	assert_int_equal(search_edit_distance("hreon", "heron", 2), 1); /* a swap */
+	assert_int_equal(search_edit_distance("kitten", "sitting", 3), 3);
+	assert_int_equal(search_edit_distance("kitten", "sitting", 2), 3); /* max + 1 */
+	assert_int_equal(search_edit_distance("", "abc", 5), 3);
+	assert_int_equal(search_edit_distance("abcdef", "a", 2), 3);
+	/* a swap two rows on must not be cut off early */
+	assert_int_equal(search_edit_distance("ab", "ba", 1), 1);
+	assert_int_equal(search_edit_distance("xaby", "xbay", 1), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +119,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_searchable),
 		cmocka_unit_test(test_syntax_is_never_passed_through),
 		cmocka_unit_test(test_snippet_escapes_and_marks),
+		cmocka_unit_test(test_edit_distance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
