@@ -29,9 +29,11 @@ PASSWORD = 'security test password'
 
 def sqlmap(target, outdir):
     """Run sqlmap on one target; returns (verdict, seconds, summary line)."""
-    cmd = ['sqlmap', '--batch', '--level=2', '--risk=1', '--technique=BEUS', '--threads=2',
+    cmd = ['sqlmap', '--batch', '--level=2', '--risk=1', '--technique=BEUS',
            '--timeout=15', '--retries=1', '--flush-session', '--disable-coloring',
            '--output-dir', outdir, '-u', target['url']]
+    if not target.get('csrf'):
+        cmd.append('--threads=2')  # sqlmap refuses threads with --csrf-url
     if target.get('data'):
         cmd += ['--data', target['data']]
     if target.get('cookie'):
