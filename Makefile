@@ -5,7 +5,7 @@ CFLAGS  ?= -O2 -g
 WERROR  ?=
 XCFLAGS := $(CFLAGS) $(WERROR) -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
            -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lstemmer -lpthread -lm
 B       ?= build
 
 SRC      := $(shell find src -name '*.c' | sort)

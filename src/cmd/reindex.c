@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "content/settings.h"
 
 static void progress(int64_t done, int64_t total)
 {
@@ -27,7 +28,11 @@ int cmd_reindex(struct cmd_ctx *c)
 		return cmd_usage_error(c, "takes no arguments");
 	if (!cmd_open_site(c))
 		return 1;
-	enum err rc = STORE_CALL(c->store, reindex, progress);
+	/* the index for the site's language (rebuilt there when it changed) */
+	enum err rc = STORE_CALL(c->store, search_language,
+				 settings_get(c->store, &c->arena, "language"), progress);
+	if (rc == ERR_OK)
+		rc = STORE_CALL(c->store, reindex, progress);
 	if (rc != ERR_OK)
 		return cmd_fail("reindex failed: %s", err_str(rc));
 	printf("search index rebuilt\n");

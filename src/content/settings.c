@@ -223,6 +223,11 @@ enum err settings_set(struct store *st, const char *key, const char *value, char
 	enum err rc = STORE_CALL(st, setting_set, key, value);
 	if (rc != ERR_OK)
 		snprintf(errmsg, errlen, "cannot store %s: %s", key, err_str(rc));
+	/* the search index stems words of the site's language */
+	if (rc == ERR_OK && strcmp(key, "language") == 0 &&
+	    (rc = STORE_CALL(st, search_language, value, NULL)) != ERR_OK)
+		snprintf(errmsg, errlen, "cannot rebuild the search index for %s: %s", value,
+			 err_str(rc));
 	return rc;
 }
 

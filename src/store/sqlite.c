@@ -328,6 +328,7 @@ static const struct store_ops sqlite_ops = {
 	.change_last_at = sqs_change_last_at,
 	.search = sqx_search,
 	.spell_words = sqx_spell_words,
+	.search_language = sqx_search_language,
 	.related = sqr_related,
 	.related_ids = sqr_related_ids,
 	.relate_all = sqr_relate_all,

@@ -186,6 +186,10 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 		    struct search_hit **out, size_t *n, int64_t *total);
 enum err sqx_spell_words(struct store *st, struct arena *a, const char *word,
 			 struct spell_word **out, size_t *n);
+/* sqlite_stem.c: the gz_stem tokenizer, and the index's language */
+int sq_register_stemmer(sqlite3 *db, fts5_api *api);
+enum err sqx_search_language(struct store *st, const char *lang,
+			     void (*progress)(int64_t done, int64_t total));
 enum err sqx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total));
 
 /* The ops, by file: sqlite_site.c (sqs_), sqlite_tax.c (sqt_),

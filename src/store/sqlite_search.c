@@ -46,7 +46,8 @@ int sq_register_search(sqlite3 *db)
 	sqlite3_finalize(s);
 	if (!api || api->iVersion < 2)
 		return SQLITE_ERROR;
-	return api->xCreateFunction(api, "gz_matched", NULL, matched_fn, NULL);
+	int rc = api->xCreateFunction(api, "gz_matched", NULL, matched_fn, NULL);
+	return rc == SQLITE_OK ? sq_register_stemmer(db, api) : rc;
 }
 
 /* --- keeping the index in step ------------------------------------------ */

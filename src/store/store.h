@@ -421,6 +421,11 @@ struct store_ops {
 	enum err (*related_ids)(struct store *st, struct arena *a, int64_t id, int64_t **ids,
 				size_t *n);
 	enum err (*relate_all)(struct store *st, void (*progress)(int64_t done, int64_t total));
+	/* Make the search index stem words of lang (BCP 47: Snowball for the
+	 * languages it knows, porter for English, none otherwise), rebuilding
+	 * it when that changes. */
+	enum err (*search_language)(struct store *st, const char *lang,
+				    void (*progress)(int64_t done, int64_t total));
 	/* Rebuild the whole index; progress(done, total) is called as it goes. */
 	enum err (*reindex)(struct store *st, void (*progress)(int64_t done, int64_t total));
 

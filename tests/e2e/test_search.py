@@ -169,6 +169,24 @@ def main():
         d = search(s, '"herron count" -budgit pet*')
         check('suggestion' not in d or '"herron count"' in d['suggestion'],
               'phrases, exclusions and prefixes are left as typed: %r' % d)
+        # the site's language picks the stemmer (Snowball for Spanish)
+        r = s.cli('settings', 'set', 'language', 'es')
+        check(r.returncode == 0, 'language es: %s' % r.stderr)
+        r = s.cli('post', 'add', '--title', 'Las canciones del puerto', '--slug', 'canciones',
+                  '--status', 'published', '--date', '2026-01-16T10:00:00Z',
+                  input='Cantaban canciones antiguas en el muelle.')
+        check(r.returncode == 0, r.stderr)
+        for q in ('canción', 'cantar', 'muelles'):
+            check(poll(lambda: 'canciones' in slugs(search(s, q)), timeout=5),
+                  'Spanish stemming: %s -> %r' % (q, slugs(search(s, q))))
+        check('heron-in-body' in slugs(search(s, 'heron')), 'the rest was re-indexed')
+        r = s.cli('settings', 'set', 'language', 'en')
+        check(r.returncode == 0, 'language en: %s' % r.stderr)
+        check(poll(lambda: slugs(search(s, 'runs'))[:1] == ['running'], timeout=5),
+              'English stemming back: %r' % slugs(search(s, 'runs')))
+        r = s.cli('reindex')
+        check(r.returncode == 0, 'reindex: %s' % r.stderr)
+
         st, h, b = s.get('/search?q=herron')
         page = b.decode()
         check('Did you mean <a href="/search?q=heron">heron</a>?' in page,
