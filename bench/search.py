@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""bench/search.py - `make bench-search`: search and "You may also like" on a
+synthetic corpus (issue 4, "Benchmarks").
+
+Steps (all timed with the wall clock, on this machine):
+  1. a site (`gazette init --demo`: users, categories, tags);
+  2. BENCH_CORPUS generated published articles (default 100,000; about
+     BENCH_WORDS words each, from a fixed vocabulary with a Zipf-like
+     spread and a few rare words per article, deterministic seed), written
+     straight into the posts tables in one transaction - the corpus is the
+     input, not what is measured;
+  3. `gazette reindex` (the full-text index and the spelling index);
+  4. `gazette related --rebuild` (every article's related list);
+  5. the database size;
+  6. `gazette serve` with the page cache off, and a fixed set of queries
+     (single words, questions of several words, phrases, prefixes,
+     exclusions, a typo that gets "did you mean") each asked BENCH_REPEAT
+     times over HTTP on loopback, one at a time: latency p50 / p95 / max;
+  7. the server's resident memory (VmRSS) after the queries;
+  8. publishing one more article with `gazette post add` (its search
+     index row and the related lists it changes are written before the
+     command returns): the command's wall time, BENCH_PUBLISH times.
+Prints a Markdown table for bench/RESULTS.md. The temporary site is removed
+unless BENCH_KEEP=1.
+
+Environment: BENCH_CORPUS=100000 BENCH_WORDS=250 BENCH_REPEAT=20
+BENCH_PUBLISH=5 GAZETTE=./gazette BENCH_KEEP=0"""
+import http.client
+import os
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+GAZETTE = os.environ.get('GAZETTE', './gazette')
+N = int(os.environ.get('BENCH_CORPUS', '100000'))
+WORDS = int(os.environ.get('BENCH_WORDS', '250'))
+REPEAT = int(os.environ.get('BENCH_REPEAT', '20'))
+PUBLISH = int(os.environ.get('BENCH_PUBLISH', '5'))
+KEEP = os.environ.get('BENCH_KEEP', '0') == '1'
+
+COMMON = ('the city council said on monday that its budget for the coming year would include '
+          'new money for schools parks and public transport after residents asked for more '
+          'buses on the northern routes mayor harbour district plan housing rent tenants '
+          'landlord committee vote members report review project cost million funding tax '
+          'fares ferry bridge station line service repairs water flood river bank storm winter '
+          'summer market shop restaurant kitchen chef owner family business workers union '
+          'strike wages contract agreement talks hospital nurses doctors clinic patients '
+          'waiting school teachers students parents classes exam results library museum '
+          'gallery exhibition artist theatre music festival season team coach match league '
+          'players goal win loss stadium crowd fans police court judge trial officers board '
+          'inquiry evidence witness statement election candidate campaign voters turnout '
+          'ballot seat party opposition motion meeting hearing proposal approved rejected '
+          'delayed expected announced confirmed warned argued agreed described estimated '
+          'reported planned opened closed built moved changed reduced increased').split()
+QUERIES = [
+    ('word', 'ferry'), ('word', 'budget'), ('word', 'hospital'), ('word', 'lighthouse'),
+    ('question', 'why was the ferry strike delayed'),
+    ('question', 'what did the council decide about school funding'),
+    ('question', 'housing rent tenants committee vote'),
+    ('phrase', '"public transport"'), ('phrase', '"budget for the coming year"'),
+    ('prefix', 'hospit*'), ('prefix', 'festiv* music'),
+    ('exclusion', 'harbour -storm'),
+    ('rare', 'zephyrine'), ('rare', 'quillback marmalade'),
+    ('typo', 'hospitl fundng'),
+]
+RARE = ['zephyrine', 'quillback', 'marmalade', 'lighthouse', 'obelisk', 'tramway', 'saltmarsh',
+        'cormorant', 'shipwright', 'boathouse', 'lantern', 'regatta']
+
+
+def say(*a):
+    print('bench:', *a, file=sys.stderr, flush=True)
+
+
+def run(*args, input=None):
+    t0 = time.perf_counter()
+    r = subprocess.run([GAZETTE] + list(args), input=input, capture_output=True, text=True)
+    took = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit('bench: %s failed: %s' % (' '.join(args), r.stderr.strip()))
+    return r.stdout, took
+
+
+def corpus(site):
+    rnd = random.Random(42)
+    db = sqlite3.connect(os.path.join(site, 'gazette.db'))
+    users = [r[0] for r in db.execute('SELECT id FROM users')]
+    cats = [r[0] for r in db.execute('SELECT id FROM categories')]
+    tags = [r[0] for r in db.execute('SELECT id FROM tags')]
+    weights = [1.0 / (i + 1) for i in range(len(COMMON))]
+    now = int(time.time())
+    t0 = time.perf_counter()
+    db.execute('BEGIN')
+    for i in range(N):
+        words = rnd.choices(COMMON, weights, k=WORDS)
+        for _ in range(rnd.randint(0, 3)):
+            words[rnd.randrange(WORDS)] = rnd.choice(RARE)
+        paras = [' '.join(words[k:k + 60]).capitalize() + '.' for k in range(0, WORDS, 60)]
+        md = '\n\n'.join(paras)
+        html = ''.join('<p>%s</p>\n' % p for p in paras)
+        title = ' '.join(rnd.choices(COMMON, weights, k=rnd.randint(4, 9))).capitalize()
+        when = now - rnd.randint(3600, 3 * 365 * 86400)
+        cur = db.execute(
+            "INSERT INTO posts(type, status, slug, title, excerpt, author_id, category_id, "
+            "published_at, created_at, updated_at, summary) VALUES "
+            "('post', 'published', ?, ?, '', ?, ?, ?, ?, ?, ?)",
+            ('bench-%d' % i, title, rnd.choice(users), rnd.choice(cats), when, when, when,
+             md[:300]))
+        pid = cur.lastrowid
+        db.execute('INSERT INTO post_bodies(post_id, body_md, body_html) VALUES (?, ?, ?)',
+                   (pid, md, html))
+        for t in rnd.sample(tags, min(len(tags), rnd.randint(0, 3))):
+            db.execute('INSERT OR IGNORE INTO post_tags(post_id, tag_id) VALUES (?, ?)',
+                       (pid, t))
+        if i and i % 20000 == 0:
+            say('  %d articles written' % i)
+    db.execute('COMMIT')
+    db.close()
+    return time.perf_counter() - t0
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix='gazette-bench-search-')
+    site = os.path.join(tmp, 'site')
+    rows = []
+    proc = None
+    try:
+        run('--site', site, 'init', '--demo')
+        say('writing %d articles of %d words' % (N, WORDS))
+        took = corpus(site)
+        rows.append(('corpus written (input, not measured work)', '%.1f s' % took))
+        say('reindex')
+        _, took = run('--site', site, 'reindex')
+        rows.append(('`gazette reindex` (%d articles)' % N, '%.1f s' % took))
+        say('related --rebuild')
+        _, took = run('--site', site, 'related', '--rebuild')
+        rows.append(('`gazette related --rebuild`', '%.1f s' % took))
+        run('--site', site, 'backup', os.path.join(tmp, 'size.db'))
+        size = os.path.getsize(os.path.join(tmp, 'size.db'))
+        rows.append(('database size (a backup copy)', '%.0f MB' % (size / 1e6)))
+
+        with open(os.path.join(site, 'gazette.conf'), 'a') as f:
+            f.write('\ncache_mb = 0\naccess_log = 0\n')
+        proc = subprocess.Popen([GAZETTE, '--site', site, 'serve', '--listen', '127.0.0.1:0',
+                                 '--threads', '1'], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        line = proc.stdout.readline()
+        m = re.match(r'Listening on http://([\d.]+):(\d+)/', line)
+        if not m:
+            sys.exit('bench: serve did not start: %r' % line)
+        host, port = m.group(1), int(m.group(2))
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        lat, by_kind, totals = [], {}, {}
+        import urllib.parse
+        for _ in range(2):  # warm the page cache of the OS and SQLite
+            for kind, q in QUERIES:
+                conn.request('GET', '/search.json?q=' + urllib.parse.quote(q))
+                conn.getresponse().read()
+        for _ in range(REPEAT):
+            for kind, q in QUERIES:
+                t0 = time.perf_counter()
+                conn.request('GET', '/search.json?q=' + urllib.parse.quote(q))
+                r = conn.getresponse()
+                body = r.read()
+                ms = (time.perf_counter() - t0) * 1000
+                if r.status != 200:
+                    sys.exit('bench: %r -> %s' % (q, r.status))
+                totals[q] = int(re.search(rb'"total":(\d+)', body).group(1))
+                lat.append(ms)
+                by_kind.setdefault(kind, []).append(ms)
+        rows.append(('search latency, all %d queries x %d (p50 / p95 / max)' %
+                     (len(QUERIES), REPEAT),
+                     '%.1f / %.1f / %.1f ms' % (pct(lat, 50), pct(lat, 95), max(lat))))
+        for kind, xs in by_kind.items():
+            rows.append(('  %s queries (p50 / p95)' % kind,
+                         '%.1f / %.1f ms' % (pct(xs, 50), pct(xs, 95))))
+        with open('/proc/%d/status' % proc.pid) as f:
+            rss = int(re.search(r'VmRSS:\s+(\d+)', f.read()).group(1))
+        rows.append(('server RSS after the queries', '%.0f MB' % (rss / 1024)))
+
+        pub = []
+        for i in range(PUBLISH):
+            _, took = run('--site', site, 'post', 'add', '--title',
+                          'Regatta returns to the harbour %d' % i, '--status', 'published',
+                          '--tags', 'ferry', input='The regatta and the ferry festival return '
+                          'to the harbour this summer, with music and boats.')
+            pub.append(took * 1000)
+        rows.append(('`post add --status published` at %d articles (whole command: '
+                     'median / max of %d)' % (N, PUBLISH),
+                     '%.0f / %.0f ms' % (statistics.median(pub), max(pub))))
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait()
+        if KEEP:
+            say('kept', tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print('| measure | value |\n| --- | --- |')
+    for k, v in rows:
+        print('| %s | %s |' % (k, v))
+    print('\nresults per query (total found): ' +
+          ', '.join('%s=%d' % (q, n) for q, n in totals.items()))
+
+
+if __name__ == '__main__':
+    main()
