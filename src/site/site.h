@@ -49,6 +49,7 @@ enum err site_comments(struct req *r, struct resp *rs, struct view_ctx *ctx,
 enum err site_comment_post(struct req *r, struct resp *rs, struct view_ctx *ctx,
 			   const struct post *p);
 enum err site_asset(struct req *r, struct resp *rs);
+enum err site_media(struct req *r, struct resp *rs); /* media.c */
 enum err site_search(struct req *r, struct resp *rs);      /* search.c */
 enum err site_search_json(struct req *r, struct resp *rs);
 enum err site_health(struct req *r, struct resp *rs);
