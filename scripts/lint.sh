@@ -17,4 +17,6 @@ bad=$(grep -rln 'include <sqlite3.h>' src | grep -v '^src/store/sqlite' || true)
 [ -n "$bad" ] && { echo "lint: sqlite3.h included outside store/sqlite*: $bad"; exit 1; }
 bad=$(grep -rlnE 'include <(zlib\.h|brotli/)' src | grep -v '^src/http/compress.c$' || true)
 [ -n "$bad" ] && { echo "lint: zlib/brotli included outside http/compress.c: $bad"; exit 1; }
+bad=$(grep -rln 'include <vips/' src | grep -v '^src/media/image.c$' || true)
+[ -n "$bad" ] && { echo "lint: vips included outside media/image.c: $bad"; exit 1; }
 echo "lint: ok"

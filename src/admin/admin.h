@@ -51,5 +51,7 @@ enum err admin_tags(struct req *r, struct resp *rs);
 enum err admin_users(struct req *r, struct resp *rs);      /* users.c */
 enum err admin_settings(struct req *r, struct resp *rs);   /* settings.c */
 enum err admin_asset(struct req *r, struct resp *rs);     /* common.c */
+enum err admin_media(struct req *r, struct resp *rs);     /* media.c */
+enum err admin_media_item(struct req *r, struct resp *rs);
 
 #endif

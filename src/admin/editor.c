@@ -17,12 +17,14 @@
 #include "core/diff.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "media/media.h"
 #include "render/markdown.h"
 
 /* The editor form: a post (or what was typed), the choices, the message. */
 struct typed {
 	const char *title, *slug, *body, *excerpt, *category, *tags, *date;
 	bool sticky, comments_open;
+	int64_t featured; /* media id, 0 none */
 };
 
 static const char *date_value(struct arena *a, int64_t t)
@@ -49,6 +51,7 @@ static void typed_from_post(struct admin_ctx *ax, const struct post *p, struct t
 	t->date = date_value(a, p->published_at);
 	t->sticky = p->sticky;
 	t->comments_open = p->comments_open;
+	t->featured = p->featured_media_id;
 }
 
 static void typed_from_form(struct req *r, struct typed *t)
@@ -62,6 +65,39 @@ static void typed_from_form(struct req *r, struct typed *t)
 	t->date = req_form(r, "date");
 	t->sticky = req_form(r, "sticky") != NULL;
 	t->comments_open = req_form(r, "comments_open") != NULL;
+	if (!str_to_i64(req_form(r, "featured_media"), 0, INT64_MAX, &t->featured))
+		t->featured = 0;
+}
+
+/* The featured image select: the newest images (and the current one). */
+static enum err featured_choices(struct admin_ctx *ax, struct tval *root, int64_t current)
+{
+	struct arena *a = ax->v.a;
+	struct media *ms;
+	size_t n;
+	enum err rc = STORE_CALL(ax->v.st, media_list, a, 0, 200, &ms, &n, NULL);
+	if (rc != ERR_OK)
+		return rc;
+	struct tval *list = tval_list(a);
+	bool seen = current == 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tval *o = tval_map(a);
+		tval_set_int(a, o, "id", ms[i].id);
+		tval_set_str(a, o, "label", arena_printf(a, "%s%s%s", ms[i].path,
+							 *ms[i].alt ? " - " : "", ms[i].alt));
+		tval_set_bool(a, o, "selected", ms[i].id == current);
+		seen |= ms[i].id == current;
+		tval_push(a, list, o);
+	}
+	if (!seen) { /* older than the list shows: keep it selectable */
+		struct tval *o = tval_map(a);
+		tval_set_int(a, o, "id", current);
+		tval_set_str(a, o, "label", arena_printf(a, "image %lld", (long long)current));
+		tval_set_bool(a, o, "selected", true);
+		tval_push(a, list, o);
+	}
+	tval_set(a, root, "media", list);
+	return ERR_OK;
 }
 
 static enum err show(struct req *r, struct resp *rs, struct admin_ctx *ax, enum post_type type,
@@ -122,6 +158,8 @@ static enum err show(struct req *r, struct resp *rs, struct admin_ctx *ax, enum 
 		tval_push(a, cl, o);
 	}
 	tval_set(a, root, "categories", cl);
+	if ((rc = featured_choices(ax, root, t->featured)) != ERR_OK)
+		return rc;
 	rc = admin_render(r, rs, "editor", root);
 	rs->status = status;
 	return rc;
@@ -188,6 +226,7 @@ static enum err save(struct req *r, struct resp *rs, struct admin_ctx *ax, enum 
 	f.status = status;
 	f.sticky = t.sticky;
 	f.comments_open = t.comments_open;
+	f.featured_media = req_form(r, "featured_media") ? t.featured : -1;
 	f.author = p ? NULL : ax->user.login;
 	f.by_user = ax->user.id;
 	char msg[256] = "";

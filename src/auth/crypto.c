@@ -1,8 +1,10 @@
 /* crypto.c - the only libsodium user: password hashing and random bytes. */
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/password.h"
+#include "auth/random.h"
 
 static int ready(void)
 {
@@ -30,4 +32,11 @@ bool password_verify(const char *hash, const char *password)
 	if (!hash || !*hash || !ready())
 		return false;
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void random_bytes(void *buf, size_t n)
+{
+	if (!ready())
+		abort(); /* libsodium cannot start: no safe randomness at all */
+	randombytes_buf(buf, n);
 }

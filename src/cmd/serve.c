@@ -23,6 +23,7 @@
 #include "core/time.h"
 #include "http/server.h"
 #include "http/cache.h"
+#include "media/image.h"
 #include "site/purge.h"
 #include "site/site.h"
 #include "site/theme.h"
@@ -217,6 +218,12 @@ int cmd_serve(struct cmd_ctx *c)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	/* libvips (uploads) after the mask: its threads must not take signals */
+	if (image_init(c->argv[0]) != ERR_OK) {
+		theme_free(theme);
+		theme_free(admin_theme);
+		return cmd_fail("cannot start libvips");
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	struct app app = {0};
@@ -291,5 +298,6 @@ int cmd_serve(struct cmd_ctx *c)
 	origin_free(&origin);
 	theme_free(theme);
 	theme_free(admin_theme);
+	image_shutdown();
 	return 0;
 }

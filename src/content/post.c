@@ -261,6 +261,20 @@ static enum err apply(struct store *st, struct arena *a, const struct post_field
 		in->status = POST_SCHEDULED;
 
 	in->sticky = f->sticky >= 0 ? f->sticky : cur ? cur->sticky : false;
+	in->featured_media_id = f->featured_media >= 0 ? f->featured_media
+				: cur			 ? cur->featured_media_id
+							 : 0;
+	if (f->featured_media > 0) {
+		struct media m;
+		rc = STORE_CALL(st, media_get, a, f->featured_media, &m);
+		if (rc == ERR_NOTFOUND) {
+			snprintf(errmsg, errlen, "featured image: there is no medium %lld",
+				 (long long)f->featured_media);
+			return ERR_INVALID;
+		}
+		if (rc != ERR_OK)
+			return rc;
+	}
 	if (f->comments_open >= 0)
 		in->comments_open = f->comments_open;
 	else if (cur)

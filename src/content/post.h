@@ -31,9 +31,10 @@ struct post_fields {
 	int sticky;           /* -1 unchanged, 0, 1 */
 	int comments_open;    /* -1 default/unchanged, 0, 1 */
 	int64_t by_user;      /* who saves it (its revision's author); 0 = the CLI */
+	int64_t featured_media; /* media id of the featured image; 0 none, -1 unchanged */
 };
 
-#define POST_FIELDS_INIT {.sticky = -1, .comments_open = -1}
+#define POST_FIELDS_INIT {.sticky = -1, .comments_open = -1, .featured_media = -1}
 #define POST_TITLE_MAX 300
 #define POST_BODY_MAX (4u << 20)
 #define POST_SUMMARY_MAX 300 /* bytes of the derived plain-text summary */

@@ -20,6 +20,7 @@ void config_defaults(struct config *c, const char *site_dir)
 	c->idle_timeout_s = 30;
 	c->request_deadline_s = 60;
 	c->max_body = 1 << 20;
+	c->max_upload = (size_t)16 << 20;
 	c->max_header = 16384;
 	c->max_url = 4096;
 	c->poll_ms = 250;
@@ -111,6 +112,8 @@ enum err config_read(struct config *c, const char *site_dir, FILE *f, char *errm
 			ok = set_uint(v, 86400, &c->request_deadline_s);
 		else if (strcmp(k, "max_body") == 0)
 			ok = set_size(v, &c->max_body);
+		else if (strcmp(k, "max_upload") == 0)
+			ok = set_size(v, &c->max_upload);
 		else if (strcmp(k, "max_header") == 0)
 			ok = set_size(v, &c->max_header);
 		else if (strcmp(k, "max_url") == 0)
@@ -153,6 +156,7 @@ enum err config_write_default(const char *path)
 	      "# idle_timeout = 30             (seconds)\n"
 	      "# request_deadline = 60         (seconds for a whole request)\n"
 	      "# max_body = 1048576            (bytes)\n"
+	      "# max_upload = 16777216         (bytes of an upload, multipart/form-data)\n"
 	      "# max_header = 16384            (bytes)\n"
 	      "# max_url = 4096                (bytes)\n"
 	      "# cache_mb = 256                (page cache; 0 turns it off)\n"

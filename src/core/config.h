@@ -26,6 +26,7 @@ struct config {
 	unsigned idle_timeout_s;   /* "idle_timeout": seconds without a byte */
 	unsigned request_deadline_s; /* "request_deadline": whole request, seconds */
 	size_t max_body;           /* "max_body": bytes of a request body */
+	size_t max_upload;         /* "max_upload": bytes of a multipart/form-data body */
 	size_t max_header;         /* "max_header": bytes of the request head */
 	size_t max_url;            /* "max_url": bytes of the request target */
 	unsigned poll_ms;          /* "change_poll_ms": change-log poll interval */

@@ -29,6 +29,17 @@ struct http_param {
 	const char *key, *val;
 };
 
+/* A file part of a multipart/form-data body (a part with a filename).
+ * data is owned by server.c (outside the arena, at most max_upload bytes
+ * in all) and lives until the request completes. field, filename and
+ * content_type are as the client sent them (content_type may be ""): never
+ * trust them. */
+struct http_upload {
+	const char *field, *filename, *content_type;
+	const unsigned char *data;
+	size_t len;
+};
+
 #define REQ_MAX_PARAMS 6
 
 struct req {
@@ -39,8 +50,10 @@ struct req {
 	const char *target; /* the raw request target as sent */
 	struct http_param *query; /* decoded ?a=b pairs, in order */
 	size_t nquery;
-	struct http_param *form; /* decoded application/x-www-form-urlencoded body */
+	struct http_param *form; /* decoded urlencoded body, or multipart's non-file fields */
 	size_t nform;
+	struct http_upload *uploads; /* multipart/form-data file parts, in order */
+	size_t nuploads;
 	const char *client_ip; /* peer, or X-Forwarded-For from a trusted proxy */
 	bool https;            /* X-Forwarded-Proto: https from a trusted proxy */
 	const char *host;      /* Host header (validated), may be NULL */
@@ -57,6 +70,8 @@ const char *req_header(const struct req *r, const char *name);
 /* First query / form value for key; NULL when absent. */
 const char *req_query(const struct req *r, const char *key);
 const char *req_form(const struct req *r, const char *key);
+/* First file part sent under field; NULL when absent. */
+const struct http_upload *req_upload(const struct req *r, const char *field);
 /* Cookie value from the Cookie header; NULL when absent. */
 const char *req_cookie(const struct req *r, const char *name);
 /* "http(s)://host" for absolute URLs when no base URL is set. */

@@ -46,6 +46,14 @@ const char *req_form(const struct req *r, const char *key)
 	return r ? find_param(r->form, r->nform, key) : NULL;
 }
 
+const struct http_upload *req_upload(const struct req *r, const char *field)
+{
+	for (size_t i = 0; r && i < r->nuploads; i++)
+		if (strcmp(r->uploads[i].field, field) == 0)
+			return &r->uploads[i];
+	return NULL;
+}
+
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t';

@@ -8,7 +8,9 @@
  *    context is freed, even if it answers the request itself (431).
  *  - first access-handler call (headers complete): check limits, parse the
  *    target, query, Host, proxy headers; decide early errors.
- *  - upload calls: accumulate an x-www-form-urlencoded body up to max_body.
+ *  - upload calls: accumulate an x-www-form-urlencoded body up to max_body,
+ *    or feed a multipart/form-data body to MHD's post processor, up to
+ *    max_upload (see "Multipart bodies" below).
  *  - final call: route, run the handler (its errors, 404/405 and the early
  *    4xx all go through app->error_page), add ETag/304/default headers and
  *    queue the response. Queuing here rather than on the first call keeps
@@ -39,7 +41,19 @@
  *    body: MHD 0.9.75 cannot queue a response mid-upload, so the rest of
  *    the body is read and dropped and the 413 goes out when it ends; a body
  *    still coming after DISCARD_MAX dropped bytes (or past the deadline)
- *    loses the connection instead. */
+ *    loses the connection instead.
+ *  - max_upload: the same for multipart/form-data bodies (uploads), which
+ *    may be larger than max_body. Their non-file fields together must stay
+ *    under max_body.
+ *
+ * Multipart bodies: MHD's post processor splits the body into parts and
+ * calls mp_part() with each part's bytes in chunks. Non-file parts become
+ * r->form pairs (in the arena, like a urlencoded body: valid UTF-8, no NUL,
+ * at most MAX_FORM_PAIRS); parts with a filename become r->uploads, whose
+ * bytes stay in malloc'd buffers owned by the request context (not the
+ * arena, so the arena cap needs no room for them; at most max_upload in
+ * all) and freed when MHD reports the request complete. A body the post
+ * processor cannot finish (a missing closing boundary: truncated) is a 400. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -74,6 +88,7 @@
  * request on a kept-alive connection. */
 #define POOL_SLACK ((size_t)4 << 10)
 #define MAX_FORM_PAIRS 2048
+#define MP_BUFFER 4096 /* the post processor's buffer (part headers must fit) */
 #define DISCARD_MAX ((size_t)64 << 20) /* body bytes we read and drop, at most */
 #define STOP_GRACE_MS 5000
 
@@ -107,7 +122,7 @@ struct server {
 	struct MHD_Daemon *d;
 	const struct app *app;
 	struct ipnet_list proxies;
-	size_t arena_cap, max_body, max_header, max_url;
+	size_t arena_cap, max_body, max_upload, max_header, max_url;
 	int64_t deadline_ms; /* 0 = none */
 	bool access_log;
 	pthread_mutex_t mu;  /* guards conns, stopping */
@@ -118,6 +133,12 @@ struct server {
 	struct conn *conns;
 	atomic_long active; /* requests past their head, not yet completed */
 	atomic_bool draining; /* stopping: new requests get 503 */
+};
+
+/* One part of a multipart body (see the top). */
+struct part {
+	char *key, *filename, *ctype; /* malloc'd; filename NULL: a plain field */
+	struct buf data;
 };
 
 struct rctx {
@@ -133,6 +154,12 @@ struct rctx {
 	bool must_close;   /* answer at once and close: the framing is in doubt */
 	bool head;         /* method is HEAD */
 	bool form_body;    /* POST whose urlencoded body we collect */
+	bool multipart;    /* POST whose multipart/form-data body we collect */
+	struct MHD_PostProcessor *pp;
+	struct part *parts;
+	size_t nparts, capparts;
+	size_t mp_bytes;   /* multipart body bytes received */
+	size_t mp_fields;  /* bytes of non-file parts */
 	struct buf body;
 	size_t discarded; /* body bytes read and dropped */
 	const char *method;
@@ -335,6 +362,22 @@ static void access_log(struct rctx *x, int status, enum MHD_RequestTerminationCo
 		 x->cache ? x->cache : "");
 }
 
+static void parts_free(struct rctx *x)
+{
+	if (x->pp)
+		MHD_destroy_post_processor(x->pp);
+	x->pp = NULL;
+	for (size_t i = 0; i < x->nparts; i++) {
+		free(x->parts[i].key);
+		free(x->parts[i].filename);
+		free(x->parts[i].ctype);
+		buf_free(&x->parts[i].data);
+	}
+	free(x->parts);
+	x->parts = NULL;
+	x->nparts = x->capparts = 0;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -357,6 +400,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (x->active)
 		atomic_fetch_sub(&s->active, 1);
 	buf_free(&x->body);
+	parts_free(x);
 	arena_free(&x->arena);
 	free(x);
 }
@@ -464,13 +508,131 @@ static bool has_body(struct MHD_Connection *c)
 	return te || (cl && strcmp(cl, "0") != 0);
 }
 
-static bool is_form_type(const char *ct)
+static bool is_type(const char *ct, const char *want)
 {
-	static const char form[] = "application/x-www-form-urlencoded";
-	size_t n = sizeof form - 1;
-	if (!ct || strncasecmp(ct, form, n) != 0)
+	size_t n = strlen(want);
+	if (!ct || strncasecmp(ct, want, n) != 0)
 		return false;
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ' || ct[n] == '\t';
+}
+
+static bool is_form_type(const char *ct)
+{
+	return is_type(ct, "application/x-www-form-urlencoded");
+}
+
+static bool is_multipart_type(const char *ct)
+{
+	return is_type(ct, "multipart/form-data");
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* The post processor's iterator: append a chunk to the current part, or
+ * start a new one (off 0 with a new name, or after the current one got
+ * bytes). Returning MHD_NO stops it; x->early says why. */
+static enum MHD_Result mp_part(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *filename, const char *content_type,
+			       const char *transfer_encoding, const char *data, uint64_t off,
+			       size_t size)
+{
+	(void)kind;
+	(void)transfer_encoding;
+	struct rctx *x = cls;
+	if (!key)
+		key = "";
+	struct part *cur = x->nparts ? &x->parts[x->nparts - 1] : NULL;
+	bool same = cur && strcmp(cur->key, key) == 0 &&
+		    (cur->filename ? filename && strcmp(cur->filename, filename) == 0 : !filename);
+	if (!cur || (off == 0 && (cur->data.len > 0 || !same))) {
+		if (x->nparts >= MAX_FORM_PAIRS) {
+			x->early = 400;
+			return MHD_NO;
+		}
+		if (x->nparts == x->capparts) {
+			size_t cap = x->capparts ? 2 * x->capparts : 16;
+			struct part *np = realloc(x->parts, cap * sizeof *np);
+			if (!np) {
+				x->early = 500;
+				return MHD_NO;
+			}
+			x->parts = np;
+			x->capparts = cap;
+		}
+		cur = &x->parts[x->nparts++];
+		memset(cur, 0, sizeof *cur);
+		buf_init(&cur->data);
+		cur->key = strdup(key);
+		cur->filename = dup_or_null(filename);
+		cur->ctype = strdup(content_type ? content_type : "");
+		if (!cur->key || !cur->ctype || (filename && !cur->filename)) {
+			x->early = 500;
+			return MHD_NO;
+		}
+	}
+	if (!cur->filename) {
+		x->mp_fields += size;
+		if (x->mp_fields > x->srv->max_body) {
+			x->early = 413;
+			return MHD_NO;
+		}
+	}
+	if (size && buf_append(&cur->data, data, size) != ERR_OK) {
+		x->early = 500;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+/* Finish a multipart body: its fields into r->form, its files into
+ * r->uploads. Returns 0 or the status to answer. */
+static int mp_finish(struct rctx *x)
+{
+	struct req *r = &x->req;
+	bool complete = x->pp && MHD_destroy_post_processor(x->pp) == MHD_YES;
+	x->pp = NULL;
+	if (!complete)
+		return 400; /* truncated or malformed */
+	size_t nf = 0, nu = 0;
+	for (size_t i = 0; i < x->nparts; i++) {
+		if (x->parts[i].filename)
+			nu++;
+		else
+			nf++;
+	}
+	r->form = ARENA_ARRAY(&x->arena, struct http_param, nf + 1);
+	r->uploads = ARENA_ARRAY(&x->arena, struct http_upload, nu + 1);
+	if (!r->form || !r->uploads)
+		return 500;
+	for (size_t i = 0; i < x->nparts; i++) {
+		struct part *p = &x->parts[i];
+		if (!str_utf8_valid(p->key, strlen(p->key)))
+			return 400;
+		if (p->filename) {
+			struct http_upload *u = &r->uploads[r->nuploads++];
+			u->field = arena_strdup(&x->arena, p->key);
+			u->filename = arena_strdup(&x->arena, p->filename);
+			u->content_type = arena_strdup(&x->arena, p->ctype);
+			u->data = (const unsigned char *)(p->data.data ? p->data.data : "");
+			u->len = p->data.len;
+			if (!u->field || !u->filename || !u->content_type)
+				return 500;
+			continue;
+		}
+		const char *v = p->data.data ? p->data.data : "";
+		size_t n = p->data.len;
+		if (memchr(v, '\0', n) || !str_utf8_valid(v, n))
+			return 400;
+		struct http_param *f = &r->form[r->nform++];
+		f->key = arena_strdup(&x->arena, p->key);
+		f->val = arena_strndup(&x->arena, v, n);
+		if (!f->key || !f->val)
+			return 500;
+	}
+	return 0;
 }
 
 /* The first access-handler call: the head is complete. Sets x->early for
@@ -567,15 +729,28 @@ static void on_head(struct rctx *x, struct MHD_Connection *c, const char *method
 	}
 	if (!has_body(c))
 		return;
-	/* Refuse a body over max_body before reading it. */
+	/* Refuse a body over max_body (max_upload for multipart) before
+	 * reading it. */
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	bool multi = r->method == HTTP_POST && is_multipart_type(ct);
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	int64_t len;
-	if (cl && str_to_i64(cl, 0, INT64_MAX, &len) && (uint64_t)len > s->max_body) {
+	if (cl && str_to_i64(cl, 0, INT64_MAX, &len) &&
+	    (uint64_t)len > (multi ? s->max_upload : s->max_body)) {
 		x->early = 413;
 		return;
 	}
 	if (r->method == HTTP_POST) {
-		if (!is_form_type(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"))) {
+		if (multi) {
+			x->pp = MHD_create_post_processor(c, MP_BUFFER, mp_part, x);
+			if (!x->pp) { /* no boundary, or one too long */
+				x->early = 400;
+				return;
+			}
+			x->multipart = true;
+			return;
+		}
+		if (!is_form_type(ct)) {
 			x->early = 415;
 			return;
 		}
@@ -957,6 +1132,11 @@ static enum MHD_Result respond(struct rctx *x, struct MHD_Connection *c)
 	struct req *r = &x->req;
 	struct resp rs;
 	resp_init(&rs);
+	if (!x->early && x->multipart) {
+		int st = mp_finish(x);
+		if (st)
+			x->early = st;
+	}
 	if (!x->early && x->form_body) {
 		int st = http_parse_pairs(&x->arena, x->body.data ? x->body.data : "", x->body.len,
 				     MAX_FORM_PAIRS, &r->form, &r->nform);
@@ -1017,6 +1197,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		if (x->phase == 2)
 			return MHD_YES;
+		if (!x->early && x->multipart) {
+			x->mp_bytes += n;
+			if (x->mp_bytes > s->max_upload)
+				x->early = 413;
+			else if (MHD_post_process(x->pp, upload_data, n) != MHD_YES && !x->early)
+				x->early = 400;
+			if (!x->early)
+				return MHD_YES;
+			parts_free(x);
+		}
 		if (!x->early && x->form_body) {
 			if (x->body.len + n > s->max_body) {
 				x->early = 413;
@@ -1131,6 +1321,7 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 	}
 	s->app = app;
 	s->max_body = cfg->max_body;
+	s->max_upload = cfg->max_upload;
 	s->max_header = cfg->max_header ? cfg->max_header : 16384;
 	s->max_url = cfg->max_url ? cfg->max_url : 4096;
 	s->arena_cap = ARENA_BASE_CAP + 2 * s->max_body;

@@ -88,7 +88,7 @@ enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	struct tval *post = view_post(ctx, p, true);
 	tval_set(a, root, "post", post);
 	const char *itype = NULL;
-	const char *image = view_post_image(ctx, p->body_html, &itype);
+	const char *image = view_post_image(ctx, p, &itype);
 	if (image)
 		tval_set_str(a, root, "og_image", image);
 	if (p->type == POST_ARTICLE)

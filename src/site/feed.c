@@ -69,7 +69,7 @@ static enum err post_entry(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	e->ncategories = nc;
 	e->summary = p.excerpt && *p.excerpt ? p.excerpt : p.summary;
 	e->content_html = ctx->site.feed_full_text ? p.body_html : NULL;
-	e->image_url = view_post_image(ctx, p.body_html, &e->image_type);
+	e->image_url = view_post_image(ctx, &p, &e->image_type);
 	return a->failed ? ERR_NOMEM : ERR_OK;
 }
 

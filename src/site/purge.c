@@ -135,6 +135,8 @@ size_t site_purge(struct store *st, struct cache *c, const struct change *ch)
 		uint64_t k[2] = {cache_dep("post:%lld", (long long)post), cache_dep("comments:all")};
 		return cache_purge(c, k, 2);
 	}
+	if (strcmp(kind, "media") == 0 && str_eq(ch->detail, "add"))
+		return 0; /* a new upload: no page shows it yet */
 	if (strcmp(kind, "revision") == 0)
 		return 0; /* history: no public page shows it */
 	if (strcmp(kind, "redirect") == 0)

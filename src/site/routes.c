@@ -8,6 +8,7 @@
 const struct route site_routes[] = {
 	{HTTP_READ, "/healthz", site_health, 0, {P__MAX}},
 	{HTTP_READ, "/assets/:file", site_asset, 0, {P_FILE}},
+	{HTTP_READ, "/media/*path", site_media, 0, {P_ANY}},
 	{HTTP_READ, "/search", site_search, 0, {P__MAX}},
 	{HTTP_READ, "/search.json", site_search_json, 0, {P__MAX}},
 	{HTTP_READ, "/robots.txt", site_robots, 0, {P__MAX}},
@@ -35,6 +36,8 @@ const struct route site_routes[] = {
 	{HTTP_FORM, "/admin/users/", admin_users, 0, {P__MAX}},
 	{HTTP_FORM, "/admin/settings/", admin_settings, 0, {P__MAX}},
 	{HTTP_READ, "/admin/assets/:file", admin_asset, 0, {P_FILE}},
+	{HTTP_FORM, "/admin/media/", admin_media, 0, {P__MAX}},
+	{HTTP_FORM, "/admin/media/:id/", admin_media_item, 0, {P_INT}},
 	{HTTP_READ, "/", site_home, ROUTE_PAGED, {P__MAX}},
 	{HTTP_READ, "/category/*path/", site_category, ROUTE_PAGED, {P_PATH}},
 	{HTTP_READ, "/tag/:slug/", site_tag, ROUTE_PAGED, {P_SLUG}},

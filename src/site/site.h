@@ -53,6 +53,7 @@ enum err site_asset(struct req *r, struct resp *rs);
  * office's), with a year-long cache lifetime. */
 struct theme;
 enum err site_send_asset(const struct theme *t, const char *file, struct resp *rs);
+enum err site_media(struct req *r, struct resp *rs); /* media.c */
 enum err site_search(struct req *r, struct resp *rs);      /* search.c */
 enum err site_search_json(struct req *r, struct resp *rs);
 enum err site_health(struct req *r, struct resp *rs);

@@ -39,6 +39,8 @@ enum stmt {
 	S_TAG_RELINK, S_REV_RECENT,
 	S_SPELL_FORGET, S_SPELL_ADD, S_SPELL_CLEAR, S_SPELL_HAS, S_SPELL_NEAR,
 	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
+	S_MEDIA_ADD, S_MEDIA_VARIANT_ADD, S_MEDIA_GET, S_MEDIA_LIST, S_MEDIA_COUNT, S_MEDIA_VARIANTS,
+	S_MEDIA_FILE, S_MEDIA_SET_ALT, S_MEDIA_DELETE_VARIANTS, S_MEDIA_DELETE, S_MEDIA_USAGE,
 	S__MAX
 };
 
@@ -127,7 +129,7 @@ enum err sq_write(struct store *st, enum stmt which, const struct sq_arg *args, 
 	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "              \
 	"p.published_at, p.created_at, p.updated_at, "                                      \
 	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
-	"u.login, u.display_name, c.slug, c.name, c.path, p.summary "
+	"u.login, u.display_name, c.slug, c.name, c.path, p.summary, p.featured_media_id "
 
 /* A user row (sqlite_site.c): id, login, email, display_name, bio, pwhash,
  * role, created_at. */
@@ -284,6 +286,16 @@ enum err sqm_post_chunks(struct store *st, struct arena *a, enum post_type type,
 			 int64_t size, int64_t lead, int64_t **lastmod, size_t *n);
 enum err sqm_term_lastmods(struct store *st, struct arena *a, enum term_kind kind, int64_t now,
 			   struct term_mod **out, size_t *n);
+/* sqlite_media.c */
+enum err sqd_media_add(struct store *st, const struct media *m, int64_t *id);
+enum err sqd_media_get(struct store *st, struct arena *a, int64_t id, struct media *out);
+enum err sqd_media_list(struct store *st, struct arena *a, int64_t offset, int64_t limit,
+			struct media **out, size_t *n, int64_t *total);
+enum err sqd_media_file(struct store *st, struct arena *a, const char *path, const char **mime);
+enum err sqd_media_set_alt(struct store *st, int64_t id, const char *alt);
+enum err sqd_media_delete(struct store *st, int64_t id);
+enum err sqd_media_usage(struct store *st, struct arena *a, int64_t id, const char *needle,
+			 struct post **out, size_t *n);
 /* Link tags by name (creating missing ones) inside the caller's transaction. */
 enum err sqt_link_tags(struct store *st, struct conn *c, int64_t post_id,
 		       const char *const *names, size_t n);

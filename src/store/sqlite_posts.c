@@ -35,6 +35,7 @@ void row_post(struct arena *a, sqlite3_stmt *s, void *out)
 		p->category_path = col_text(a, s, 21);
 	}
 	p->summary = col_text(a, s, 22);
+	p->featured_media_id = sqlite3_column_int64(s, 23);
 }
 
 /* A string field: "" for NULL on create, NULL (= keep, via coalesce) on
@@ -101,6 +102,7 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 	sqlite3_bind_int(s, 12, in->comments_open);
 	sqlite3_bind_int64(s, 13, in->published_at ? in->published_at : now);
 	sqlite3_bind_int64(s, 14, !in->id && in->created_at ? in->created_at : now);
+	sqlite3_bind_int64(s, 16, in->featured_media_id);
 	rc = sq_exec(st, c, s);
 	if (rc == ERR_OK && in->id && sqlite3_changes(c->db) == 0)
 		rc = ERR_NOTFOUND;

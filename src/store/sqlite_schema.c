@@ -183,6 +183,33 @@ const char *const sqlite_migrations[] = {
 	"CREATE VIRTUAL TABLE spell_vocab USING fts5vocab('spell_fts', 'row');\n"
 	"INSERT INTO spell_fts(rowid, title, excerpt, body, tags, category, author) "
 	"SELECT rowid, title, excerpt, body, tags, category, author FROM posts_fts;\n",
+
+	/* 10: the media library (uploaded images under SITE/media/, paths
+	 * relative to it) with their resized variants, and a post's featured
+	 * image (0 = none). */
+	"CREATE TABLE media(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  path TEXT NOT NULL UNIQUE,\n"
+	"  orig_name TEXT NOT NULL DEFAULT '',\n"
+	"  mime TEXT NOT NULL,\n"
+	"  width INTEGER NOT NULL,\n"
+	"  height INTEGER NOT NULL,\n"
+	"  bytes INTEGER NOT NULL,\n"
+	"  alt TEXT NOT NULL DEFAULT '',\n"
+	"  uploaded_at INTEGER NOT NULL,\n"
+	"  user_id INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE TABLE media_variants(\n"
+	"  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,\n"
+	"  width INTEGER NOT NULL,\n"
+	"  height INTEGER NOT NULL,\n"
+	"  bytes INTEGER NOT NULL,\n"
+	"  path TEXT NOT NULL UNIQUE,\n"
+	"  mime TEXT NOT NULL,\n"
+	"  PRIMARY KEY(media_id, width)\n"
+	") WITHOUT ROWID;\n"
+	"ALTER TABLE posts ADD COLUMN featured_media_id INTEGER NOT NULL DEFAULT 0;\n"
+	"CREATE INDEX posts_featured ON posts(featured_media_id) WHERE featured_media_id != 0;\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -256,11 +256,11 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 		}
 		struct search_hit *h = &(*out)[(*n)++];
 		row_post(a, s, &h->post);
-		h->matched = sqlite3_column_int(s, 23);
+		h->matched = sqlite3_column_int(s, 24);
 		/* bm25 is negative, smaller is better: flip it, and put the
 		 * number of matched items first. */
-		h->score = h->matched * 1000.0 - sqlite3_column_double(s, 24);
-		h->snippet = col_text(a, s, 25);
+		h->score = h->matched * 1000.0 - sqlite3_column_double(s, 25);
+		h->snippet = col_text(a, s, 26);
 	}
 	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
 		rc = search_err(st, c, r);

@@ -10,7 +10,7 @@
 	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "              \
 	"p.published_at, p.created_at, p.updated_at, "                                      \
 	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
-	"u.login, u.display_name, c.slug, c.name, c.path, p.summary "
+	"u.login, u.display_name, c.slug, c.name, c.path, p.summary, p.featured_media_id "
 #define POST_JOINS                                                                         \
 	"FROM posts p LEFT JOIN users u ON u.id = p.author_id "                             \
 	"LEFT JOIN categories c ON c.id = p.category_id "                                   \
@@ -38,6 +38,11 @@
 	"(?1 = '' OR cm.status = ?1) AND (?2 = 0 OR cm.post_id = ?2) AND "                 \
 	"(?3 = '' OR cm.author_email = ?3 COLLATE NOCASE) AND (?4 = '' OR cm.author_ip = ?4) " \
 	"AND (?7 = 0 OR (p.type = 'post' AND " VISIBLE("?7") ")) "
+/* Columns of a media row, read by row_media() in sqlite_media.c. */
+#define MEDIA_COLS                                                                         \
+	"m.id, m.path, m.orig_name, m.mime, m.width, m.height, m.bytes, m.alt, "            \
+	"m.uploaded_at, m.user_id, coalesce(u.display_name, '') FROM media m "              \
+	"LEFT JOIN users u ON u.id = m.user_id "
 #define CAT_BARE "c.id, c.parent_id, c.slug, c.name, c.description, c.path, 0 "
 #define CAT_COLS                                                                           \
 	"c.id, c.parent_id, c.slug, c.name, c.description, c.path, "                        \
@@ -106,14 +111,16 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	 * numbering is shared with it and with S_POST_UPDATE. */
 	[S_POST_INSERT] = "INSERT INTO posts(type, status, slug, title, excerpt, "
 			  "author_id, category_id, parent_id, sticky, comments_open, published_at, "
-			  "created_at, updated_at, summary) "
+			  "created_at, updated_at, summary, featured_media_id) "
 			  "VALUES (?1, ?2, ?3, ?4, ?5, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-			  "min(?13, ?14), ?15)",
+			  "min(?13, ?14), ?15, max(?16, 0))",
 	[S_POST_UPDATE] = "UPDATE posts SET status = ?2, slug = coalesce(?3, slug), "
 			  "title = coalesce(?4, title), excerpt = coalesce(?5, excerpt), "
 			  "author_id = ?8, category_id = ?9, "
 			  "parent_id = ?10, sticky = ?11, comments_open = ?12, published_at = ?13, "
-			  "updated_at = ?14, summary = coalesce(?15, summary) WHERE id = ?1",
+			  "updated_at = ?14, summary = coalesce(?15, summary), "
+			  "featured_media_id = CASE WHEN ?16 >= 0 THEN ?16 ELSE featured_media_id END "
+			  "WHERE id = ?1",
 	[S_BODY_SAVE] = "INSERT INTO post_bodies(post_id, body_md, body_html) "
 			"VALUES (?1, coalesce(?2, ''), coalesce(?3, '')) ON CONFLICT(post_id) DO UPDATE "
 			"SET body_md = coalesce(?2, body_md), body_html = coalesce(?3, body_html)",
@@ -179,7 +186,7 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 		     "LEFT JOIN categories c ON c.id = p.category_id "
 		     "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
 		     "AND p.published_at <= ?2 " SEARCH_FILTERS
-		     "ORDER BY 24 DESC, 25 ASC, p.published_at DESC LIMIT ?3 OFFSET ?4",
+		     "ORDER BY 25 DESC, 26 ASC, p.published_at DESC LIMIT ?3 OFFSET ?4",
 	[S_SEARCH_COUNT] = "SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
 			   "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
 			   "AND p.published_at <= ?2 " SEARCH_FILTERS,
@@ -294,6 +301,29 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_REDIRECT_DELETE] = "DELETE FROM redirects WHERE from_path = ?1",
 	[S_TAG_RELINK] = "INSERT OR IGNORE INTO post_tags(post_id, tag_id) SELECT post_id, ?2 FROM "
 			 "post_tags WHERE tag_id = ?1",
+
+	/* media library (sqlite_media.c) */
+	[S_MEDIA_ADD] = "INSERT INTO media(path, orig_name, mime, width, height, bytes, alt, "
+			"uploaded_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_MEDIA_VARIANT_ADD] = "INSERT INTO media_variants(media_id, width, height, bytes, path, "
+				"mime) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_MEDIA_GET] = "SELECT " MEDIA_COLS "WHERE m.id = ?1",
+	[S_MEDIA_LIST] = "SELECT " MEDIA_COLS "ORDER BY m.id DESC LIMIT ?1 OFFSET ?2",
+	[S_MEDIA_COUNT] = "SELECT count(*) FROM media",
+	[S_MEDIA_VARIANTS] = "SELECT width, height, bytes, path, mime FROM media_variants "
+			     "WHERE media_id = ?1 ORDER BY width",
+	[S_MEDIA_FILE] = "SELECT mime FROM media WHERE path = ?1 UNION ALL "
+			 "SELECT mime FROM media_variants WHERE path = ?1 LIMIT 1",
+	[S_MEDIA_SET_ALT] = "UPDATE media SET alt = ?2 WHERE id = ?1",
+	[S_MEDIA_DELETE_VARIANTS] = "DELETE FROM media_variants WHERE media_id = ?1",
+	[S_MEDIA_DELETE] = "DELETE FROM media WHERE id = ?1",
+	/* posts showing a medium: as featured image, or its URL stem in the body */
+	[S_MEDIA_USAGE] = "SELECT " POST_LIST_COLS "FROM posts p "
+			  "LEFT JOIN users u ON u.id = p.author_id "
+			  "LEFT JOIN categories c ON c.id = p.category_id "
+			  "LEFT JOIN post_bodies b ON b.post_id = p.id "
+			  "WHERE p.featured_media_id = ?1 OR instr(b.body_md, ?2) > 0 "
+			  "ORDER BY p.id LIMIT 50",
 
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",

@@ -94,6 +94,7 @@ struct post {
 	int64_t published_at;  /* the post's date (publish time, or scheduled time) */
 	int64_t created_at, updated_at;
 	int64_t comment_count; /* approved comments */
+	int64_t featured_media_id; /* 0 = none */
 	/* Joined for display by get/list calls (may be NULL when absent): */
 	const char *author_login, *author_name;
 	const char *category_slug, *category_name, *category_path;
@@ -131,6 +132,7 @@ struct post_input {
 	int64_t created_at;      /* create only; 0 = now */
 	const char *const *tags; /* tag names; NULL = leave tags unchanged */
 	size_t ntags;
+	int64_t featured_media_id; /* 0 = none; -1 = unchanged (update only) */
 };
 
 struct comment {
@@ -180,6 +182,22 @@ struct revision {
 	int64_t id, post_id, user_id, saved_at;
 	const char *title, *excerpt, *body_md; /* excerpt and body empty in lists */
 	const char *user_name;
+};
+
+/* An uploaded image (media/media.h) and its narrower copies. Paths are
+ * relative to SITE/media/ ("2026/01/harbour-3fa9c2d1.jpg"). */
+struct media_variant {
+	int64_t width, height, bytes;
+	const char *path, *mime;
+};
+
+struct media {
+	int64_t id;
+	const char *path, *orig_name, *mime, *alt;
+	int64_t width, height, bytes, uploaded_at, user_id;
+	const char *user_name; /* joined for display */
+	struct media_variant *variants; /* narrowest first */
+	size_t nvariants;
 };
 
 /* A signed-in back-office session (auth/session.h). */
@@ -372,6 +390,24 @@ struct store_ops {
 	 * every redirect that ended there) to the new one, and drop any
 	 * redirect away from the new path, in one transaction. */
 	enum err (*redirect_move)(struct store *st, const char *from_path, const char *to_path);
+
+	/* media library (newest first in lists; get and list fill variants) */
+	/* Add a medium with its variants in one transaction. */
+	enum err (*media_add)(struct store *st, const struct media *m, int64_t *id);
+	enum err (*media_get)(struct store *st, struct arena *a, int64_t id, struct media *out);
+	enum err (*media_list)(struct store *st, struct arena *a, int64_t offset, int64_t limit,
+			       struct media **out, size_t *n, int64_t *total);
+	/* The MIME type of a stored file (a medium's or a variant's path);
+	 * ERR_NOTFOUND for any other path. */
+	enum err (*media_file)(struct store *st, struct arena *a, const char *path,
+			       const char **mime);
+	enum err (*media_set_alt)(struct store *st, int64_t id, const char *alt);
+	/* Delete the rows (the caller removes the files). */
+	enum err (*media_delete)(struct store *st, int64_t id);
+	/* Posts (any status, at most 50) with id as featured image or whose
+	 * Markdown contains needle (the medium's URL without extension). */
+	enum err (*media_usage)(struct store *st, struct arena *a, int64_t id, const char *needle,
+				struct post **out, size_t *n);
 
 	/* back-office sign-in (not content: no change-log rows) */
 	/* ERR_NOTFOUND, or ERR_CONFLICT when several users share the email. */

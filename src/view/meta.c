@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "core/time.h"
+#include "media/media.h"
 #include "render/json.h"
 #include "view/view.h"
 
@@ -145,8 +146,16 @@ static const char *image_type(const char *url)
 	return "image/jpeg";
 }
 
-const char *view_post_image(struct view_ctx *ctx, const char *body_html, const char **type)
+const char *view_post_image(struct view_ctx *ctx, const struct post *post, const char **type)
 {
+	struct media m;
+	if (post->featured_media_id > 0 &&
+	    STORE_CALL(ctx->st, media_get, ctx->a, post->featured_media_id, &m) == ERR_OK) {
+		if (type)
+			*type = m.mime;
+		return view_abs(ctx, media_url(ctx->a, m.path));
+	}
+	const char *body_html = post->body_html;
 	const char *p = body_html ? strstr(body_html, "<img ") : NULL;
 	if (!p)
 		return NULL;

@@ -3,12 +3,40 @@
 
 #include "content/permalink.h"
 #include "core/time.h"
+#include "media/media.h"
 #include "render/json.h"
 #include "view/view.h"
 
 const char *view_post_url(struct view_ctx *ctx, const struct post *p)
 {
 	return permalink_for(ctx->a, ctx->site.permalink, p);
+}
+
+/* `image`: the featured image with every stored width in srcset. */
+static void view_post_featured(struct view_ctx *ctx, struct tval *v, const struct post *p)
+{
+	struct arena *a = ctx->a;
+	struct media m;
+	if (p->featured_media_id <= 0 ||
+	    STORE_CALL(ctx->st, media_get, a, p->featured_media_id, &m) != ERR_OK)
+		return;
+	struct tval *img = tval_map(a);
+	const char *url = media_url(a, m.path);
+	/* narrowest first, the original last (stored URLs hold no spaces or
+	 * commas, so the list is unambiguous) */
+	const char *srcset = "";
+	for (size_t i = 0; i < m.nvariants; i++)
+		srcset = arena_printf(a, "%s%s %lldw, ", srcset, media_url(a, m.variants[i].path),
+				      (long long)m.variants[i].width);
+	srcset = arena_printf(a, "%s%s %lldw", srcset, url, (long long)m.width);
+	tval_set_str(a, img, "url", url);
+	tval_set_str(a, img, "srcset", srcset);
+	tval_set_str(a, img, "sizes", "(max-width: 800px) 100vw, 800px");
+	tval_set_str(a, img, "alt", m.alt);
+	tval_set_int(a, img, "width", m.width);
+	tval_set_int(a, img, "height", m.height);
+	tval_set_str(a, img, "mime", m.mime);
+	tval_set(a, v, "image", img);
 }
 
 struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body)
@@ -42,6 +70,7 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 	tval_set_int(a, v, "comment_count", p->comment_count);
 	tval_set_str(a, v, "comments_label", view_comments_label(a, p->comment_count));
 	tval_set_bool(a, v, "sticky", p->sticky);
+	view_post_featured(ctx, v, p);
 	if (with_body) {
 		tval_set_html(a, v, "body_html", p->body_html);
 		view_post_tags(ctx, v, NULL, 0);

@@ -50,9 +50,10 @@ const char *view_abs(struct view_ctx *ctx, const char *path);
  * is the listing's title ("" for the whole site). */
 void view_add_feeds(struct view_ctx *ctx, struct tval *root, const char *base, const char *name);
 
-/* The post's featured image: the first <img> of its body, as an absolute
- * URL (NULL when it has none we can use); *type gets its MIME type. */
-const char *view_post_image(struct view_ctx *ctx, const char *body_html, const char **type);
+/* The post's image as an absolute URL: its featured image (media
+ * library), else the first <img> of its body; NULL when it has none we can
+ * use. *type gets its MIME type. */
+const char *view_post_image(struct view_ctx *ctx, const struct post *p, const char **type);
 
 /* Append a JSON-LD document to root's `jsonld` list (serialised safely for
  * a <script type="application/ld+json"> block; ld is freed). */

@@ -71,6 +71,9 @@ static enum err h_form(struct req *r, struct resp *rs)
 {
 	const char *a = req_form(r, "a"), *q = req_query(r, "q");
 	buf_printf(&rs->body, "a=%s q=%s n=%zu", a ? a : "-", q ? q : "-", r->nform);
+	for (size_t i = 0; i < r->nuploads; i++)
+		buf_printf(&rs->body, " u=%s:%s:%s:%zu", r->uploads[i].field, r->uploads[i].filename,
+			   r->uploads[i].content_type, r->uploads[i].len);
 	rs->content_type = "text/plain; charset=utf-8";
 	return ERR_OK;
 }
@@ -173,6 +176,7 @@ static void test_config(struct config *c)
 	c->idle_timeout_s = 30;
 	c->request_deadline_s = 60;
 	c->max_body = 8192;
+	c->max_upload = 65536;
 	c->max_header = 8192;
 	c->max_url = 2048;
 }
@@ -976,6 +980,52 @@ static void test_bodies(void **state)
 	expect_status("POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: "
 		      "application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\na=%ff",
 		      400);
+	/* multipart/form-data: fields into the form, files into uploads; a
+	 * file bigger than max_body but within max_upload is fine. */
+	{
+		static char big[20000];
+		memset(big, 'z', sizeof big);
+		struct buf b;
+		buf_init(&b);
+		buf_printf(&b,
+			   "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n"
+			   "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n"
+			   "Content-Type: image/png\r\n\r\n");
+		buf_append(&b, big, sizeof big);
+		buf_puts(&b, "\r\n--XyZ--\r\n");
+		/* the whole body, then one cut before its closing boundary (with
+		 * a Content-Length that matches what is sent): 200, then 400 */
+		size_t lens[2] = {b.len, b.len - 9};
+		int want[2] = {200, 400};
+		for (int k = 0; k < 2; k++) {
+			char head[256];
+			snprintf(head, sizeof head,
+				 "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+				 "boundary=XyZ\r\nContent-Length: %zu\r\n\r\n",
+				 lens[k]);
+			struct buf all;
+			buf_init(&all);
+			buf_puts(&all, head);
+			buf_append(&all, b.data, lens[k]);
+			struct hresp r;
+			assert_int_equal(request_on(port, NULL, all.data, all.len, false, &r), want[k]);
+			if (k == 0)
+				assert_string_equal(r.body, "a=1 q=- n=1 u=f:x.bin:image/png:20000");
+			hresp_free(&r);
+			buf_free(&all);
+		}
+		buf_free(&b);
+	}
+	expect_status("POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data\r\n"
+		      "Content-Length: 3\r\n\r\na=b",
+		      400); /* no boundary */
+	expect_status("POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+		      "boundary=B\r\nContent-Length: 70000\r\n\r\n",
+		      413); /* over max_upload */
+	expect_status("POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+		      "boundary=B\r\nContent-Length: 59\r\n\r\n"
+		      "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\xff\r\n--B--\r\n",
+		      400); /* a field that is not UTF-8 */
 	/* A GET with a body: the body is ignored. */
 	assert_int_equal(request("GET /form HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\na=b", &r),
 			 200);
