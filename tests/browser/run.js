@@ -18,6 +18,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const zlib = require('node:zlib');
 const { chromium } = require('playwright-core');
 
 const GAZETTE = path.resolve(process.env.GAZETTE || './gazette');
@@ -454,6 +455,73 @@ SCENARIOS.revisions = async (run) => {
   await publicPage(visitor, art.url, 'the restored text on the public page',
                    async (p) => (await p.getByText('The market opens at nine.').count()) === 1 &&
                                 (await p.getByText('The market opens at ten.').count()) === 0);
+};
+
+
+// A PNG of width x height in two colours, made here (no image library).
+function makePng(width, height) {
+  const crcTable = [];
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crcTable[n] = c >>> 0;
+  }
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) {
+      row[1 + x * 3] = x < width / 2 ? 200 : 20;
+      row[2 + x * 3] = 80;
+      row[3 + x * 3] = y % 2 ? 160 : 40;
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
+                        chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// (6) Upload an image in the media library and see its resized variants.
+SCENARIOS.upload = async (run) => {
+  const page = await adminPage(run);
+  await page.getByRole('navigation', { name: 'Back office' }).getByRole('link', { name: 'Media' }).click();
+  await page.getByRole('heading', { name: 'Media', level: 1 }).waitFor();
+  await page.locator('input[type=file][name=file]').setInputFiles(
+    { name: 'harbour-wall.png', mimeType: 'image/png', buffer: makePng(1500, 40) });
+  await page.locator('form.upload-form').getByLabel('Alt text').fill('The harbour wall at dusk');
+  await page.getByRole('button', { name: 'Upload' }).click();
+  const item = page.locator('section.media-item').first();
+  await item.waitFor();
+  const sizes = (await item.locator('p', { hasText: 'Sizes:' }).textContent()).replace(/\s+/g, ' ').trim();
+  check(sizes === 'Sizes: 320w 768w 1280w 1500w (original)', `variants listed: ${sizes}`);
+  check((await item.locator('img').getAttribute('alt')) === 'The harbour wall at dusk', 'alt text kept');
+  const links = item.locator('p', { hasText: 'Sizes:' }).getByRole('link');
+  for (let i = 0; i < await links.count(); i++) {
+    const href = await links.nth(i).getAttribute('href');
+    const r = await page.request.get(href);
+    check(r.status() === 200 && r.headers()['content-type'] === 'image/png', `${href}: ${r.status()}`);
+    const buf = await r.body();
+    const want = [320, 768, 1280, 1500][i];
+    check(buf.readUInt32BE(16) === want, `${href} is ${buf.readUInt32BE(16)} wide, want ${want}`);
+    check(/max-age=31536000/.test(r.headers()['cache-control'] || ''), `${href} cached for a year`);
+  }
 };
 
 // --- the runner ---------------------------------------------------------------
