@@ -42,6 +42,14 @@ static enum err show_categories(struct req *r, struct resp *rs, struct admin_ctx
 	if (rc != ERR_OK)
 		return rc;
 	struct tval *root = admin_page(ax, "Categories", "categories");
+	/* the list is one line a category; the full form (parent and merge
+	 * choices: every other category) only for the one being edited */
+	int64_t editing = 0;
+	const char *e = req_query(r, "edit");
+	if (!e && r->method == HTTP_POST)
+		e = req_form(r, "id");
+	if (e && !str_to_i64(e, 1, INT64_MAX, &editing))
+		editing = 0;
 	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tval *v = tval_map(a);
@@ -51,8 +59,13 @@ static enum err show_categories(struct req *r, struct resp *rs, struct admin_ctx
 		tval_set_str(a, v, "path", cs[i].path);
 		tval_set_str(a, v, "description", cs[i].description);
 		tval_set_int(a, v, "count", cs[i].post_count);
+		tval_set_str(a, v, "edit_url",
+			     arena_printf(a, "/admin/categories/?edit=%lld#cat-%lld",
+					  (long long)cs[i].id, (long long)cs[i].id));
+		bool this = cs[i].id == editing;
+		tval_set_bool(a, v, "editing", this);
 		struct tval *parents = tval_list(a), *targets = tval_list(a);
-		for (size_t k = 0; k < n; k++) {
+		for (size_t k = 0; this && k < n; k++) {
 			if (k == i)
 				continue;
 			size_t len = strlen(cs[i].path);
@@ -176,21 +189,26 @@ static enum err show_tags(struct req *r, struct resp *rs, struct admin_ctx *ax,
 	if (rc != ERR_OK)
 		return rc;
 	struct tval *root = admin_page(ax, "Tags", "tags");
-	struct tval *list = tval_list(a), *all = tval_list(a);
+	int64_t editing = 0;
+	const char *e = req_query(r, "edit");
+	if (!e && r->method == HTTP_POST)
+		e = req_form(r, "id");
+	if (e && !str_to_i64(e, 1, INT64_MAX, &editing))
+		editing = 0;
+	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tval *v = tval_map(a);
 		tval_set_int(a, v, "id", ts[i].id);
 		tval_set_str(a, v, "name", ts[i].name);
 		tval_set_str(a, v, "slug", ts[i].slug);
 		tval_set_int(a, v, "count", ts[i].post_count);
+		tval_set_bool(a, v, "editing", ts[i].id == editing);
+		tval_set_str(a, v, "edit_url",
+			     arena_printf(a, "/admin/tags/?edit=%lld#tag-%lld", (long long)ts[i].id,
+					  (long long)ts[i].id));
 		tval_push(a, list, v);
-		struct tval *o = tval_map(a);
-		tval_set_int(a, o, "id", ts[i].id);
-		tval_set_str(a, o, "name", ts[i].name);
-		tval_push(a, all, o);
 	}
 	tval_set(a, root, "tags", list);
-	tval_set(a, root, "all", all);
 	tval_set_bool(a, root, "has_tags", n > 0);
 	tval_set_str(a, root, "message", message ? message : "");
 	tval_set_str(a, root, "notice", notice_of(r));
@@ -225,8 +243,18 @@ enum err admin_tags(struct req *r, struct resp *rs)
 			return show_tags(r, rs, &ax, "Another tag has that slug: merge them instead.",
 					 400);
 	} else if (str_eq(what, "merge")) {
-		if (!form_id(r, "into", &into) || !into || into == id)
-			return show_tags(r, rs, &ax, "Choose another tag to merge into.", 400);
+		/* the other tag by its slug (a site may have thousands) or id */
+		const char *slug = req_form(r, "into_slug");
+		struct tag other;
+		if (slug && *slug) {
+			if (STORE_CALL(ax.v.st, tag_by_slug, r->arena, slug, &other) != ERR_OK)
+				return show_tags(r, rs, &ax, "There is no tag with that slug.", 400);
+			into = other.id;
+		} else if (!form_id(r, "into", &into)) {
+			into = 0;
+		}
+		if (!into || into == id)
+			return show_tags(r, rs, &ax, "Give another tag to merge into.", 400);
 		rc = STORE_CALL(ax.v.st, tag_merge, id, into);
 	} else if (str_eq(what, "delete")) {
 		rc = STORE_CALL(ax.v.st, tag_delete, id);

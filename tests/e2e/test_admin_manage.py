@@ -65,7 +65,13 @@ def main():
             st, _, body = ed.post('/admin/categories/', {'csrf': csrf, 'do': 'add', 'name': '',
                                                          'parent': ''})
             c.status(st, 400, 'empty name')
+            st, _, body = ed.get('/admin/categories/')
+            c.ok('name="into"' not in body, 'the list has no per-category forms')
             sport = cats(s)['sport'][0]
+            st, _, body = ed.get('/admin/categories/?edit=%s' % sport)
+            c.eq(body.count('name="into"'), 1, 'one merge form for the category being edited')
+            c.ok('>sport/football</option>' not in body.split('name="parent"')[-1].split('</select>')[0],
+                 'its own sub-category is not offered as its parent')
             football = cats(s)['sport/football'][0]
             st, _, body = ed.post('/admin/categories/', {'csrf': csrf, 'do': 'save', 'id': sport,
                                                          'name': 'Sport', 'slug': 'sport',
@@ -106,9 +112,16 @@ def main():
                                                    'id': t['council'][0], 'name': 'Council',
                                                    'slug': 'local-teams'})
             c.ok(st == 400 and 'merge them' in body, 'slug of another tag: merge instead')
+            st, _, body = ed.get('/admin/tags/')
+            c.ok('name="into_slug"' not in body, 'the list has no per-tag forms')
+            st, _, body = ed.get('/admin/tags/?edit=%s' % t['council'][0])
+            c.eq(body.count('name="into_slug"'), 1, 'one edit form for the tag being edited')
+            st, _, body = ed.post('/admin/tags/', {'csrf': csrf, 'do': 'merge',
+                                                   'id': t['council'][0], 'into_slug': 'nope'})
+            c.ok(st == 400 and 'no tag with that slug' in body, 'merge into an unknown slug')
             st, _, _ = ed.post('/admin/tags/', {'csrf': csrf, 'do': 'merge',
                                                 'id': t['council'][0],
-                                                'into': t['local-teams'][0]})
+                                                'into_slug': 'local-teams'})
             c.status(st, 303, 'merge')
             t2 = tags(s)
             c.ok('council' not in t2 and t2['local-teams'][3] == '2',
