@@ -157,12 +157,20 @@ static enum err apply(struct store *st, struct arena *a, const struct post_field
 		return ERR_INVALID;
 	}
 	in->excerpt = excerpt;
-	char *html, *summary;
-	if ((rc = markdown_to_html(a, body, &html)) != ERR_OK ||
-	    (rc = markdown_excerpt(a, body, POST_SUMMARY_MAX, &summary)) != ERR_OK)
-		return rc;
-	in->body_html = html;
-	in->summary = summary;
+	if (cur && !f->body_md) {
+		/* The body is unchanged: keep its HTML as stored. Imported posts
+		 * (src/import/) hold sanitized HTML that the Markdown source does
+		 * not reproduce, and must survive an edit of their title. */
+		in->body_html = cur->body_html;
+		in->summary = cur->summary;
+	} else {
+		char *html, *summary;
+		if ((rc = markdown_to_html(a, body, &html)) != ERR_OK ||
+		    (rc = markdown_excerpt(a, body, POST_SUMMARY_MAX, &summary)) != ERR_OK)
+			return rc;
+		in->body_html = html;
+		in->summary = summary;
+	}
 
 	/* author */
 	if (f->author) {

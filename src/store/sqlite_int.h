@@ -32,6 +32,7 @@ enum stmt {
 	S_CM_BY_EMAIL, S_CM_BY_IP, S_CM_BY_NET, S_CM_DUP, S_CM_STATE, S_CM_SET_STATUS,
 	S_CM_REPARENT, S_CM_DELETE,
 	S_SPAM_GET, S_SPAM_ADD, S_SPAM_CLEAR, S_SPAM_FORGET,
+	S_MAP_GET, S_MAP_FIND, S_MAP_SET, S_CM_IMPORT_INSERT, S_CM_IMPORT_UPDATE, S_POST_EXISTS,
 	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
 	S__MAX
 };
@@ -239,6 +240,17 @@ enum err sqt_tag_update(struct store *st, int64_t id, const char *name, const ch
 enum err sqt_tag_delete(struct store *st, int64_t id);
 enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
 		       size_t *n);
+/* sqlite_import.c */
+enum err sqi_import_map_get(struct store *st, const char *source, const char *kind,
+			    const char *wp_id, int64_t *id);
+enum err sqi_import_map_find(struct store *st, const char *kind, const char *wp_id, int64_t *id);
+enum err sqi_import_map_set(struct store *st, const char *source, const char *kind,
+			    const char *wp_id, int64_t id);
+enum err sqi_tag_add(struct store *st, const char *slug, const char *name, int64_t *id);
+enum err sqi_comment_put(struct store *st, const struct comment *c, int64_t *id);
+/* Link tags by id inside the caller's transaction. */
+enum err sqt_link_tag_ids(struct store *st, struct conn *c, int64_t post_id, const int64_t *ids,
+			  size_t n);
 /* sqlite_sitemap.c */
 enum err sqm_post_each_public(struct store *st, enum post_type type, int64_t now,
 			      int64_t offset, int64_t limit, post_each_fn each, void *ud);

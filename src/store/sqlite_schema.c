@@ -144,6 +144,19 @@ const char *const sqlite_migrations[] = {
 	"  ham INTEGER NOT NULL DEFAULT 0,\n"
 	"  spam INTEGER NOT NULL DEFAULT 0\n"
 	") WITHOUT ROWID;\n",
+
+	/* 7: what a WordPress import brought in (src/import/): for each source
+	 * site (its base URL), each kind of object ("user", "category", "tag",
+	 * "post", "comment") and its WordPress id, the local row, so that a
+	 * re-run updates instead of duplicating and old ?p=ID URLs resolve. */
+	"CREATE TABLE import_map(\n"
+	"  source TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL,\n"
+	"  wp_id TEXT NOT NULL,\n"
+	"  local_id INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(source, kind, wp_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX import_map_wp ON import_map(kind, wp_id);\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];
