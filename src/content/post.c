@@ -32,7 +32,7 @@ static bool text_ok(const char *s, size_t max, bool allow_newlines)
 	return true;
 }
 
-static bool is_reserved(const char *slug)
+bool post_slug_reserved(const char *slug)
 {
 	for (size_t i = 0; reserved[i]; i++)
 		if (strcmp(reserved[i], slug) == 0)
@@ -56,7 +56,7 @@ static enum err pick_slug(struct store *st, struct arena *a, enum post_type type
 				 explicit);
 			return ERR_INVALID;
 		}
-		if (type == POST_PAGE && is_reserved(explicit)) {
+		if (type == POST_PAGE && post_slug_reserved(explicit)) {
 			snprintf(errmsg, errlen, "slug: '%s' is reserved for the site's own URLs",
 				 explicit);
 			return ERR_CONFLICT;
@@ -90,7 +90,7 @@ static enum err pick_slug(struct store *st, struct arena *a, enum post_type type
 		const char *cand = i == 1 ? base : arena_printf(a, "%s-%d", base, i);
 		if (!cand)
 			return ERR_NOMEM;
-		if (type == POST_PAGE && is_reserved(cand))
+		if (type == POST_PAGE && post_slug_reserved(cand))
 			continue;
 		enum err rc = STORE_CALL(st, post_by_slug, a, type, cand, &other);
 		if (rc == ERR_NOTFOUND || (rc == ERR_OK && other.id == self)) {
