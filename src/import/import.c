@@ -83,15 +83,38 @@ void imp_warn(struct imp *im, int line, const char *fmt, ...)
 	res->nwarnings++;
 }
 
+static bool has_letter(const char *s)
+{
+	for (; *s; s++)
+		if (isalpha((unsigned char)*s))
+			return true;
+	return false;
+}
+
+static bool ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
 const char *imp_slug(struct arena *a, const char *wp_slug, const char *fallback)
 {
 	const char *s = NULL;
 	if (wp_slug && *wp_slug) {
 		char *dec = str_url_decode(a, wp_slug, strlen(wp_slug), false);
 		s = dec ? str_slugify(a, dec) : NULL;
+		/* non-Latin slugs lose their letters ("επίπεδο-2" -> "2"): such a
+		 * remainder says nothing, the title may say more */
+		if (s && dec && !has_letter(s) && !ascii(dec))
+			s = NULL;
 	}
-	if ((!s || !*s) && fallback)
+	if ((!s || !*s) && fallback) {
 		s = str_slugify(a, fallback);
+		if (s && !has_letter(s) && !ascii(fallback))
+			s = NULL;
+	}
 	if (!s)
 		return "";
 	if (strlen(s) > 180) {

@@ -24,6 +24,12 @@ const char *imp_url_path(struct arena *a, const char *url)
 	for (const unsigned char *u = (const unsigned char *)path; *u; u++)
 		if (*u < 0x20 || *u == 0x7f || *u == '\\')
 			return NULL;
+	/* "//greek/x/" is "/greek/x/" to WordPress (exports have such links) */
+	char *w = path;
+	for (const char *r = path; *r; r++)
+		if (!(*r == '/' && w > path && w[-1] == '/'))
+			*w++ = *r;
+	*w = '\0';
 	/* our URLs end with '/', and a path without one is sent there first */
 	if (path[strlen(path) - 1] != '/')
 		path = arena_printf(a, "%s/", path);

@@ -81,9 +81,13 @@ static enum ns classify(const struct rd *d, const char *uri)
 	return NS_OTHER;
 }
 
+/* The line of the current node where libxml2 knows it (elements), else
+ * where the parser is (it reads ahead, so that may be a little later). */
 static int line(const struct rd *d)
 {
-	return xmlTextReaderGetParserLineNumber(d->r);
+	xmlNodePtr n = xmlTextReaderCurrentNode(d->r);
+	long l = n ? xmlGetLineNo(n) : -1;
+	return l > 0 && l < 0x7fffffff ? (int)l : xmlTextReaderGetParserLineNumber(d->r);
 }
 
 static enum err fail(struct rd *d, int at, const char *msg)
