@@ -599,6 +599,7 @@ static enum err on_channel(void *ud, const struct wxr_channel *ch)
 	while (n > 1 && src[n - 1] == '/')
 		n--;
 	im->source = arena_strndup(&im->keep, src, n);
+	im->gazette = ch->gazette;
 	str_copy(im->res->source, im->source ? im->source : "", sizeof im->res->source);
 	str_copy(im->res->version, ch->wxr_version, sizeof im->res->version);
 	return im->source ? ERR_OK : ERR_NOMEM;
@@ -631,6 +632,22 @@ static enum err on_term_reset(void *ud, const struct wxr_term *t)
 {
 	struct imp *im = ud;
 	enum err rc = on_term(im, t);
+	arena_free(&im->a);
+	arena_init(&im->a, 0);
+	return rc;
+}
+
+static enum err on_redirect(void *ud, const char *from, const char *to, int status, int line)
+{
+	struct imp *im = ud;
+	(void)status; /* imported redirects are permanent */
+	if (from[0] != '/' || (to[0] != '/' && strncmp(to, "http://", 7) != 0 &&
+			       strncmp(to, "https://", 8) != 0)) {
+		imp_warn(im, line, "redirect '%.80s' -> '%.80s' skipped (not a path)", from, to);
+		im->res->n[IMP_REDIRECT].skipped++;
+		return ERR_OK;
+	}
+	enum err rc = imp_redirect(im, from, to);
 	arena_free(&im->a);
 	arena_init(&im->a, 0);
 	return rc;
@@ -672,6 +689,7 @@ enum err import_wordpress(struct store *st, const struct import_opts *o,
 	h.author = on_author_reset;
 	h.term = on_term_reset;
 	h.item = on_item;
+	h.redirect = on_redirect;
 	h.progress = on_progress;
 	rc = wxr_read(o->path, &h, errmsg, errlen, errline);
 	if (rc == ERR_OK && !im.cats_flushed)

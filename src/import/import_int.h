@@ -37,6 +37,7 @@ struct imp {
 	struct arena a;    /* per record, emptied after each */
 	struct arena keep; /* the whole run */
 	const char *source;
+	bool gazette; /* a Gazette export: bodies are HTML already (sanitized again) */
 	const char *permalink;
 	int64_t now;
 	uint64_t total_bytes;

@@ -153,7 +153,9 @@ static enum err comments(struct imp *im, const struct wxr_item *it, int64_t post
 			c.parent_id = pid;
 		}
 		char *p = NULL, *html = NULL;
-		if (rc == ERR_OK)
+		if (rc == ERR_OK && im->gazette)
+			p = (char *)w->content;
+		else if (rc == ERR_OK)
 			rc = convert_autop(a, w->content, &p);
 		if (rc == ERR_OK)
 			rc = sanitize_html(a, p, SANITIZE_COMMENT, &html, &im->res->sanitize);
@@ -257,7 +259,11 @@ enum err imp_item(struct imp *im, const struct wxr_item *it)
 	/* the body: WordPress HTML, made plain and then safe */
 	size_t dropped = res->sanitize.dropped_elements;
 	char *conv = NULL, *html = NULL;
-	enum err rc = convert_content(a, it->content, &conv, &res->convert);
+	enum err rc = ERR_OK;
+	if (im->gazette)
+		conv = (char *)it->content; /* ours: no shortcodes, paragraphs made */
+	else
+		rc = convert_content(a, it->content, &conv, &res->convert);
 	if (rc == ERR_OK)
 		rc = sanitize_html(a, conv, SANITIZE_POST, &html, &res->sanitize);
 	if (rc != ERR_OK)

@@ -163,6 +163,9 @@ static void open_tag(struct buf *b, const xmlNode *n, const struct elem_rule *r,
 	buf_puts(b, r->name);
 	for (const xmlAttr *at = n->properties; at; at = at->next) {
 		const char *name = (const char *)at->name;
+		if (mode == SANITIZE_COMMENT && name && strcmp(r->name, "a") == 0 &&
+		    strcmp(name, "rel") == 0)
+			continue; /* replaced by our own below */
 		const struct attr_rule *ar = NULL;
 		for (const struct attr_rule *x = r->attrs; x->name; x++)
 			if (name && strcmp(x->name, name) == 0)

@@ -12,7 +12,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 
-enum ns { NS_NONE, NS_WP, NS_EXCERPT, NS_CONTENT, NS_DC, NS_OTHER };
+enum ns { NS_NONE, NS_WP, NS_EXCERPT, NS_CONTENT, NS_DC, NS_GAZETTE, NS_OTHER };
 
 struct frame {
 	enum ns ns;
@@ -78,6 +78,8 @@ static enum ns classify(const struct rd *d, const char *uri)
 		return NS_CONTENT;
 	if (strcmp(uri, "http://purl.org/dc/elements/1.1/") == 0)
 		return NS_DC;
+	if (strcmp(uri, "urn:gazette:wxr:1") == 0) /* EXPORT_GAZETTE_NS */
+		return NS_GAZETTE;
 	return NS_OTHER;
 }
 
@@ -389,6 +391,8 @@ static enum err check_root(struct rd *d)
 			continue;
 		if (wxr_namespace(av))
 			str_copy(d->wpns, av, sizeof d->wpns);
+		else if (strcmp(av, "urn:gazette:wxr:1") == 0) /* EXPORT_GAZETTE_NS */
+			d->ch.gazette = true;
 		else if (strcmp(an, "xmlns:wp") == 0)
 			str_copy(seen, av, sizeof seen);
 	}
@@ -427,6 +431,17 @@ static enum err on_start(struct rd *d)
 	    (is(f, NS_WP, "author") || is(f, NS_WP, "category") || is(f, NS_WP, "tag") ||
 	     is(f, NS_WP, "term") || is(f, NS_NONE, "item"))) {
 		enum err rc = start_record(d, f);
+		if (rc != ERR_OK)
+			return rc;
+	} else if (d->depth == 3 && is(fr(d, 1), NS_NONE, "channel") &&
+		   is(f, NS_GAZETTE, "redirect") && d->h->redirect) {
+		enum err rc = send_channel(d);
+		const char *from = attr(d, "from"), *to = attr(d, "to");
+		int64_t status = 301;
+		str_to_i64(attr(d, "status"), 301, 302, &status);
+		if (rc == ERR_OK)
+			rc = d->h->redirect(d->h->ud, from, to, (int)status, line(d));
+		reset_record(d);
 		if (rc != ERR_OK)
 			return rc;
 	} else if (d->depth == 4 && d->rec == R_ITEM) {

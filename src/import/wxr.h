@@ -15,6 +15,7 @@
 #ifndef GAZETTE_IMPORT_WXR_H
 #define GAZETTE_IMPORT_WXR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@
 struct wxr_channel {
 	const char *title, *link, *description, *language;
 	const char *wxr_version, *base_site_url, *base_blog_url;
+	bool gazette; /* written by Gazette (export.h): content is already plain HTML */
 };
 
 struct wxr_author {
@@ -77,6 +79,8 @@ struct wxr_handler {
 	enum err (*author)(void *ud, const struct wxr_author *au);
 	enum err (*term)(void *ud, const struct wxr_term *t);
 	enum err (*item)(void *ud, const struct wxr_item *it);
+	/* <gazette:redirect from to status/> of a Gazette export (export.h) */
+	enum err (*redirect)(void *ud, const char *from, const char *to, int status, int line);
 	/* After each item: bytes of the file read so far. */
 	void (*progress)(void *ud, uint64_t bytes);
 };

@@ -306,6 +306,7 @@ static const struct store_ops sqlite_ops = {
 	.term_lastmods = sqm_term_lastmods,
 	.redirect_get = sqs_redirect_get,
 	.redirect_set = sqs_redirect_set,
+	.redirect_list = sqs_redirect_list,
 	.import_map_get = sqi_import_map_get,
 	.import_map_find = sqi_import_map_find,
 	.import_map_set = sqi_import_map_set,

@@ -137,6 +137,7 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			     " GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC",
 
 	[S_REDIRECT_GET] = "SELECT from_path, to_path, status FROM redirects WHERE from_path = ?1",
+	[S_REDIRECT_LIST] = "SELECT from_path, to_path, status FROM redirects ORDER BY from_path",
 	[S_REDIRECT_SET] = "INSERT INTO redirects(from_path, to_path, status) VALUES (?1, ?2, ?3) "
 			   "ON CONFLICT(from_path) DO UPDATE SET to_path = excluded.to_path, "
 			   "status = excluded.status",

@@ -337,6 +337,9 @@ struct store_ops {
 	enum err (*redirect_get)(struct store *st, struct arena *a, const char *from_path,
 				 struct redirect *out);
 	enum err (*redirect_set)(struct store *st, const struct redirect *r);
+	/* every redirect, by from_path (exports) */
+	enum err (*redirect_list)(struct store *st, struct arena *a, struct redirect **out,
+				  size_t *n);
 
 	/* imports (src/import/): which local row a source site's object
 	 * became. kind is "user", "category", "tag", "post" or "comment";

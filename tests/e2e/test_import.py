@@ -102,6 +102,38 @@ def snapshot(s):
         con.close()
 
 
+def site_contents(s):
+    """Everything an export must carry, keyed by what survives new ids."""
+    con = db(s)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()
+        posts = {r[0]: r[1:] for r in q(
+            "SELECT p.type || '/' || p.slug, p.title, p.status, p.excerpt, b.body_html, "
+            "b.body_md, p.summary, p.published_at, p.sticky, p.comments_open, "
+            "(SELECT path FROM categories WHERE id = p.category_id), "
+            "(SELECT slug FROM posts q WHERE q.id = p.parent_id), "
+            "(SELECT group_concat(slug) FROM (SELECT t.slug FROM post_tags pt JOIN tags t "
+            "ON t.id = pt.tag_id WHERE pt.post_id = p.id ORDER BY t.slug)), "
+            "(SELECT login FROM users WHERE id = p.author_id) "
+            "FROM posts p JOIN post_bodies b ON b.post_id = p.id")}
+        comments = {}
+        for r in q("SELECT (SELECT type || '/' || slug FROM posts WHERE id = c.post_id), "
+                   "c.created_at, c.author_email, c.status, c.author_name, c.author_url, "
+                   "c.author_ip, c.body_html, (SELECT author_email || ' ' || created_at "
+                   "FROM comments d WHERE d.id = c.parent_id) FROM comments c"):
+            comments[r[:3]] = r[3:]
+        return {
+            'posts': posts,
+            'comments': comments,
+            'categories': {r[0]: r[1:] for r in q('SELECT path, name, description FROM categories')},
+            'tags': {r[0]: r[1:] for r in q('SELECT slug, name FROM tags')},
+            'redirects': {r[0]: r[1:] for r in q('SELECT from_path, to_path, status FROM redirects')},
+            'users': {r[0]: r[1:] for r in q('SELECT login, email, display_name FROM users')},
+        }
+    finally:
+        con.close()
+
+
 def write(name, text):
     path = os.path.join(TMP, name)
     with open(path, 'w', encoding='utf-8') as f:
@@ -291,6 +323,29 @@ with Site() as s:
         # and a re-run puts the WordPress title back (the export is the source)
         r = s.cli('import', 'wordpress', WXR)
         c.eq(summary(r.stdout)['posts'].get('updated'), 1, 're-run after an edit updates it')
+
+    with c.section('export, then import into an empty site: the same site'):
+        r = s.cli('export', 'wordpress')
+        c.eq(r.returncode, 0, 'export exit (stderr %r)' % r.stderr[-300:])
+        exported = write('export.xml', r.stdout)
+        x = ET.parse(exported).getroot()
+        c.eq(x.tag, 'rss', 'the export is RSS')
+        xch = x.find('channel')
+        c.eq(xch.find('{http://wordpress.org/export/1.2/}wxr_version').text, '1.2', 'WXR version')
+        xitems = xch.findall('item')
+        c.eq(len(xitems), 79, 'items exported (58 posts and 21 pages)')
+        c.eq(len(xch.findall('{http://wordpress.org/export/1.2/}category')), 68, 'categories exported')
+        c.eq(len(xch.findall('{http://wordpress.org/export/1.2/}tag')), 114, 'tags exported')
+        c.eq(sum(len(i.findall('{http://wordpress.org/export/1.2/}comment')) for i in xitems), 33,
+             'comments exported')
+        with Site(serve=False) as s2:
+            r = s2.cli('import', 'wordpress', exported)
+            c.eq(r.returncode, 0, 'importing the export (stderr %r)' % r.stderr[-300:])
+            a, b = site_contents(s), site_contents(s2)
+            for name in a:
+                c.eq(len(b[name]), len(a[name]), 'round trip: number of %s' % name)
+                diff = [k for k in a[name] if a[name][k] != b[name].get(k)]
+                c.eq(diff[:5], [], 'round trip: %s that differ' % name)
 
     with c.section('bad files are refused with the line, the site unchanged'):
         good = open(WXR, encoding='utf-8').read()
