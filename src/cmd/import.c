@@ -119,8 +119,8 @@ int cmd_import(struct cmd_ctx *c)
 	if (bar.tty && res.items)
 		fputc('\n', stderr);
 	if (rc != ERR_OK) {
-		/* a bad file is found by the first pass, before anything is written */
-		bool checked = res.items == 0;
+		/* a bad file is found by the checking pass, before anything is written */
+		bool checked = !res.wrote;
 		if (line)
 			cmd_fail("%s:%d: %s", path, line, msg);
 		else

@@ -683,6 +683,7 @@ enum err import_wordpress(struct store *st, const struct import_opts *o,
 	if (stat(o->path, &sb) == 0)
 		im.total_bytes = (uint64_t)sb.st_size;
 	im.permalink = arena_strdup(&im.keep, settings_get(st, &im.keep, "permalink"));
+	res->wrote = !o->dry_run;
 	struct wxr_handler h = {0};
 	h.ud = &im;
 	h.channel = on_channel;

@@ -57,6 +57,7 @@ struct import_result {
 	/* the first IMPORT_WARNINGS warnings, "line N: what"; nwarnings counts all */
 	char *warnings[IMPORT_WARNINGS];
 	size_t nwarnings;
+	bool wrote;          /* the writing pass began (a failure may leave part of it) */
 	char source[200];    /* the exported site's base URL */
 	char version[8];     /* WXR version */
 };
