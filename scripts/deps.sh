@@ -4,7 +4,7 @@
 set -eu
 PKGS="make gcc pkg-config libc6-dev
 libmicrohttpd-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-libsodium-dev libjansson-dev zlib1g-dev libbrotli-dev libcmocka-dev libstemmer-dev
+libsodium-dev libjansson-dev zlib1g-dev libbrotli-dev libcmocka-dev libstemmer-dev libxml2-dev
 libvips-dev libvips-tools
 python3 sqlite3 curl nginx-light wrk
 jing libxml2-utils python3-feedparser clang libclang-rt-14-dev

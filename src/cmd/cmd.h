@@ -58,6 +58,8 @@ int cmd_user(struct cmd_ctx *c);
 int cmd_reindex(struct cmd_ctx *c);
 int cmd_related(struct cmd_ctx *c);
 int cmd_comment(struct cmd_ctx *c);
+int cmd_import(struct cmd_ctx *c);
+int cmd_export(struct cmd_ctx *c);
 
 /* demo.c: load the built-in demo site into an initialised store. */
 int demo_load(struct cmd_ctx *c);

@@ -52,6 +52,10 @@ static const struct command {
 	 "       gazette comment show ID...\n"
 	 "       gazette comment approve|unapprove|spam|trash|restore|delete ID...\n"
 	 "       gazette comment train   (relearn the spam filter from all decisions)"},
+	{"import", cmd_import, "import a WordPress export (WXR)",
+	 "gazette import wordpress FILE.xml [--dry-run]"},
+	{"export", cmd_export, "write the site as a WordPress export (WXR 1.2) on stdout",
+	 "gazette export wordpress > site.xml"},
 	{"reindex", cmd_reindex, "rebuild the search index", "gazette reindex"},
 	{"related", cmd_related, "recompute every article's related articles",
 	 "gazette related --rebuild"},

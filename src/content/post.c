@@ -33,7 +33,7 @@ static bool text_ok(const char *s, size_t max, bool allow_newlines)
 	return true;
 }
 
-static bool is_reserved(const char *slug)
+bool post_slug_reserved(const char *slug)
 {
 	for (size_t i = 0; reserved[i]; i++)
 		if (strcmp(reserved[i], slug) == 0)
@@ -57,7 +57,7 @@ static enum err pick_slug(struct store *st, struct arena *a, enum post_type type
 				 explicit);
 			return ERR_INVALID;
 		}
-		if (type == POST_PAGE && is_reserved(explicit)) {
+		if (type == POST_PAGE && post_slug_reserved(explicit)) {
 			snprintf(errmsg, errlen, "slug: '%s' is reserved for the site's own URLs",
 				 explicit);
 			return ERR_CONFLICT;
@@ -91,7 +91,7 @@ static enum err pick_slug(struct store *st, struct arena *a, enum post_type type
 		const char *cand = i == 1 ? base : arena_printf(a, "%s-%d", base, i);
 		if (!cand)
 			return ERR_NOMEM;
-		if (type == POST_PAGE && is_reserved(cand))
+		if (type == POST_PAGE && post_slug_reserved(cand))
 			continue;
 		enum err rc = STORE_CALL(st, post_by_slug, a, type, cand, &other);
 		if (rc == ERR_NOTFOUND || (rc == ERR_OK && other.id == self)) {
@@ -158,12 +158,20 @@ static enum err apply(struct store *st, struct arena *a, const struct post_field
 		return ERR_INVALID;
 	}
 	in->excerpt = excerpt;
-	char *html, *summary;
-	if ((rc = markdown_to_html(a, body, &html)) != ERR_OK ||
-	    (rc = markdown_excerpt(a, body, POST_SUMMARY_MAX, &summary)) != ERR_OK)
-		return rc;
-	in->body_html = html;
-	in->summary = summary;
+	if (cur && !f->body_md) {
+		/* The body is unchanged: keep its HTML as stored. Imported posts
+		 * (src/import/) hold sanitized HTML that the Markdown source does
+		 * not reproduce, and must survive an edit of their title. */
+		in->body_html = cur->body_html;
+		in->summary = cur->summary;
+	} else {
+		char *html, *summary;
+		if ((rc = markdown_to_html(a, body, &html)) != ERR_OK ||
+		    (rc = markdown_excerpt(a, body, POST_SUMMARY_MAX, &summary)) != ERR_OK)
+			return rc;
+		in->body_html = html;
+		in->summary = summary;
+	}
 
 	/* author */
 	if (f->author) {

@@ -47,6 +47,9 @@ enum err post_update(struct store *st, struct arena *a, int64_t id, const struct
 enum err post_publish(struct store *st, struct arena *a, int64_t id, int64_t now,
 		      enum post_status *result);
 
+/* Is slug taken by the site's own URLs for a page ("feed", "2026" ...)? */
+bool post_slug_reserved(const char *slug);
+
 /* Is the post visible to the public at time now? */
 bool post_is_public(const struct post *p, int64_t now);
 

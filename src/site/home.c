@@ -7,6 +7,8 @@ enum err site_home(struct req *r, struct resp *rs)
 	enum err rc = site_begin(r, &ctx);
 	if (rc != ERR_OK)
 		return rc;
+	if (r->page == 1 && site_wordpress_query(r, rs, &ctx, &rc))
+		return rc;
 	struct arena *a = r->arena;
 	struct tval *root = view_page(&ctx, "/");
 	struct post_query q = {0};

@@ -25,6 +25,10 @@ enum err site_listing(struct req *r, struct resp *rs, struct view_ctx *ctx, stru
 		      struct post_query *q, const char *base, int64_t *total);
 
 enum err site_home(struct req *r, struct resp *rs);
+/* wordpress.c: old WordPress ?p= ?page_id= ?cat= ?tag= ?feed= on the home
+ * page; true when the request was one (*rc: ERR_OK with a 301 set, or
+ * ERR_NOTFOUND). */
+bool site_wordpress_query(struct req *r, struct resp *rs, struct view_ctx *ctx, enum err *rc);
 enum err site_category(struct req *r, struct resp *rs);
 enum err site_tag(struct req *r, struct resp *rs);
 enum err site_author(struct req *r, struct resp *rs);

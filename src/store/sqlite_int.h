@@ -22,7 +22,7 @@ enum stmt {
 	S_POST_TAGS, S_POST_TAGS_CLEAR, S_POST_TAG_LINK,
 	S_POST_INSERT, S_POST_UPDATE, S_BODY_SAVE, S_POST_FACETS, S_POST_TAG_IDS, S_POST_GET, S_POST_BY_SLUG, S_POST_SET_STATUS, S_POST_DELETE, S_POST_DUE, S_POST_PUBLISH,
 	S_ARCHIVE_MONTHS,
-	S_REDIRECT_GET, S_REDIRECT_SET,
+	S_REDIRECT_GET, S_REDIRECT_SET, S_REDIRECT_LIST,
 	S_CHANGES_SINCE, S_CHANGE_LAST, S_CHANGE_LAST_AT,
 	S_FTS_SOURCE, S_FTS_PUT, S_FTS_DELETE, S_FTS_CLEAR, S_SEARCH, S_SEARCH_COUNT,
 	S_FTS_BY_TAG, S_FTS_BY_CATEGORY, S_FTS_BY_AUTHOR,
@@ -38,6 +38,7 @@ enum stmt {
 	S_REV_ADD, S_REV_LIST, S_REV_GET, S_REDIRECT_RETARGET, S_REDIRECT_DELETE,
 	S_TAG_RELINK, S_REV_RECENT,
 	S_SPELL_FORGET, S_SPELL_ADD, S_SPELL_CLEAR, S_SPELL_HAS, S_SPELL_NEAR,
+	S_MAP_GET, S_MAP_FIND, S_MAP_SET, S_CM_IMPORT_INSERT, S_CM_IMPORT_UPDATE, S_POST_EXISTS,
 	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
 	S_MEDIA_ADD, S_MEDIA_VARIANT_ADD, S_MEDIA_GET, S_MEDIA_LIST, S_MEDIA_COUNT, S_MEDIA_VARIANTS,
 	S_MEDIA_FILE, S_MEDIA_SET_ALT, S_MEDIA_DELETE_VARIANTS, S_MEDIA_DELETE, S_MEDIA_USAGE,
@@ -209,6 +210,7 @@ enum err sqs_user_update(struct store *st, const struct user *u);
 enum err sqs_redirect_get(struct store *st, struct arena *a, const char *from,
 			  struct redirect *out);
 enum err sqs_redirect_set(struct store *st, const struct redirect *r);
+enum err sqs_redirect_list(struct store *st, struct arena *a, struct redirect **out, size_t *n);
 enum err sqs_changes_since(struct store *st, struct arena *a, int64_t after,
 			   struct change **out, size_t *n);
 enum err sqs_change_last_id(struct store *st, int64_t *id);
@@ -279,6 +281,17 @@ enum err sqt_tag_merge(struct store *st, int64_t from, int64_t into);
 enum err sqt_category_merge(struct store *st, int64_t from, int64_t into);
 enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
 		       size_t *n);
+/* sqlite_import.c */
+enum err sqi_import_map_get(struct store *st, const char *source, const char *kind,
+			    const char *wp_id, int64_t *id);
+enum err sqi_import_map_find(struct store *st, const char *kind, const char *wp_id, int64_t *id);
+enum err sqi_import_map_set(struct store *st, const char *source, const char *kind,
+			    const char *wp_id, int64_t id);
+enum err sqi_tag_add(struct store *st, const char *slug, const char *name, int64_t *id);
+enum err sqi_comment_put(struct store *st, const struct comment *c, int64_t *id);
+/* Link tags by id inside the caller's transaction. */
+enum err sqt_link_tag_ids(struct store *st, struct conn *c, int64_t post_id, const int64_t *ids,
+			  size_t n);
 /* sqlite_sitemap.c */
 enum err sqm_post_each_public(struct store *st, enum post_type type, int64_t now,
 			      int64_t offset, int64_t limit, post_each_fn each, void *ud);

@@ -126,6 +126,13 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 		rc = sq_exec(st, c, cl);
 		if (rc == ERR_OK)
 			rc = sqt_link_tags(st, c, pid, in->tags, in->ntags);
+	} else if (rc == ERR_OK && in->tag_ids) {
+		sqlite3_stmt *cl = stmt(st, c, S_POST_TAGS_CLEAR);
+		if (cl)
+			sqlite3_bind_int64(cl, 1, pid);
+		rc = sq_exec(st, c, cl);
+		if (rc == ERR_OK)
+			rc = sqt_link_tag_ids(st, c, pid, in->tag_ids, in->ntag_ids);
 	}
 	if (rc == ERR_OK)
 		rc = written(st, c, pid, &before);

@@ -210,6 +210,19 @@ const char *const sqlite_migrations[] = {
 	") WITHOUT ROWID;\n"
 	"ALTER TABLE posts ADD COLUMN featured_media_id INTEGER NOT NULL DEFAULT 0;\n"
 	"CREATE INDEX posts_featured ON posts(featured_media_id) WHERE featured_media_id != 0;\n",
+
+	/* 11: what a WordPress import brought in (src/import/): for each source
+	 * site (its base URL), each kind of object ("user", "category", "tag",
+	 * "post", "comment") and its WordPress id, the local row, so that a
+	 * re-run updates instead of duplicating and old ?p=ID URLs resolve. */
+	"CREATE TABLE import_map(\n"
+	"  source TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL,\n"
+	"  wp_id TEXT NOT NULL,\n"
+	"  local_id INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(source, kind, wp_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX import_map_wp ON import_map(kind, wp_id);\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

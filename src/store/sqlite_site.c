@@ -124,6 +124,11 @@ enum err sqs_redirect_get(struct store *st, struct arena *a, const char *from,
 	return sq_one(st, a, S_REDIRECT_GET, SQ_ARGS(SQ_T(from)), row_redirect, out);
 }
 
+enum err sqs_redirect_list(struct store *st, struct arena *a, struct redirect **out, size_t *n)
+{
+	return sq_all(st, a, S_REDIRECT_LIST, NULL, 0, row_redirect, sizeof **out, (void **)out, n);
+}
+
 enum err sqs_redirect_set(struct store *st, const struct redirect *r)
 {
 	return sq_write(st, S_REDIRECT_SET,

@@ -144,6 +144,7 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			     " GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC",
 
 	[S_REDIRECT_GET] = "SELECT from_path, to_path, status FROM redirects WHERE from_path = ?1",
+	[S_REDIRECT_LIST] = "SELECT from_path, to_path, status FROM redirects ORDER BY from_path",
 	[S_REDIRECT_SET] = "INSERT INTO redirects(from_path, to_path, status) VALUES (?1, ?2, ?3) "
 			   "ON CONFLICT(from_path) DO UPDATE SET to_path = excluded.to_path, "
 			   "status = excluded.status",
@@ -216,6 +217,22 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_CM_POST_OK] = "SELECT 1 FROM posts p WHERE p.id = ?1 AND p.type = 'post' AND " VISIBLE("?2"),
 	[S_CM_PARENT_OK] = "SELECT 1 FROM comments WHERE id = ?1 AND post_id = ?2 AND "
 			   "status = 'approved'",
+	[S_MAP_GET] = "SELECT local_id FROM import_map WHERE source = ?1 AND kind = ?2 AND wp_id = ?3",
+	[S_MAP_FIND] = "SELECT local_id FROM import_map WHERE kind = ?1 AND wp_id = ?2 "
+		       "ORDER BY source LIMIT 1",
+	[S_MAP_SET] = "INSERT INTO import_map(source, kind, wp_id, local_id) VALUES (?1, ?2, ?3, ?4) "
+		      "ON CONFLICT(source, kind, wp_id) DO UPDATE SET local_id = excluded.local_id",
+	/* Imported comments keep their status and dates; ?15 = prev_status. */
+	[S_CM_IMPORT_INSERT] = "INSERT INTO comments(post_id, parent_id, status, author_name, "
+			       "author_email, author_url, author_ip, author_net, user_agent, body_md, "
+			       "body_html, note, spam_score, created_at, updated_at, prev_status) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+			       "?14, ?3)",
+	[S_CM_IMPORT_UPDATE] = "UPDATE comments SET post_id = ?1, parent_id = ?2, status = ?3, "
+			       "author_name = ?4, author_email = ?5, author_url = ?6, author_ip = ?7, "
+			       "author_net = ?8, user_agent = ?9, body_md = ?10, body_html = ?11, "
+			       "created_at = ?14, updated_at = ?16 WHERE id = ?15",
+	[S_POST_EXISTS] = "SELECT status = 'published' AND type = 'post' FROM posts WHERE id = ?1",
 	[S_CM_INSERT] = "INSERT INTO comments(post_id, parent_id, status, author_name, author_email, "
 			"author_url, author_ip, author_net, user_agent, body_md, body_html, note, "
 			"spam_score, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "

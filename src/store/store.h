@@ -133,6 +133,8 @@ struct post_input {
 	const char *const *tags; /* tag names; NULL = leave tags unchanged */
 	size_t ntags;
 	int64_t featured_media_id; /* 0 = none; -1 = unchanged (update only) */
+	const int64_t *tag_ids;  /* or tag ids (when tags is NULL); NULL = unchanged */
+	size_t ntag_ids;
 };
 
 struct comment {
@@ -430,6 +432,24 @@ struct store_ops {
 	enum err (*redirect_get)(struct store *st, struct arena *a, const char *from_path,
 				 struct redirect *out);
 	enum err (*redirect_set)(struct store *st, const struct redirect *r);
+	/* every redirect, by from_path (exports) */
+	enum err (*redirect_list)(struct store *st, struct arena *a, struct redirect **out,
+				  size_t *n);
+
+	/* imports (src/import/): which local row a source site's object
+	 * became. kind is "user", "category", "tag", "post" or "comment";
+	 * wp_id the id in the source. map_find looks in every source. */
+	enum err (*import_map_get)(struct store *st, const char *source, const char *kind,
+				   const char *wp_id, int64_t *id);
+	enum err (*import_map_find)(struct store *st, const char *kind, const char *wp_id,
+				    int64_t *id);
+	enum err (*import_map_set)(struct store *st, const char *source, const char *kind,
+				   const char *wp_id, int64_t id);
+	/* A tag with this slug and name; ERR_CONFLICT when the slug is taken. */
+	enum err (*tag_add)(struct store *st, const char *slug, const char *name, int64_t *id);
+	/* Store an imported comment as it was (status, dates, address), on any
+	 * post: insert when c->id is 0, else replace that comment's fields. */
+	enum err (*comment_put)(struct store *st, const struct comment *c, int64_t *id);
 
 	/* change log */
 	/* Cheap check whether another connection/process wrote since the last

@@ -1,0 +1,24 @@
+/* export.h - the site as a WordPress export (WXR 1.2).
+ *
+ * export_wordpress writes users (as authors), categories (with their
+ * parents), tags, every post and page (any status, with body HTML,
+ * excerpt, dates, stickiness, parent, category and tags) and their
+ * comments (status, threading, author fields, address, date), streaming:
+ * a page of posts at a time, flushed as it goes. WordPress's importer
+ * reads it; so does ours (import.h), which also reads the site's redirects
+ * from <gazette:redirect from="..." to="..." status="301"/> elements in
+ * the channel (namespace EXPORT_GAZETTE_NS; other importers ignore them). */
+#ifndef GAZETTE_IMPORT_EXPORT_H
+#define GAZETTE_IMPORT_EXPORT_H
+
+#include <stdio.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+#define EXPORT_GAZETTE_NS "urn:gazette:wxr:1"
+
+/* Write the export to out. *items gets the number of <item>s. */
+enum err export_wordpress(struct store *st, FILE *out, int64_t *items);
+
+#endif
