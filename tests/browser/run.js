@@ -524,6 +524,24 @@ SCENARIOS.upload = async (run) => {
   }
 };
 
+// (7) Phone width: the back office and the public pages fit 360 px with no
+// sideways scrolling.
+SCENARIOS.narrow = async (run) => {
+  const art = cliArticle(run.site, 'A long headline about the harbour wall and its repairs',
+                         'Text of the article, long enough to wrap on a phone.');
+  const page = await adminPage(run);
+  await page.setViewportSize({ width: 360, height: 740 });
+  const paths = ['/admin/', '/admin/posts/', `/admin/posts/${art.id}/`, '/admin/comments/',
+                 '/admin/media/', '/admin/categories/', '/admin/tags/', '/', art.url,
+                 '/search?q=harbour'];
+  for (const p of paths) {
+    const r = await page.goto(p);
+    check(r && r.status() === 200, `${p}: ${r && r.status()}`);
+    const [sw, iw] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+    check(sw <= iw, `${p} is ${sw} px wide in a ${iw} px window`);
+  }
+};
+
 // --- the runner ---------------------------------------------------------------
 
 async function runScenario(browser, site, name) {
