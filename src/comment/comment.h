@@ -69,6 +69,13 @@ struct comment_outcome {
 	enum comment_status stored;      /* taken: approved, pending or spam */
 };
 
+/* The form's fields alone: trimmed copies into c (author_name,
+ * author_email, author_url - "https://" added when no scheme was typed -
+ * and body_md), and per-field errors in out (status 400, or 413 for a body
+ * over max_chars bytes). No store, no policy. */
+void comment_check_fields(struct arena *a, const struct comment_form *f, int64_t max_chars,
+			  struct comment *c, struct comment_outcome *out);
+
 /* Whether a post takes comments now (site setting, the post's own switch,
  * comments_close_days). */
 bool comment_open(struct store *st, struct arena *a, const struct post *p, int64_t now);

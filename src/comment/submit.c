@@ -134,11 +134,10 @@ static void refuse(struct comment_outcome *out, int status, const char *message)
 	out->message = message;
 }
 
-/* The fields: out->errors and out->status set for the first problem kind. */
-static void check_fields(const struct comment_env *env, const struct comment_form *f,
-			 int64_t max_chars, struct comment *c, struct comment_outcome *out)
+/* The fields (comment.h). */
+void comment_check_fields(struct arena *a, const struct comment_form *f, int64_t max_chars,
+			  struct comment *c, struct comment_outcome *out)
 {
-	struct arena *a = env->a;
 	c->author_name = trimmed(a, f->name);
 	c->author_email = trimmed(a, f->email);
 	const char *url = trimmed(a, f->url);
@@ -235,7 +234,7 @@ enum err comment_submit(const struct comment_env *env, const struct post *p,
 			    .user_agent = env->user_agent ? env->user_agent : "",
 			    .created_at = env->now, .spam_score = -1};
 	c.author_net = subnet(a, c.author_ip);
-	check_fields(env, f, settings_snap_int(&set, "comments_max_chars"), &c, out);
+	comment_check_fields(a, f, settings_snap_int(&set, "comments_max_chars"), &c, out);
 	if (a->failed)
 		return ERR_NOMEM;
 	if (out->status)

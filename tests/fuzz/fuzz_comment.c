@@ -10,11 +10,18 @@
  * offers verifies for another post; the diff's kept+deleted lines are the
  * old text and kept+added lines the new one.
  *
+ * The form's field checks (comment_check_fields): an accepted form has a
+ * name of 1-100 bytes without control characters, an email with an @, a
+ * website that is "" or an http(s) URL with nothing that could leave an
+ * attribute (quotes, angle brackets, spaces, backticks), and a body within
+ * the limit; a refused one has a 400 or 413 and a message.
+ *
  * Input: fields separated by 0x1f: name, email, website, body, token.
  * Run with -max_len=4096 (cmark-gfm, see FUZZING.md). */
 #include "fuzz.h"
 
 #include <ctype.h>
+#include <strings.h>
 #include <stdbool.h>
 
 #include "comment/comment.h"
@@ -128,6 +135,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(toks[i] && *toks[i], "empty token %zu", i);
 		for (size_t k = i + 1; k < n; k++)
 			FUZZ_CHECK(strcmp(toks[i], toks[k]) != 0, "duplicate token %s", toks[i]);
+	}
+
+	struct comment_form form = {.name = field[0], .email = field[1], .url = field[2],
+				    .body = field[3], .parent = "", .token = field[4]};
+	struct comment fc;
+	memset(&fc, 0, sizeof fc);
+	struct comment_outcome out;
+	memset(&out, 0, sizeof out);
+	comment_check_fields(&a, &form, 2000, &fc, &out);
+	if (out.status == 0) {
+		size_t nl = strlen(fc.author_name);
+		FUZZ_CHECK(nl >= 1 && nl <= 100, "name of %zu bytes accepted", nl);
+		for (const char *q = fc.author_name; *q; q++)
+			FUZZ_CHECK((unsigned char)*q >= 0x20 && *q != 0x7f, "control in name");
+		FUZZ_CHECK(strchr(fc.author_email, '@'), "email without @: %s", fc.author_email);
+		const char *u = fc.author_url;
+		FUZZ_CHECK(!*u || !strncmp(u, "http://", 7) || !strncmp(u, "https://", 8) ||
+				   !strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8),
+			   "website not http(s): %s", u);
+		FUZZ_CHECK(!strpbrk(u, "\"'<> `\\"), "website could leave an attribute: %s", u);
+		size_t nb = strlen(fc.body_md);
+		FUZZ_CHECK(nb >= 1 && nb <= 2000, "body of %zu bytes accepted", nb);
+	} else {
+		FUZZ_CHECK((out.status == 400 || out.status == 413) && out.message,
+			   "refused with %d and no message", out.status);
 	}
 
 	int64_t age;
