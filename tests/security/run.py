@@ -72,6 +72,12 @@ def main():
                      ('comments_rate_net', '1000000'), ('admin_signin_max', '1000'),
                      ('admin_signin_ip_max', '100000')]:
             cli('settings', 'set', k, v)
+        # a tag of its own for the tag-editing target (renaming "budget" there
+        # would make the tag archive target a 404)
+        cli('post', 'add', '--title', 'Probe', '--status', 'published', '--tags',
+            'sqlmap-probe', input='Probe.')
+        probe_tag = [l.split('\t')[0] for l in s.cli('tag', 'list').stdout.splitlines()
+                     if l.split('\t')[1] == 'sqlmap-probe'][0]
         b = Browser(s)
         st, _, _ = b.signin('admin', PASSWORD)
         if st != 303:
@@ -123,7 +129,7 @@ def main():
              'cookie': cookie, 'skip': ['csrf', 'do'], 'csrf': base + '/admin/categories/',
              'control': (303,)},
             {'name': 'admin tags', 'url': base + '/admin/tags/',
-             'data': 'csrf=%s&do=save&id=1&name=Probe+tag&slug=' % csrf,
+             'data': 'csrf=%s&do=save&id=%s&name=Probe+tag&slug=' % (csrf, probe_tag),
              'cookie': cookie, 'skip': ['csrf', 'do'], 'csrf': base + '/admin/tags/',
              'control': (303,)},
             {'name': 'admin users', 'url': base + '/admin/users/',
