@@ -18,7 +18,7 @@ ADMIN    := $(shell find themes/admin -type f | sort)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build security
+.PHONY: all deps run test unit spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build security bench-search
 all: gazette
 
 deps:
@@ -123,7 +123,10 @@ fuzz:
 	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # sqlmap against every public and back-office parameter (not in `make test`:
-# it takes minutes). Results: SECURITY.md.
+# it takes about 40 minutes). Results: SECURITY.md.
+bench-search: gazette
+	@GAZETTE=./gazette /usr/bin/python3 bench/search.py
+
 security: deps gazette
 	@GAZETTE=./gazette /usr/bin/python3 tests/security/run.py --out build/security.md
 
