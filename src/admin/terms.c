@@ -15,6 +15,19 @@ static const char *slug_of(struct arena *a, const char *slug, const char *name)
 	return s && str_slug_valid(s) ? s : NULL;
 }
 
+/* The item whose full form is shown: ?edit=ID, or the one a refused POST
+ * was about. 0 = none. */
+static int64_t editing_id(struct req *r)
+{
+	int64_t id = 0;
+	const char *e = req_query(r, "edit");
+	if (!e && r->method == HTTP_POST)
+		e = req_form(r, "id");
+	if (e && !str_to_i64(e, 1, INT64_MAX, &id))
+		id = 0;
+	return id;
+}
+
 static enum err back(struct req *r, struct resp *rs, const char *where, const char *done)
 {
 	resp_redirect(rs, 303, arena_printf(r->arena, "%s?done=%s", where, done));
@@ -44,12 +57,7 @@ static enum err show_categories(struct req *r, struct resp *rs, struct admin_ctx
 	struct tval *root = admin_page(ax, "Categories", "categories");
 	/* the list is one line a category; the full form (parent and merge
 	 * choices: every other category) only for the one being edited */
-	int64_t editing = 0;
-	const char *e = req_query(r, "edit");
-	if (!e && r->method == HTTP_POST)
-		e = req_form(r, "id");
-	if (e && !str_to_i64(e, 1, INT64_MAX, &editing))
-		editing = 0;
+	int64_t editing = editing_id(r);
 	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tval *v = tval_map(a);
@@ -189,12 +197,7 @@ static enum err show_tags(struct req *r, struct resp *rs, struct admin_ctx *ax,
 	if (rc != ERR_OK)
 		return rc;
 	struct tval *root = admin_page(ax, "Tags", "tags");
-	int64_t editing = 0;
-	const char *e = req_query(r, "edit");
-	if (!e && r->method == HTTP_POST)
-		e = req_form(r, "id");
-	if (e && !str_to_i64(e, 1, INT64_MAX, &editing))
-		editing = 0;
+	int64_t editing = editing_id(r);
 	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct tval *v = tval_map(a);

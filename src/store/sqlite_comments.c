@@ -44,17 +44,6 @@ static void row_count(struct arena *a, sqlite3_stmt *s, void *out)
 	*(int64_t *)out = sqlite3_column_int64(s, 0);
 }
 
-/* One writing statement inside the caller's transaction. */
-static enum err exec1(struct store *st, struct conn *c, enum stmt which,
-		      const struct sq_arg *args, int n)
-{
-	sqlite3_stmt *s = stmt(st, c, which);
-	if (!s)
-		return ERR_DB;
-	sq_bind(s, args, n);
-	return sq_exec(st, c, s);
-}
-
 /* One row exists for `which` with these arguments (on c, in its transaction). */
 static enum err exists(struct store *st, struct conn *c, enum stmt which,
 		       const struct sq_arg *args, int n, bool *yes)
@@ -98,7 +87,7 @@ enum err sqc_comment_add(struct store *st, const struct comment *in, int64_t *id
 	}
 	int64_t now = in->created_at ? in->created_at : clock_now();
 	if (rc == ERR_OK) {
-		rc = exec1(st, c, S_CM_INSERT, SQ_ARGS(SQ_I(in->post_id), SQ_I(in->parent_id),
+		rc = sq_run(st, c, S_CM_INSERT, SQ_ARGS(SQ_I(in->post_id), SQ_I(in->parent_id),
 				   SQ_T(comment_status_name(in->status)), SQ_T(in->author_name),
 				   SQ_T(in->author_email),
 				   SQ_T(in->author_url ? in->author_url : ""),
@@ -252,7 +241,7 @@ enum err sqc_comment_set_status(struct store *st, int64_t id, enum comment_statu
 	const char *name = comment_status_name(status);
 	bool changed = strcmp(old_status, name) != 0;
 	if (rc == ERR_OK && (changed || strcmp(label, learned) != 0))
-		rc = exec1(st, c, S_CM_SET_STATUS,
+		rc = sq_run(st, c, S_CM_SET_STATUS,
 			   SQ_ARGS(SQ_I(id), SQ_T(name), SQ_T(label), SQ_I(clock_now())));
 	if (rc == ERR_OK && changed) {
 		char d[48];
@@ -278,9 +267,9 @@ enum err sqc_comment_delete(struct store *st, int64_t id)
 	int64_t post_id = 0;
 	rc = state(st, c, id, status, learned, &post_id);
 	if (rc == ERR_OK)
-		rc = exec1(st, c, S_CM_REPARENT, SQ_ARGS(SQ_I(id)));
+		rc = sq_run(st, c, S_CM_REPARENT, SQ_ARGS(SQ_I(id)));
 	if (rc == ERR_OK)
-		rc = exec1(st, c, S_CM_DELETE, SQ_ARGS(SQ_I(id)));
+		rc = sq_run(st, c, S_CM_DELETE, SQ_ARGS(SQ_I(id)));
 	if (rc == ERR_OK) {
 		char d[48];
 		rc = sq_change(st, c, "comment", id,

@@ -81,6 +81,10 @@ enum err sq_err(struct store *st, struct conn *c, int rc);
 /* Run a statement with no result rows; returns ERR_OK on SQLITE_DONE. */
 enum err sq_exec(struct store *st, struct conn *c, sqlite3_stmt *s);
 enum err sq_begin(struct store *st, struct conn *c);
+/* Bind args to `which` and run it (no result rows), on c in its transaction. */
+struct sq_arg;
+enum err sq_run(struct store *st, struct conn *c, enum stmt which, const struct sq_arg *args,
+	       int n);
 enum err sq_end(struct store *st, struct conn *c, enum err rc); /* commit or rollback */
 enum err sq_change(struct store *st, struct conn *c, const char *kind, int64_t id,
 		   const char *detail);

@@ -38,16 +38,6 @@ static enum err variants(struct store *st, struct arena *a, struct media *m)
 		      sizeof *m->variants, (void **)&m->variants, &m->nvariants);
 }
 
-static enum err run(struct store *st, struct conn *c, enum stmt which,
-		    const struct sq_arg *args, int n)
-{
-	sqlite3_stmt *s = stmt(st, c, which);
-	if (!s)
-		return ERR_DB;
-	sq_bind(s, args, n);
-	return sq_exec(st, c, s);
-}
-
 enum err sqd_media_add(struct store *st, const struct media *m, int64_t *id)
 {
 	struct conn *c = conn_get(st);
@@ -56,7 +46,7 @@ enum err sqd_media_add(struct store *st, const struct media *m, int64_t *id)
 	int64_t mid = 0;
 	enum err rc = sq_begin(st, c);
 	if (rc == ERR_OK)
-		rc = run(st, c, S_MEDIA_ADD,
+		rc = sq_run(st, c, S_MEDIA_ADD,
 			 SQ_ARGS(SQ_T(m->path), SQ_T(m->orig_name ? m->orig_name : ""),
 				 SQ_T(m->mime), SQ_I(m->width), SQ_I(m->height), SQ_I(m->bytes),
 				 SQ_T(m->alt ? m->alt : ""), SQ_I(m->uploaded_at),
@@ -65,7 +55,7 @@ enum err sqd_media_add(struct store *st, const struct media *m, int64_t *id)
 		mid = sqlite3_last_insert_rowid(c->db);
 	for (size_t i = 0; rc == ERR_OK && i < m->nvariants; i++) {
 		const struct media_variant *v = &m->variants[i];
-		rc = run(st, c, S_MEDIA_VARIANT_ADD,
+		rc = sq_run(st, c, S_MEDIA_VARIANT_ADD,
 			 SQ_ARGS(SQ_I(mid), SQ_I(v->width), SQ_I(v->height), SQ_I(v->bytes),
 				 SQ_T(v->path), SQ_T(v->mime)));
 	}
@@ -129,9 +119,9 @@ enum err sqd_media_delete(struct store *st, int64_t id)
 		return ERR_DB;
 	enum err rc = sq_begin(st, c);
 	if (rc == ERR_OK)
-		rc = run(st, c, S_MEDIA_DELETE_VARIANTS, SQ_ARGS(SQ_I(id)));
+		rc = sq_run(st, c, S_MEDIA_DELETE_VARIANTS, SQ_ARGS(SQ_I(id)));
 	if (rc == ERR_OK)
-		rc = run(st, c, S_MEDIA_DELETE, SQ_ARGS(SQ_I(id)));
+		rc = sq_run(st, c, S_MEDIA_DELETE, SQ_ARGS(SQ_I(id)));
 	if (rc == ERR_OK && sqlite3_changes(c->db) == 0)
 		rc = ERR_NOTFOUND;
 	if (rc == ERR_OK)

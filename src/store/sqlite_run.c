@@ -67,6 +67,16 @@ enum err sq_exec(struct store *st, struct conn *c, sqlite3_stmt *s)
 	return e;
 }
 
+enum err sq_run(struct store *st, struct conn *c, enum stmt which, const struct sq_arg *args,
+	       int n)
+{
+	sqlite3_stmt *s = stmt(st, c, which);
+	if (!s)
+		return ERR_DB;
+	sq_bind(s, args, n);
+	return sq_exec(st, c, s);
+}
+
 enum err sq_begin(struct store *st, struct conn *c)
 {
 	return sq_exec(st, c, stmt(st, c, S_BEGIN));

@@ -50,4 +50,19 @@ static inline const char *fuzz_field(const char **p, const char *end, char sep, 
 	return s;
 }
 
+/* Case-insensitive search for an ASCII needle (given in lower case). */
+static inline int fuzz_has_ci(const char *h, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *h; h++) {
+		size_t i = 0;
+		while (i < n && h[i] &&
+		       (h[i] >= 'A' && h[i] <= 'Z' ? h[i] + ('a' - 'A') : h[i]) == needle[i])
+			i++;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
 #endif

@@ -32,26 +32,13 @@
 
 static const unsigned char KEY[SECRET_BYTES] = "fuzz-key-fuzz-key-fuzz-key-fuzz";
 
-static bool has_ci(const char *h, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; *h; h++) {
-		size_t i = 0;
-		while (i < n && h[i] && tolower((unsigned char)h[i]) == needle[i])
-			i++;
-		if (i == n)
-			return true;
-	}
-	return false;
-}
-
 static void check_html(const char *html)
 {
 	static const char *const banned[] = {"<script", "<img", "<h1", "<h2", "<h3", "<table",
 					     "<iframe", "href=\"javascript:", "href=\"data:",
 					     "<div", "<style", NULL};
 	for (size_t i = 0; banned[i]; i++)
-		FUZZ_CHECK(!has_ci(html, banned[i]), "%s in comment HTML: %s", banned[i], html);
+		FUZZ_CHECK(!fuzz_has_ci(html, banned[i]), "%s in comment HTML: %s", banned[i], html);
 	for (const char *p = html; (p = strstr(p, "<a ")) != NULL; p++) {
 		const char *end = strchr(p, '>');
 		FUZZ_CHECK(end, "unterminated <a in %s", html);

@@ -21,20 +21,6 @@
 #include "core/str.h"
 #include "render/markdown.h"
 
-/* Case-insensitive search for an ASCII needle. */
-static bool has_ci(const char *h, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; *h; h++) {
-		size_t i = 0;
-		while (i < n && h[i] && tolower((unsigned char)h[i]) == needle[i])
-			i++;
-		if (i == n)
-			return true;
-	}
-	return false;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
@@ -46,9 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	char *html = NULL, *text = NULL, *ex = NULL;
 	FUZZ_CHECK(markdown_to_html(&a, md, &html) == ERR_OK, "to_html failed");
-	FUZZ_CHECK(!has_ci(html, "<script"), "raw <script> in HTML: %s", html);
-	FUZZ_CHECK(!has_ci(html, "href=\"javascript:"), "javascript: link in HTML: %s", html);
-	FUZZ_CHECK(!has_ci(html, "src=\"javascript:"), "javascript: src in HTML: %s", html);
+	FUZZ_CHECK(!fuzz_has_ci(html, "<script"), "raw <script> in HTML: %s", html);
+	FUZZ_CHECK(!fuzz_has_ci(html, "href=\"javascript:"), "javascript: link in HTML: %s", html);
+	FUZZ_CHECK(!fuzz_has_ci(html, "src=\"javascript:"), "javascript: src in HTML: %s", html);
 
 	FUZZ_CHECK(markdown_plaintext(&a, md, &text) == ERR_OK, "plaintext failed");
 
