@@ -231,6 +231,21 @@ enum err admin_tags(struct req *r, struct resp *rs)
 		return show_tags(r, rs, &ax, NULL, 200);
 	const char *what = req_form(r, "do");
 	int64_t id = 0, into = 0;
+	if (str_eq(what, "add")) {
+		const char *name = req_form(r, "name");
+		if (!str_label_ok(name, 200))
+			return show_tags(r, rs, &ax, "Name: 1 to 200 characters of text.", 400);
+		const char *slug = slug_of(r->arena, req_form(r, "slug"), name);
+		if (!slug)
+			return show_tags(r, rs, &ax, "Slug: lower-case letters, digits and hyphens.",
+					 400);
+		rc = STORE_CALL(ax.v.st, tag_add, slug, name, &id);
+		if (rc == ERR_CONFLICT)
+			return show_tags(r, rs, &ax, "A tag with that slug already exists.", 400);
+		if (rc != ERR_OK)
+			return rc;
+		return back(r, rs, "/admin/tags/", "added");
+	}
 	if (!form_id(r, "id", &id) || !id)
 		return show_tags(r, rs, &ax, "Unknown tag.", 400);
 	if (str_eq(what, "save")) {

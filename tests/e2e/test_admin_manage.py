@@ -102,6 +102,13 @@ def main():
 
         with c.section('tags'):
             csrf = ed.csrf('/admin/tags/')
+            st, _, _ = ed.post('/admin/tags/', {'csrf': csrf, 'do': 'add', 'name': 'Harbour Works',
+                                                'slug': ''})
+            c.status(st, 303, 'add a tag')
+            c.ok('harbour-works' in tags(s), 'added with a slug from the name')
+            st, _, body = ed.post('/admin/tags/', {'csrf': csrf, 'do': 'add', 'name': 'Again',
+                                                   'slug': 'harbour-works'})
+            c.ok(st == 400 and 'already exists' in body, 'tag slug taken')
             t = tags(s)
             c.ok('local-teams' in t and 'derby' in t, 'tags: %r' % list(t))
             st, _, _ = ed.post('/admin/tags/', {'csrf': csrf, 'do': 'save', 'id': t['derby'][0],
