@@ -116,8 +116,8 @@ enum err admin_begin(struct req *r, struct resp *rs, struct admin_ctx *ax,
 	if (rc != ERR_OK)
 		return rc;
 	struct session_limits lim = {
-		.idle = settings_get_int(ax->v.st, r->arena, "admin_session_idle"),
-		.max_age = settings_get_int(ax->v.st, r->arena, "admin_session_max"),
+		.idle = settings_snap_int(&ax->v.settings, "admin_session_idle"),
+		.max_age = settings_snap_int(&ax->v.settings, "admin_session_max"),
 	};
 	rc = session_check(ax->v.st, r->arena, req_cookie(r, SESSION_COOKIE), r->now, &lim,
 			   &ax->session, &ax->user);

@@ -253,7 +253,7 @@ enum err admin_post_new(struct req *r, struct resp *rs)
 		return admin_error(r, rs, 403, "Your role cannot write pages.");
 	if (r->method == HTTP_POST)
 		return save(r, rs, &ax, type, NULL);
-	struct typed t = {.comments_open = settings_get_int(ax.v.st, r->arena, "comments_open")};
+	struct typed t = {.comments_open = settings_snap_int(&ax.v.settings, "comments_open")};
 	return show(r, rs, &ax, type, NULL, &t, NULL, 200, NULL);
 }
 

@@ -16,9 +16,7 @@ enum err admin_settings(struct req *r, struct resp *rs)
 	if (rc != ERR_OK || done)
 		return rc;
 	struct arena *a = r->arena;
-	struct settings_snapshot snap;
-	if ((rc = settings_load(ax.v.st, a, &snap)) != ERR_OK)
-		return rc;
+	const struct settings_snapshot *snap = &ax.v.settings; /* read by admin_begin */
 	const char *message = NULL, *bad_key = NULL;
 	size_t changed = 0;
 	if (r->method == HTTP_POST) {
@@ -29,7 +27,7 @@ enum err admin_settings(struct req *r, struct resp *rs)
 			if (!key)
 				break;
 			const char *v = req_form(r, key);
-			if (!v || strcmp(v, settings_snap_get(&snap, key)) == 0)
+			if (!v || strcmp(v, settings_snap_get(snap, key)) == 0)
 				continue;
 			if (!settings_check(key, v, err, sizeof err)) {
 				message = arena_strdup(a, err);
@@ -42,7 +40,7 @@ enum err admin_settings(struct req *r, struct resp *rs)
 			if (!key)
 				break;
 			const char *v = req_form(r, key);
-			if (!v || strcmp(v, settings_snap_get(&snap, key)) == 0)
+			if (!v || strcmp(v, settings_snap_get(snap, key)) == 0)
 				continue;
 			if ((rc = settings_set(ax.v.st, key, v, err, sizeof err)) != ERR_OK) {
 				message = arena_strdup(a, err);
@@ -65,7 +63,7 @@ enum err admin_settings(struct req *r, struct resp *rs)
 		struct tval *v = tval_map(a);
 		const char *typed = r->method == HTTP_POST ? req_form(r, key) : NULL;
 		tval_set_str(a, v, "key", key);
-		tval_set_str(a, v, "value", typed ? typed : settings_snap_get(&snap, key));
+		tval_set_str(a, v, "value", typed ? typed : settings_snap_get(snap, key));
 		tval_set_str(a, v, "help", help);
 		tval_set_str(a, v, "default", deflt);
 		tval_set_str(a, v, "error", str_eq(key, bad_key) ? message : "");

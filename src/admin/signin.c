@@ -123,7 +123,8 @@ enum err admin_signin(struct req *r, struct resp *rs)
 		return show(r, rs, NULL, "Wrong username or password.", 400);
 
 	struct store *st = v.st;
-	int64_t window = settings_get_int(st, r->arena, "admin_signin_window");
+	const struct settings_snapshot *set = &v.settings;
+	int64_t window = settings_snap_int(set, "admin_signin_window");
 	char *who = arena_strdup(r->arena, login);
 	if (!who)
 		return ERR_NOMEM;
@@ -134,8 +135,8 @@ enum err admin_signin(struct req *r, struct resp *rs)
 	if ((rc = STORE_CALL(st, signin_failures, kacct, r->now - window, &nacct)) != ERR_OK ||
 	    (rc = STORE_CALL(st, signin_failures, kip, r->now - window, &nip)) != ERR_OK)
 		return rc;
-	if (nacct >= settings_get_int(st, r->arena, "admin_signin_max") ||
-	    nip >= settings_get_int(st, r->arena, "admin_signin_ip_max")) {
+	if (nacct >= settings_snap_int(set, "admin_signin_max") ||
+	    nip >= settings_snap_int(set, "admin_signin_ip_max")) {
 		resp_header(rs, "Retry-After", arena_printf(r->arena, "%lld", (long long)window));
 		return show(r, rs, login,
 			    arena_printf(r->arena, "Too many failed sign-ins. Please wait %lld "
@@ -159,8 +160,8 @@ enum err admin_signin(struct req *r, struct resp *rs)
 	}
 	STORE_CALL(st, signin_clear, kacct);
 	struct session_limits lim = {
-		.idle = settings_get_int(st, r->arena, "admin_session_idle"),
-		.max_age = settings_get_int(st, r->arena, "admin_session_max"),
+		.idle = settings_snap_int(set, "admin_session_idle"),
+		.max_age = settings_snap_int(set, "admin_session_max"),
 	};
 	char token[SESSION_TOKEN_HEX + 1], csrf[SESSION_TOKEN_HEX + 1];
 	if ((rc = session_start(st, u.id, r->client_ip, r->now, &lim, token, csrf)) != ERR_OK)

@@ -77,8 +77,9 @@ void comment_check_fields(struct arena *a, const struct comment_form *f, int64_t
 			  struct comment *c, struct comment_outcome *out);
 
 /* Whether a post takes comments now (site setting, the post's own switch,
- * comments_close_days). */
-bool comment_open(struct store *st, struct arena *a, const struct post *p, int64_t now);
+ * comments_close_days), from settings already read for the request. */
+struct settings_snapshot;
+bool comment_open(const struct settings_snapshot *set, const struct post *p, int64_t now);
 
 /* Check and store a comment on post p (a public article). Returns ERR_OK
  * with out filled for taken and refused comments alike; other errors are

@@ -18,13 +18,13 @@ const char *const comment_field_names[CF__MAX] = {"name", "email", "url", "comme
 #define EMAIL_MAX_BYTES 254
 #define URL_MAX_BYTES 300
 
-bool comment_open(struct store *st, struct arena *a, const struct post *p, int64_t now)
+bool comment_open(const struct settings_snapshot *set, const struct post *p, int64_t now)
 {
 	if (p->type != POST_ARTICLE || !p->comments_open || !post_is_public(p, now))
 		return false;
-	if (!settings_get_int(st, a, "comments_open"))
+	if (!settings_snap_int(set, "comments_open"))
 		return false;
-	int64_t days = settings_get_int(st, a, "comments_close_days");
+	int64_t days = settings_snap_int(set, "comments_close_days");
 	return days <= 0 || now - p->published_at < days * 86400;
 }
 
@@ -225,7 +225,7 @@ enum err comment_submit(const struct comment_env *env, const struct post *p,
 	case TOKEN_OK:
 		break;
 	}
-	if (!comment_open(st, a, p, env->now)) {
+	if (!comment_open(&set, p, env->now)) {
 		refuse(out, 403, "Comments are closed on this article.");
 		return ERR_OK;
 	}

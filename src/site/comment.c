@@ -72,17 +72,14 @@ enum err site_comments(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	enum err rc = STORE_CALL(ctx->st, comment_thread, a, p->id, &list, &n);
 	if (rc != ERR_OK)
 		return rc;
-	struct settings_snapshot set;
-	rc = settings_load(ctx->st, a, &set);
-	if (rc != ERR_OK)
-		return rc;
-	bool open = comment_open(ctx->st, a, p, ctx->now);
+	const struct settings_snapshot *set = &ctx->settings;
+	bool open = comment_open(set, p, ctx->now);
 	struct tval *v = tval_map(a);
 	tval_set_int(a, v, "count", (int64_t)n);
 	tval_set_str(a, v, "label", view_comments_label(a, (int64_t)n));
 	tval_set(a, v, "thread",
 		 view_comment_thread(ctx, url, list, n,
-				     (int)settings_snap_int(&set, "comments_depth"), open));
+				     (int)settings_snap_int(set, "comments_depth"), open));
 	tval_set_bool(a, v, "has_thread", n > 0);
 	tval_set_bool(a, v, "open", open);
 	struct tval *held = held_view(r, ctx, p, url);
@@ -98,7 +95,7 @@ enum err site_comments(struct req *r, struct resp *rs, struct view_ctx *ctx,
 		    parent.post_id == p->id && parent.status == COMMENT_APPROVED)
 			pp = &parent;
 		tval_set(a, root, "form", form_view(r, ctx, p, url, cs, pp));
-		int64_t max_age = settings_snap_int(&set, "comments_token_max_age");
+		int64_t max_age = settings_snap_int(set, "comments_token_max_age");
 		rs->cache_ttl = max_age / 4 > 0 ? max_age / 4 : 1;
 	}
 	tval_set(a, root, "comments", v);
@@ -152,7 +149,7 @@ enum err site_comment_post(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	if (out.status == 404)
 		return ERR_NOTFOUND;
 	if (out.status == 429) {
-		int64_t window = settings_get_int(ctx->st, r->arena, "comments_rate_window");
+		int64_t window = settings_snap_int(&ctx->settings, "comments_rate_window");
 		resp_header(rs, "Retry-After", arena_printf(r->arena, "%lld", (long long)window));
 	}
 	/* Refused: the page again, with the message, the errors and what was

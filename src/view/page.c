@@ -9,23 +9,23 @@
 enum err view_load_site(struct view_ctx *ctx)
 {
 	struct site_info *s = &ctx->site;
-	struct settings_snapshot snap;
-	enum err rc = settings_load(ctx->st, ctx->a, &snap);
+	enum err rc = settings_load(ctx->st, ctx->a, &ctx->settings);
 	if (rc != ERR_OK)
 		return rc;
-	s->title = settings_snap_get(&snap, "title");
-	s->tagline = settings_snap_get(&snap, "tagline");
-	s->description = settings_snap_get(&snap, "description");
-	s->base_url = settings_snap_get(&snap, "base_url");
-	s->permalink = settings_snap_get(&snap, "permalink");
-	s->lang = settings_snap_get(&snap, "language");
-	s->per_page = settings_snap_int(&snap, "posts_per_page");
+	const struct settings_snapshot *snap = &ctx->settings;
+	s->title = settings_snap_get(snap, "title");
+	s->tagline = settings_snap_get(snap, "tagline");
+	s->description = settings_snap_get(snap, "description");
+	s->base_url = settings_snap_get(snap, "base_url");
+	s->permalink = settings_snap_get(snap, "permalink");
+	s->lang = settings_snap_get(snap, "language");
+	s->per_page = settings_snap_int(snap, "posts_per_page");
 	if (s->per_page < 1 || s->per_page > 100)
 		s->per_page = 10;
-	s->feed_items = settings_snap_int(&snap, "feed_items");
+	s->feed_items = settings_snap_int(snap, "feed_items");
 	if (s->feed_items < 1 || s->feed_items > 100)
 		s->feed_items = 10;
-	s->feed_full_text = settings_snap_int(&snap, "feed_full_text") != 0;
+	s->feed_full_text = settings_snap_int(snap, "feed_full_text") != 0;
 	if (!permalink_valid(s->permalink))
 		s->permalink = "/%year%/%month%/%slug%/";
 	if (s->base_url && *s->base_url)

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "content/settings.h"
 #include "core/arena.h"
 #include "render/value.h"
 #include "store/store.h"
@@ -26,6 +27,9 @@ struct view_ctx {
 	int64_t now;
 	const char *origin; /* base_url, or "http(s)://host" of the request */
 	const char *css_url;/* fingerprinted stylesheet URL */
+	/* every site setting as read once for this request (view_load_site);
+	 * handlers read other settings from here rather than query again */
+	struct settings_snapshot settings;
 };
 
 /* Read the settings into ctx->site (defaults where unset). */
