@@ -123,7 +123,7 @@ fuzz:
 	@scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # sqlmap against every public and back-office parameter (not in `make test`:
-# it takes about 40 minutes). Results: SECURITY.md.
+# its sqlmap runs add up to about 10 minutes). Results: SECURITY.md.
 bench-search: gazette
 	@GAZETTE=./gazette /usr/bin/python3 bench/search.py
 
