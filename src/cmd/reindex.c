@@ -8,12 +8,14 @@
 #include "cmd/cmd.h"
 #include "content/settings.h"
 
+static const char *doing = "indexing"; /* the progress bar's label */
+
 static void progress(int64_t done, int64_t total)
 {
 	if (!isatty(STDERR_FILENO))
 		return;
 	int width = 40, filled = total ? (int)(done * width / total) : width;
-	fprintf(stderr, "\rindexing [%.*s%*s] %lld/%lld", filled,
+	fprintf(stderr, "\r%s [%.*s%*s] %lld/%lld", doing, filled,
 		"########################################", width - filled, "", (long long)done,
 		(long long)total);
 	if (done == total)
@@ -48,6 +50,8 @@ int cmd_related(struct cmd_ctx *c)
 		return cmd_usage_error(c, "the only action is --rebuild");
 	if (!cmd_open_site(c))
 		return 1;
+	/* three passes: word counts, vectors, lists */
+	doing = "related";
 	enum err rc = STORE_CALL(c->store, relate_all, progress);
 	if (rc != ERR_OK)
 		return cmd_fail("related --rebuild failed: %s", err_str(rc));

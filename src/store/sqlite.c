@@ -481,8 +481,9 @@ enum err sqlite_store_open(struct store **out, const char *path, char *errmsg, s
 	/* A database from before the search index (4) gets its index built. */
 	if (rc == ERR_OK && was > 0 && was < 4 && (rc = sqx_reindex(st, NULL)) != ERR_OK)
 		snprintf(errmsg, errlen, "building the search index failed: %s", err_str(rc));
-	/* ... and one from before related articles (5) gets them computed. */
-	if (rc == ERR_OK && was > 0 && was < 5 && (rc = sqr_relate_all(st, NULL)) != ERR_OK)
+	/* ... and one from before related articles were computed from vectors
+	 * (12) gets them computed. */
+	if (rc == ERR_OK && was > 0 && was < 12 && (rc = sqr_relate_all(st, NULL)) != ERR_OK)
 		snprintf(errmsg, errlen, "computing related articles failed: %s", err_str(rc));
 	if (rc != ERR_OK) {
 		sq_close(st);

@@ -223,6 +223,29 @@ const char *const sqlite_migrations[] = {
 	"  PRIMARY KEY(source, kind, wp_id)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX import_map_wp ON import_map(kind, wp_id);\n",
+
+	/* 12: what "You may also like" is computed from (sqlite_related.c,
+	 * search/relvec.h), filled for existing sites when they are upgraded:
+	 * per public article its distinct terms (hashes; to keep the document
+	 * frequencies exact when its text changes) and its TF-IDF vector; the
+	 * vectors' postings by term, heaviest first; and how many public
+	 * articles have each term (term 0 counts the articles). No foreign
+	 * keys: the rows are taken out by the code that knows their terms. */
+	"CREATE TABLE related_docs(\n"
+	"  post_id INTEGER PRIMARY KEY,\n"
+	"  terms BLOB NOT NULL,\n"
+	"  vector BLOB NOT NULL\n"
+	");\n"
+	"CREATE TABLE related_postings(\n"
+	"  term INTEGER NOT NULL,\n"
+	"  weight REAL NOT NULL,\n"
+	"  post_id INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(term, weight, post_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE related_df(\n"
+	"  term INTEGER PRIMARY KEY,\n"
+	"  df INTEGER NOT NULL\n"
+	");\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

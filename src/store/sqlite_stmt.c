@@ -194,19 +194,30 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	/* related articles */
 	[S_REL_TEXT] = "SELECT title, body, tags FROM posts_fts WHERE rowid = ?1",
 	[S_REL_CLEAR] = "DELETE FROM related WHERE post_id = ?1",
-	/* id, bm25, same category, shared tags, seconds apart */
-	[S_REL_CANDIDATES] = "SELECT p.id, bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0), "
-			     "p.category_id != 0 AND p.category_id = "
-			     "(SELECT category_id FROM posts WHERE id = ?2), "
-			     "(SELECT count(*) FROM post_tags x JOIN post_tags y ON x.tag_id = y.tag_id "
-			     "WHERE x.post_id = ?2 AND y.post_id = p.id), "
-			     "p.published_at - (SELECT published_at FROM posts WHERE id = ?2) "
-			     "FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
-			     "WHERE posts_fts MATCH ?1 AND p.id != ?2 "
-			     "ORDER BY bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0) LIMIT 40",
 	[S_REL_PUT] = "INSERT INTO related(post_id, rank, related_id, score) VALUES (?1, ?2, ?3, ?4)",
 	[S_REL_LISTED_BY] = "SELECT post_id FROM related WHERE related_id = ?1",
 	[S_REL_OF] = "SELECT related_id FROM related WHERE post_id = ?1 ORDER BY rank",
+	[S_REL_SCORES] = "SELECT related_id, score FROM related WHERE post_id = ?1 ORDER BY rank",
+	[S_REL_FTS5] = "SELECT fts5(?1)",
+	[S_REL_DOC_GET] = "SELECT terms, vector FROM related_docs WHERE post_id = ?1",
+	[S_REL_DOC_PUT] = "INSERT OR REPLACE INTO related_docs(post_id, terms, vector) VALUES (?1, ?2, ?3)",
+	[S_REL_DOC_DEL] = "DELETE FROM related_docs WHERE post_id = ?1",
+	[S_REL_DF_GET] = "SELECT df FROM related_df WHERE term = ?1",
+	[S_REL_DF_ADD] = "INSERT INTO related_df(term, df) VALUES (?1, ?2) "
+			 "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+	[S_REL_DF_PRUNE] = "DELETE FROM related_df WHERE term = ?1 AND df <= 0",
+	[S_REL_POSTING_ADD] = "INSERT OR REPLACE INTO related_postings(term, weight, post_id) "
+			      "VALUES (?1, ?2, ?3)",
+	[S_REL_POSTING_DEL] = "DELETE FROM related_postings WHERE term = ?1 AND weight = ?2 "
+			      "AND post_id = ?3",
+	[S_REL_POSTINGS] = "SELECT post_id, weight FROM related_postings WHERE term = ?1 "
+			   "ORDER BY weight DESC LIMIT ?2",
+	/* candidate ?1 against article ?2: same category, seconds apart, shared tags */
+	[S_REL_FACETS] = "SELECT p.category_id != 0 AND p.category_id = x.category_id, "
+			 "p.published_at - x.published_at, "
+			 "(SELECT count(*) FROM post_tags y JOIN post_tags z ON z.tag_id = y.tag_id "
+			 "AND z.post_id = ?2 WHERE y.post_id = p.id) "
+			 "FROM posts p, posts x WHERE p.id = ?1 AND x.id = ?2",
 	[S_ARTICLE_IDS] = "SELECT id FROM posts WHERE type = 'post' AND id > ?1 ORDER BY id",
 	[S_REL_LIST] = "SELECT " POST_LIST_COLS "FROM related r JOIN posts p ON p.id = r.related_id "
 		       "LEFT JOIN users u ON u.id = p.author_id "

@@ -1569,6 +1569,183 @@ static void test_sitemap_reads(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* ------------------------------------------------------ related articles */
+
+/* Made-up words: topic t's words are "t<t>w<k>"; every article also gets
+ * filler shared by all. */
+static char *topic_text(int topic, int seed, int nwords)
+{
+	static const char *const filler[] = {"council", "report", "people", "city", "week"};
+	size_t cap = (size_t)nwords * 16 + 1, o = 0;
+	char *b = malloc(cap);
+	assert_non_null(b);
+	unsigned x = (unsigned)seed * 2654435761u + 12345u;
+	for (int i = 0; i < nwords; i++) {
+		x = x * 1103515245u + 12345u;
+		if (i % 3 == 0)
+			o += (size_t)snprintf(b + o, cap - o, "%s ", filler[(x >> 16) % 5]);
+		else
+			o += (size_t)snprintf(b + o, cap - o, "t%cw%c ", 'a' + topic,
+					      'a' + (int)((x >> 16) % 12));
+	}
+	b[o] = '\0';
+	return b;
+}
+
+static int64_t save_text(struct fx *f, int64_t id, const char *slug, int topic, int seed,
+			 enum post_status status)
+{
+	int64_t author;
+	struct user u;
+	if (STORE_CALL(f->st, user_by_login, &f->a, "writer", &u) == ERR_OK)
+		author = u.id;
+	else
+		author = add_user(f->st, "writer", ROLE_AUTHOR);
+	char *body = topic_text(topic, seed, 60);
+	char title[64];
+	snprintf(title, sizeof title, "T%cw%c story %d", 'a' + topic, 'a' + seed % 12, seed);
+	struct post_input in = {.id = id, .type = POST_ARTICLE, .status = status, .slug = slug,
+				.title = title, .body_md = body, .body_html = body,
+				.comments_open = true, .published_at = NOW - seed * HOUR,
+				.author_id = author};
+	int64_t out = 0;
+	enum err rc = STORE_CALL(f->st, post_save, &in, &out);
+	if (rc != ERR_OK)
+		fail_msg("post_save(%s, id %lld): %s", slug, (long long)id, err_str(rc));
+	free(body);
+	return out ? out : id;
+}
+
+/* Rows of one query over the database file, as "a|b|c\n" lines. */
+static char *dump(struct fx *f, const char *sql)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	size_t cap = 4096, len = 0;
+	char *out = malloc(cap);
+	assert_non_null(out);
+	out[0] = '\0';
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(s); i++) {
+			const char *v = (const char *)sqlite3_column_text(s, i);
+			size_t need = len + strlen(v ? v : "") + 3;
+			if (need > cap) {
+				cap = need * 2;
+				out = realloc(out, cap);
+				assert_non_null(out);
+			}
+			len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "|" : "",
+						v ? v : "");
+		}
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return out;
+}
+
+static int64_t scalar(struct fx *f, const char *sql)
+{
+	char *d = dump(f, sql);
+	int64_t v = strtoll(d, NULL, 10);
+	free(d);
+	return v;
+}
+
+/* The stored state agrees with itself: postings are exactly the vectors'
+ * entries, one doc per public article, every list of public articles. */
+static void expect_related_consistent(struct fx *f)
+{
+	assert_int_equal(scalar(f, "SELECT count(*) FROM related_docs"),
+			 scalar(f, "SELECT count(*) FROM posts_fts"));
+	assert_int_equal(scalar(f, "SELECT df FROM related_df WHERE term = 0"),
+			 scalar(f, "SELECT count(*) FROM posts_fts"));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM related_postings WHERE post_id NOT IN "
+				   "(SELECT post_id FROM related_docs)"), 0);
+	assert_int_equal(scalar(f, "SELECT sum(length(vector)) / 8 FROM related_docs"),
+			 scalar(f, "SELECT count(*) FROM related_postings"));
+	assert_int_equal(scalar(f, "SELECT count(*) FROM related r JOIN posts p ON "
+				   "p.id = r.related_id WHERE p.status != 'published' OR "
+				   "r.related_id = r.post_id"), 0);
+	assert_int_equal(scalar(f, "SELECT count(*) FROM related WHERE post_id NOT IN "
+				   "(SELECT post_id FROM related_docs)"), 0);
+}
+
+static void test_related_kept_current(void **state)
+{
+	struct fx *f = *state;
+	/* 4 topics x 6 articles, published one by one */
+	int64_t id[24];
+	char slug[16];
+	for (int i = 0; i < 24; i++) {
+		snprintf(slug, sizeof slug, "a%d", i);
+		id[i] = save_text(f, 0, slug, i % 4, i, POST_PUBLISHED);
+	}
+	expect_related_consistent(f);
+	/* on topic: every article's first related one shares its topic, and
+	 * the first article (published before any other) lists later ones */
+	for (int i = 0; i < 24; i++) {
+		int64_t *ids = NULL;
+		size_t n = 0;
+		assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, id[i], &ids, &n), ERR_OK);
+		assert_true(n >= 4);
+		int topic = -1;
+		for (int k = 0; k < 24; k++)
+			if (id[k] == ids[0])
+				topic = k % 4;
+		if (topic != i % 4)
+			fail_msg("article %d (topic %d): first related is of topic %d", i, i % 4, topic);
+	}
+
+	/* edits, unpublishing, deleting, drafts: still consistent, and the
+	 * document frequencies are exactly what a rebuild counts */
+	save_text(f, id[3], "a3", 2, 3, POST_PUBLISHED);  /* moves to topic 2 */
+	save_text(f, id[5], "a5", 1, 5, POST_DRAFT);      /* unpublished */
+	assert_int_equal(STORE_CALL(f->st, post_delete, id[7]), ERR_OK);
+	save_text(f, 0, "draft", 0, 99, POST_DRAFT);
+	expect_related_consistent(f);
+	char *df = dump(f, "SELECT term, df FROM related_df ORDER BY term");
+	int64_t *ids = NULL;
+	size_t n = 0;
+	for (int i = 0; i < 24; i++) {
+		assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, id[i], &ids, &n), ERR_OK);
+		for (size_t k = 0; k < n; k++)
+			assert_true(ids[k] != id[5] && ids[k] != id[7]);
+	}
+	assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, id[5], &ids, &n), ERR_OK);
+	assert_int_equal(n, 0);
+	/* the moved article now sits with topic 2 */
+	assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, id[3], &ids, &n), ERR_OK);
+	assert_true(n > 0);
+	int k = 0;
+	while (k < 24 && id[k] != ids[0])
+		k++;
+	assert_true(k < 24 && k % 4 == 2);
+
+	assert_int_equal(STORE_CALL(f->st, relate_all, NULL), ERR_OK);
+	expect_related_consistent(f);
+	char *df2 = dump(f, "SELECT term, df FROM related_df ORDER BY term");
+	assert_string_equal(df, df2);
+	free(df);
+	free(df2);
+
+	/* republishing brings it back into others' lists */
+	save_text(f, id[5], "a5", 1, 5, POST_PUBLISHED);
+	expect_related_consistent(f);
+	bool back = false;
+	for (int i = 0; i < 24 && !back; i++) {
+		if (i == 5 || i == 7)
+			continue;
+		assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, id[i], &ids, &n), ERR_OK);
+		for (size_t j = 0; j < n; j++)
+			back |= ids[j] == id[5];
+	}
+	assert_true(back);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1600,6 +1777,7 @@ int main(void)
 		T(test_open_v1_fixture),
 		T(test_tags),
 		T(test_sitemap_reads),
+		T(test_related_kept_current),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
