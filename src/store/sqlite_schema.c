@@ -223,6 +223,24 @@ const char *const sqlite_migrations[] = {
 	"  PRIMARY KEY(source, kind, wp_id)\n"
 	") WITHOUT ROWID;\n"
 	"CREATE INDEX import_map_wp ON import_map(kind, wp_id);\n",
+
+	/* 12: reserved for the related-articles work (branch main); a no-op
+	 * here so that the menu below is 13 - the merge puts the real 12 in
+	 * its place. */
+	"SELECT 1;\n",
+
+	/* 13: the site's navigation menu (sqlite_menu.c): ordered items, each
+	 * a URL or a post, category or tag by id, nested by parent_id; no rows
+	 * = the default menu (top categories and pages). */
+	"CREATE TABLE menu_items(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  parent_id INTEGER NOT NULL DEFAULT 0,\n"
+	"  position INTEGER NOT NULL DEFAULT 0,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('url','post','category','tag')),\n"
+	"  label TEXT NOT NULL DEFAULT '',\n"
+	"  url TEXT NOT NULL DEFAULT '',\n"
+	"  target_id INTEGER NOT NULL DEFAULT 0\n"
+	");\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];
