@@ -47,6 +47,10 @@ static const struct command {
 	 "gazette tag list\n"
 	 "       gazette tag rename SLUG --name NAME [--slug NEW]\n"
 	 "       gazette tag delete SLUG"},
+	{"menu", cmd_menu, "the site's navigation menu",
+	 "gazette menu list\n"
+	 "       gazette menu add LABEL --url URL|--post ID|--category SLUG [--parent ITEM-ID]\n"
+	 "       gazette menu clear   (the default menu: top categories, then pages)"},
 	{"comment", cmd_comment, "moderate reader comments",
 	 "gazette comment list [--status S] [--post ID] [--email E] [--ip ADDR] [--limit N]\n"
 	 "       gazette comment show ID...\n"

@@ -83,7 +83,7 @@ bool comment_status_parse(const char *s, enum comment_status *out)
 	return true;
 }
 
-static const char *const menu_kind_names[MENU_KIND__MAX] = {"url", "post", "category", "tag"};
+static const char *const menu_kind_names[MENU_KIND__MAX] = {"url", "post", "category"};
 
 const char *menu_kind_name(enum menu_kind k)
 {

@@ -216,11 +216,11 @@ struct redirect {
 	int status; /* 301 or 302 */
 };
 
-/* The site's navigation menu (src/view/menu.c shows it): links to a URL,
- * a post or page, a category or a tag, in order, one level of nesting or
- * more by parent. An empty menu means the default one (top categories and
- * pages). */
-enum menu_kind { MENU_URL, MENU_POST, MENU_CATEGORY, MENU_TAG, MENU_KIND__MAX };
+/* The site's navigation menu (src/view/menu.c shows it): links to a URL
+ * (a tag archive is one), a post or page, or a category, in order, nested
+ * by parent. An empty menu means the default one (top categories, then
+ * top-level pages). */
+enum menu_kind { MENU_URL, MENU_POST, MENU_CATEGORY, MENU_KIND__MAX };
 
 struct menu_item {
 	int64_t id;        /* 1.. within the menu */
@@ -229,7 +229,7 @@ struct menu_item {
 	enum menu_kind kind;
 	const char *label; /* "" = the target's own title or name */
 	const char *url;   /* MENU_URL: an http(s) URL or a root-relative path */
-	int64_t target_id; /* MENU_POST, MENU_CATEGORY, MENU_TAG: its id */
+	int64_t target_id; /* MENU_POST, MENU_CATEGORY: its id */
 };
 
 const char *menu_kind_name(enum menu_kind k);
