@@ -57,7 +57,7 @@ static const struct command {
 	 "       gazette comment approve|unapprove|spam|trash|restore|delete ID...\n"
 	 "       gazette comment train   (relearn the spam filter from all decisions)"},
 	{"import", cmd_import, "import a WordPress export (WXR)",
-	 "gazette import wordpress FILE.xml [--dry-run]"},
+	 "gazette import wordpress FILE.xml [--dry-run] [--media-dir UPLOADS-DIR] [--menu SLUG]"},
 	{"export", cmd_export, "write the site as a WordPress export (WXR 1.2) on stdout",
 	 "gazette export wordpress > site.xml"},
 	{"reindex", cmd_reindex, "rebuild the search index", "gazette reindex"},
