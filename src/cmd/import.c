@@ -58,12 +58,12 @@ static void summary(const struct import_result *res, bool dry, double el)
 		       import_kind_name((enum import_kind)k), (long long)n->created,
 		       (long long)n->updated, (long long)n->unchanged, (long long)n->skipped);
 	}
-	printf("attachments\t%lld in the file\tURLs in bodies pointed at the media library %lld\n",
+	printf("attachments\tin the file %lld\tURLs in bodies pointed at the media library %lld\n",
 	       (long long)res->attachments, (long long)res->media_urls);
 	if (res->no_media_dir)
 		printf("media dir\tnone: attachments not copied (give --media-dir a copy of "
 		       "the old wp-content/uploads folder); their URLs still point at the old site\n");
-	printf("menu\t%s\t%lld menu items in the file%s%s\n", *res->menu ? res->menu : "none",
+	printf("menu\t%s\tmenu items in the file %lld%s%s\n", *res->menu ? res->menu : "none",
 	       (long long)res->menu_items, *res->other_menus ? "\tother menus: " : "",
 	       res->other_menus);
 	printf("not imported\tother items %lld\n", (long long)res->other_types);

@@ -1,6 +1,7 @@
 /* menu.c - `gazette menu list|add|clear`: the site's navigation menu
  * (store menu_get/menu_set; view/menu.c shows it). list prints
- * ID<TAB>PARENT<TAB>KIND<TAB>TARGET<TAB>LABEL in order; add appends one
+ * ID<TAB>PARENT<TAB>KIND<TAB>TARGET<TAB>LABEL in order, each item followed
+ * by its children; add appends one
  * item (a URL, a post or page by id, a category by slug or path) and
  * prints its id; clear empties it, so the default menu (top categories,
  * then pages) shows again. */
@@ -11,15 +12,25 @@
 #include "cmd/cmd.h"
 #include "core/str.h"
 
-static int list(struct cmd_ctx *c, struct menu_item *m, size_t n)
+/* The items under parent (in order), each followed by its own. */
+static void list_under(struct cmd_ctx *c, const struct menu_item *m, size_t n, int64_t parent,
+		       int depth)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && depth < 16; i++) {
+		if (m[i].parent_id != parent)
+			continue;
 		const char *target = m[i].kind == MENU_URL
 					     ? m[i].url
 					     : arena_printf(&c->arena, "%lld", (long long)m[i].target_id);
 		printf("%lld\t%lld\t%s\t%s\t%s\n", (long long)m[i].id, (long long)m[i].parent_id,
 		       menu_kind_name(m[i].kind), target ? target : "", m[i].label);
+		list_under(c, m, n, m[i].id, depth + 1);
 	}
+}
+
+static int list(struct cmd_ctx *c, struct menu_item *m, size_t n)
+{
+	list_under(c, m, n, 0, 0);
 	return 0;
 }
 

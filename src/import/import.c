@@ -470,8 +470,13 @@ static enum err put_category(struct imp *im, const struct pend_cat *pc, bool for
 	enum err rc = map_get(im, "category", pc->slug, &id);
 	const char *name = *pc->name ? pc->name : pc->slug;
 	struct category c;
+	int64_t merged = 0;
+	if (rc == ERR_OK && id)
+		rc = map_get(im, "category_merged", pc->slug, &merged);
 	if (rc == ERR_OK && id && STORE_CALL(im->st, category_get, a, id, &c) == ERR_OK) {
-		if (strcmp(c.name, name) != 0 || strcmp(c.description, pc->description) != 0 ||
+		if (merged) {
+			n->unchanged++; /* the site's own category: it stays as the site has it */
+		} else if (strcmp(c.name, name) != 0 || strcmp(c.description, pc->description) != 0 ||
 		    (parent >= 0 && c.parent_id != parent)) {
 			c.name = name;
 			c.description = pc->description;
@@ -499,6 +504,7 @@ static enum err put_category(struct imp *im, const struct pend_cat *pc, bool for
 		if (STORE_CALL(im->st, category_by_slug, a, slug, &c) == ERR_OK) {
 			id = c.id; /* the site has it already: merge into it */
 			n->unchanged++;
+			rc = map_set(im, "category_merged", pc->slug, id);
 		} else {
 			struct category nc = {0};
 			nc.parent_id = parent > 0 ? parent : 0;

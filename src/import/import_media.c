@@ -250,6 +250,8 @@ static enum err one(struct imp *im, const struct imp_att *t)
 	if ((rc = imp_author_for(im, t->creator, &author)) != ERR_OK)
 		return rc;
 	const char *name = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	if (im->gazette && *t->title)
+		name = t->title; /* a Gazette export: the name it was uploaded as */
 	char msg[200] = "";
 	rc = media_upload(im->st, a, im->o->site_dir, name, data, len, author,
 			  t->date ? t->date : im->now, &id, msg, sizeof msg);
