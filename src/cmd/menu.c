@@ -132,6 +132,8 @@ int cmd_menu(struct cmd_ctx *c)
 	}
 	if (!cmd_open_site(c))
 		return 1;
+	if (!c->store->ops->menu_get || !c->store->ops->menu_set)
+		return cmd_fail("this site's storage backend keeps no menu");
 	struct menu_item *m;
 	size_t n;
 	enum err rc = STORE_CALL(c->store, menu_get, &c->arena, &m, &n);

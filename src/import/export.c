@@ -141,7 +141,7 @@ static enum err terms(struct ex *x, struct arena *a)
 	}
 	struct menu_item *ms;
 	size_t nm = 0;
-	if (rc == ERR_OK)
+	if (rc == ERR_OK && x->st->ops->menu_get) /* a backend may keep no menu */
 		rc = STORE_CALL(x->st, menu_get, a, &ms, &nm);
 	if (rc == ERR_OK && nm) {
 		buf_puts(&x->b, "<wp:term>\n");
@@ -266,8 +266,8 @@ static enum err attachments(struct ex *x, int64_t *items)
 static enum err menu(struct ex *x, struct arena *a, int64_t *items)
 {
 	struct menu_item *ms;
-	size_t n;
-	enum err rc = STORE_CALL(x->st, menu_get, a, &ms, &n);
+	size_t n = 0;
+	enum err rc = x->st->ops->menu_get ? STORE_CALL(x->st, menu_get, a, &ms, &n) : ERR_OK;
 	for (size_t i = 0; rc == ERR_OK && i < n; i++) {
 		const struct menu_item *m = &ms[i];
 		int64_t id = EXPORT_MENU_ID + m->id;

@@ -78,7 +78,10 @@ void imp_warn(struct imp *im, int line, const char *fmt, ...)
 		vsnprintf(msg, sizeof msg, fmt, ap);
 		va_end(ap);
 		char full[420];
-		snprintf(full, sizeof full, "line %d: %s", line, msg);
+		if (line > 0)
+			snprintf(full, sizeof full, "line %d: %s", line, msg);
+		else /* about the file as a whole */
+			snprintf(full, sizeof full, "%s", msg);
 		res->warnings[res->nwarnings] = strdup(full);
 	}
 	res->nwarnings++;

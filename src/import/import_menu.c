@@ -223,6 +223,10 @@ enum err imp_menu(struct imp *im)
 	struct import_count *cnt = &im->res->n[IMP_MENU];
 	const struct imp_collect *c = &im->col;
 	const char *menu = choose(im, im->res->other_menus, sizeof im->res->other_menus);
+	if (menu && (!im->st->ops->menu_get || !im->st->ops->menu_set)) {
+		imp_warn(im, 0, "this storage backend keeps no menu: menu '%s' not imported", menu);
+		return ERR_OK;
+	}
 	if (!menu) {
 		if (im->o->menu)
 			imp_warn(im, 0, "no menu '%s' in the file: the site's menu is unchanged",

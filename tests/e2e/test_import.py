@@ -788,6 +788,12 @@ with Site() as s:
             c.eq(summary(r.stdout)['media'].get('skipped'), 6, 'attachments reported as skipped')
             c.ok('media dir\tnone' in r.stdout, 'and why')
             c.eq(s3.cli('menu', 'list').stdout, '1\t0\turl\t/\tFooter link\n', 'the footer menu')
+            r = s3.cli('import', 'wordpress', mwxr, '--menu', 'nosuch')
+            c.eq(r.returncode, 0, '--menu nosuch: exit 0')
+            c.ok("warning: no menu 'nosuch' in the file" in r.stderr, 'a warning: %r' % r.stderr)
+            c.eq(s3.cli('menu', 'list').stdout, '1\t0\turl\t/\tFooter link\n', 'menu unchanged')
+            cli_ok(c, s3.cli('menu', 'clear'), 'menu clear')
+            c.eq(s3.cli('menu', 'list').stdout, '', 'no menu set: the default shows')
 
     with c.section('export with media and menu, import into an empty site'):
         r = s.cli('export', 'wordpress')
