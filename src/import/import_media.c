@@ -451,15 +451,17 @@ enum err imp_media_rewrite(struct imp *im, const char *html, const char **out)
 		p = last - 1;
 		done++;
 	}
+	enum err rc = ERR_OK;
 	if (done) {
 		buf_puts(&b, last);
 		char *s = b.oom ? NULL : arena_strndup(&im->a, b.data, b.len);
-		buf_free(&b);
-		if (!s)
-			return ERR_NOMEM;
-		*out = s;
-		im->res->media_urls += done;
+		if (s) {
+			*out = s;
+			im->res->media_urls += done;
+		} else {
+			rc = ERR_NOMEM;
+		}
 	}
 	buf_free(&b);
-	return ERR_OK;
+	return rc;
 }
