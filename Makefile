@@ -18,7 +18,7 @@ ADMIN    := $(shell find themes/admin -type f | sort)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build security bench-search
+.PHONY: all deps run test unit spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build security bench-search bench-import
 all: gazette
 
 deps:
@@ -126,6 +126,9 @@ fuzz:
 # its sqlmap runs add up to about 10 minutes). Results: SECURITY.md.
 bench-search: gazette
 	@GAZETTE=./gazette /usr/bin/python3 bench/search.py
+
+bench-import: gazette
+	@GAZETTE=./gazette python3 bench/import.py
 
 security: deps gazette
 	@GAZETTE=./gazette /usr/bin/python3 tests/security/run.py --out build/security.md

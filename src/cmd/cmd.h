@@ -58,6 +58,7 @@ int cmd_user(struct cmd_ctx *c);
 int cmd_reindex(struct cmd_ctx *c);
 int cmd_related(struct cmd_ctx *c);
 int cmd_comment(struct cmd_ctx *c);
+int cmd_menu(struct cmd_ctx *c);
 int cmd_import(struct cmd_ctx *c);
 int cmd_export(struct cmd_ctx *c);
 

@@ -1,14 +1,18 @@
-/* import.c - `gazette import wordpress FILE.xml [--dry-run]`: bring in a
- * WordPress export (src/import/), with a progress bar on a terminal and a
- * summary: one line per kind on stdout, warnings on stderr. */
+/* import.c - `gazette import wordpress FILE.xml [--dry-run] [--media-dir
+ * DIR] [--menu SLUG]`: bring in a WordPress export (src/import/), with a
+ * progress bar on a terminal and a summary: one line per kind on stdout,
+ * warnings on stderr. With --media-dir, libvips is started for the
+ * attachments' images. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "import/import.h"
+#include "media/image.h"
 
 struct bar {
 	bool tty;
@@ -54,9 +58,15 @@ static void summary(const struct import_result *res, bool dry, double el)
 		       import_kind_name((enum import_kind)k), (long long)n->created,
 		       (long long)n->updated, (long long)n->unchanged, (long long)n->skipped);
 	}
-	printf("not imported\tattachments %lld\tmenu items %lld\tother items %lld\n",
-	       (long long)res->attachments, (long long)res->menu_items,
-	       (long long)res->other_types);
+	printf("attachments\tin the file %lld\tURLs in bodies pointed at the media library %lld\n",
+	       (long long)res->attachments, (long long)res->media_urls);
+	if (res->no_media_dir)
+		printf("media dir\tnone: attachments not copied (give --media-dir a copy of "
+		       "the old wp-content/uploads folder); their URLs still point at the old site\n");
+	printf("menu\t%s\tmenu items in the file %lld%s%s\n", *res->menu ? res->menu : "none",
+	       (long long)res->menu_items, *res->other_menus ? "\tother menus: " : "",
+	       res->other_menus);
+	printf("not imported\tother items %lld\n", (long long)res->other_types);
 	if (res->multi_category)
 		printf("several categories\t%lld articles (the first was kept)\n",
 		       (long long)res->multi_category);
@@ -86,15 +96,20 @@ static void summary(const struct import_result *res, bool dry, double el)
 int cmd_import(struct cmd_ctx *c)
 {
 	static const struct option opts[] = {{"dry-run", no_argument, 0, 'n'},
+					     {"media-dir", required_argument, 0, 'm'},
+					     {"menu", required_argument, 0, 'M'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	bool dry = false;
+	const char *media_dir = NULL, *menu = NULL;
 	int o;
 	optind = 1;
 	opterr = 0;
 	while ((o = getopt_long(c->argc, c->argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'n': dry = true; break;
+		case 'm': media_dir = optarg; break;
+		case 'M': menu = optarg; break;
 		case 'h': return cmd_help(c);
 		default: return cmd_usage_error(c, "bad option '%s'", c->argv[optind - 1]);
 		}
@@ -106,12 +121,24 @@ int cmd_import(struct cmd_ctx *c)
 	const char *path = c->argv[optind + 1];
 	if (access(path, R_OK) != 0)
 		return cmd_fail("%s: cannot read the file", path);
+	struct stat sb;
+	if (media_dir && (stat(media_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+		return cmd_fail("--media-dir %s: not a folder", media_dir);
 	if (!cmd_open_site(c))
 		return 1;
+	if (media_dir && image_init(c->argv[0]) != ERR_OK)
+		return cmd_fail("cannot start libvips");
 	struct bar bar = {0};
 	bar.tty = isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &bar.start);
-	struct import_opts io = {path, dry, progress, &bar};
+	struct import_opts io = {0};
+	io.path = path;
+	io.dry_run = dry;
+	io.site_dir = c->site_dir;
+	io.media_dir = media_dir;
+	io.menu = menu;
+	io.progress = progress;
+	io.ud = &bar;
 	struct import_result res;
 	char msg[512];
 	int line = 0;
@@ -131,10 +158,14 @@ int cmd_import(struct cmd_ctx *c)
 			fprintf(stderr, "gazette: the import stopped part way; run it again to "
 					"finish (it updates, never duplicates)\n");
 		import_result_free(&res);
+		if (media_dir)
+			image_shutdown();
 		return 1;
 	}
 	double el = since(&bar.start);
 	summary(&res, dry, el);
 	import_result_free(&res);
+	if (media_dir)
+		image_shutdown();
 	return 0;
 }

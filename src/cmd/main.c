@@ -47,13 +47,17 @@ static const struct command {
 	 "gazette tag list\n"
 	 "       gazette tag rename SLUG --name NAME [--slug NEW]\n"
 	 "       gazette tag delete SLUG"},
+	{"menu", cmd_menu, "the site's navigation menu",
+	 "gazette menu list\n"
+	 "       gazette menu add LABEL --url URL|--post ID|--category SLUG [--parent ITEM-ID]\n"
+	 "       gazette menu clear   (the default menu: top categories, then pages)"},
 	{"comment", cmd_comment, "moderate reader comments",
 	 "gazette comment list [--status S] [--post ID] [--email E] [--ip ADDR] [--limit N]\n"
 	 "       gazette comment show ID...\n"
 	 "       gazette comment approve|unapprove|spam|trash|restore|delete ID...\n"
 	 "       gazette comment train   (relearn the spam filter from all decisions)"},
 	{"import", cmd_import, "import a WordPress export (WXR)",
-	 "gazette import wordpress FILE.xml [--dry-run]"},
+	 "gazette import wordpress FILE.xml [--dry-run] [--media-dir UPLOADS-DIR] [--menu SLUG]"},
 	{"export", cmd_export, "write the site as a WordPress export (WXR 1.2) on stdout",
 	 "gazette export wordpress > site.xml"},
 	{"reindex", cmd_reindex, "rebuild the search index", "gazette reindex"},

@@ -139,6 +139,19 @@ static enum err terms(struct ex *x, struct arena *a)
 		buf_puts(&x->b, "</wp:category>\n");
 		rc = flush(x, false);
 	}
+	struct menu_item *ms;
+	size_t nm = 0;
+	if (rc == ERR_OK && x->st->ops->menu_get) /* a backend may keep no menu */
+		rc = STORE_CALL(x->st, menu_get, a, &ms, &nm);
+	if (rc == ERR_OK && nm) {
+		buf_puts(&x->b, "<wp:term>\n");
+		eli(x, "wp:term_id", EXPORT_MENU_ID);
+		el(x, "wp:term_taxonomy", "nav_menu");
+		el(x, "wp:term_slug", "main");
+		el(x, "wp:term_parent", "");
+		el(x, "wp:term_name", "Main");
+		buf_puts(&x->b, "</wp:term>\n");
+	}
 	struct tag *ts;
 	if (rc == ERR_OK)
 		rc = STORE_CALL(x->st, tag_list, a, x->now, &ts, &n);
@@ -163,6 +176,136 @@ static enum err redirects(struct ex *x, struct arena *a)
 		xml_attr(&x->b, "from", rs[i].from_path);
 		xml_attr(&x->b, "to", rs[i].to_path);
 		buf_printf(&x->b, " status=\"%d\"/>\n", rs[i].status == 302 ? 302 : 301);
+		rc = flush(x, false);
+	}
+	return rc;
+}
+
+static void meta(struct ex *x, const char *key, const char *value)
+{
+	buf_puts(&x->b, "\t<wp:postmeta>\n\t");
+	el(x, "wp:meta_key", key);
+	buf_putc(&x->b, '\t');
+	el(x, "wp:meta_value", value);
+	buf_puts(&x->b, "\t</wp:postmeta>\n");
+}
+
+/* The fields every item has, from <wp:post_id> to <wp:is_sticky>. */
+static void item_head(struct ex *x, struct arena *a, const char *title, const char *link,
+		      int64_t when, const char *creator, int64_t id, const char *name,
+		      const char *status, int64_t parent, int64_t order, const char *type)
+{
+	buf_puts(&x->b, "<item>\n");
+	el(x, "title", title);
+	el(x, "link", link);
+	el(x, "pubDate", time_rfc822(a, when));
+	el(x, "dc:creator", creator);
+	buf_puts(&x->b, "\t<guid isPermaLink=\"false\">");
+	xml_escape(&x->b, x->base, strlen(x->base), false);
+	buf_printf(&x->b, "/?p=%lld</guid>\n", (long long)id);
+	el(x, "description", "");
+	el(x, "content:encoded", "");
+	el(x, "excerpt:encoded", "");
+	eli(x, "wp:post_id", id);
+	el(x, "wp:post_date", wp_date(a, when, false));
+	el(x, "wp:post_date_gmt", wp_date(a, when, true));
+	el(x, "wp:comment_status", "closed");
+	el(x, "wp:ping_status", "closed");
+	el(x, "wp:post_name", name);
+	el(x, "wp:status", status);
+	eli(x, "wp:post_parent", parent);
+	eli(x, "wp:menu_order", order);
+	el(x, "wp:post_type", type);
+	el(x, "wp:post_password", "");
+	eli(x, "wp:is_sticky", 0);
+}
+
+/* The media library, a page at a time. */
+static enum err attachments(struct ex *x, int64_t *items)
+{
+	enum err rc = ERR_OK;
+	for (int64_t off = 0; rc == ERR_OK;) {
+		struct arena a;
+		arena_init(&a, 0);
+		struct media *ms;
+		size_t n = 0;
+		int64_t total;
+		rc = STORE_CALL(x->st, media_list, &a, off, 200, &ms, &n, &total);
+		for (size_t i = 0; rc == ERR_OK && i < n; i++) {
+			const struct media *m = &ms[i];
+			struct user u;
+			const char *login = STORE_CALL(x->st, user_get, &a, m->user_id, &u) == ERR_OK
+						    ? u.login
+						    : "";
+			const char *url = arena_printf(&a, "%s/media/%s", x->base, m->path);
+			const char *slash = strrchr(m->path, '/');
+			const char *file = slash ? slash + 1 : m->path;
+			const char *dot = strrchr(file, '.');
+			const char *name = arena_strndup(&a, file, dot ? (size_t)(dot - file)
+								       : strlen(file));
+			item_head(x, &a, *m->orig_name ? m->orig_name : file, url, m->uploaded_at,
+				  login, EXPORT_MEDIA_ID + m->id, name ? name : "", "inherit", 0, 0,
+				  "attachment");
+			el(x, "wp:attachment_url", url);
+			meta(x, "_wp_attached_file", m->path);
+			if (*m->alt)
+				meta(x, "_wp_attachment_image_alt", m->alt);
+			buf_puts(&x->b, "</item>\n");
+			(*items)++;
+			rc = flush(x, false);
+		}
+		arena_free(&a);
+		off += (int64_t)n;
+		if (n < 200)
+			break;
+	}
+	return rc;
+}
+
+/* The navigation menu as nav_menu_item items of the menu "main". */
+static enum err menu(struct ex *x, struct arena *a, int64_t *items)
+{
+	struct menu_item *ms;
+	size_t n = 0;
+	enum err rc = x->st->ops->menu_get ? STORE_CALL(x->st, menu_get, a, &ms, &n) : ERR_OK;
+	for (size_t i = 0; rc == ERR_OK && i < n; i++) {
+		const struct menu_item *m = &ms[i];
+		int64_t id = EXPORT_MENU_ID + m->id;
+		const char *type = "custom", *object = "custom", *url = m->url;
+		int64_t object_id = id;
+		struct post p;
+		if (m->kind == MENU_POST &&
+		    STORE_CALL(x->st, post_get, a, m->target_id, &p) == ERR_OK) {
+			type = "post_type";
+			object = p.type == POST_PAGE ? "page" : "post";
+			object_id = p.id;
+			url = "";
+		} else if (m->kind == MENU_CATEGORY) {
+			type = "taxonomy";
+			object = "category";
+			object_id = m->target_id;
+			url = "";
+		} else if (m->kind != MENU_URL) {
+			continue; /* a post that is gone */
+		} else if (url[0] == '/') {
+			url = arena_printf(a, "%s%s", x->base, url); /* WordPress wants it whole */
+		}
+		item_head(x, a, m->label, arena_printf(a, "%s/?p=%lld", x->base, (long long)id),
+			  x->now, "", id, arena_printf(a, "%lld", (long long)id), "publish", 0,
+			  m->position, "nav_menu_item");
+		buf_puts(&x->b, "\t<category domain=\"nav_menu\" nicename=\"main\">Main</category>\n");
+		meta(x, "_menu_item_type", type);
+		meta(x, "_menu_item_menu_item_parent",
+		     m->parent_id ? arena_printf(a, "%lld", (long long)(EXPORT_MENU_ID + m->parent_id))
+				  : "0");
+		meta(x, "_menu_item_object_id", arena_printf(a, "%lld", (long long)object_id));
+		meta(x, "_menu_item_object", object);
+		meta(x, "_menu_item_target", "");
+		meta(x, "_menu_item_classes", "a:1:{i:0;s:0:\"\";}");
+		meta(x, "_menu_item_xfn", "");
+		meta(x, "_menu_item_url", url);
+		buf_puts(&x->b, "</item>\n");
+		(*items)++;
 		rc = flush(x, false);
 	}
 	return rc;
@@ -243,6 +386,9 @@ static enum err item(struct ex *x, struct arena *a, int64_t id)
 		xml_escape(&x->b, ts[i].name, strlen(ts[i].name), false);
 		buf_puts(&x->b, "</category>\n");
 	}
+	if (rc == ERR_OK && p.featured_media_id > 0)
+		meta(x, "_thumbnail_id",
+		     arena_printf(a, "%lld", (long long)(EXPORT_MEDIA_ID + p.featured_media_id)));
 	if (rc == ERR_OK)
 		rc = comments(x, a, p.id);
 	buf_puts(&x->b, "</item>\n");
@@ -268,6 +414,8 @@ enum err export_wordpress(struct store *st, FILE *out, int64_t *items)
 		rc = terms(&x, &a);
 	if (rc == ERR_OK)
 		rc = redirects(&x, &a);
+	if (rc == ERR_OK)
+		rc = attachments(&x, items);
 	/* posts then pages, a page of ids at a time, each post on its own arena */
 	for (int t = 0; rc == ERR_OK && t < POST_TYPE__MAX; t++) {
 		for (int64_t off = 0; rc == ERR_OK;) {
@@ -295,6 +443,8 @@ enum err export_wordpress(struct store *st, FILE *out, int64_t *items)
 				break;
 		}
 	}
+	if (rc == ERR_OK)
+		rc = menu(&x, &a, items);
 	buf_puts(&x.b, "</channel>\n</rss>\n");
 	if (rc == ERR_OK)
 		rc = flush(&x, true);

@@ -4,7 +4,12 @@
  * parents), tags, every post and page (any status, with body HTML,
  * excerpt, dates, stickiness, parent, category and tags) and their
  * comments (status, threading, author fields, address, date), streaming:
- * a page of posts at a time, flushed as it goes. WordPress's importer
+ * a page of posts at a time, flushed as it goes; the media library as
+ * attachment items (ids EXPORT_MEDIA_ID + media id; the URL of the file,
+ * _wp_attached_file its path under media/, the alt text) before them, a
+ * post's featured image as _thumbnail_id; the navigation menu, when one
+ * is set, as the nav_menu "main" and nav_menu_item items (ids
+ * EXPORT_MENU_ID + item id) after them. WordPress's importer
  * reads it; so does ours (import.h), which also reads the site's redirects
  * from <gazette:redirect from="..." to="..." status="301"/> elements in
  * the channel (namespace EXPORT_GAZETTE_NS; other importers ignore them). */
@@ -17,6 +22,10 @@
 #include "store/store.h"
 
 #define EXPORT_GAZETTE_NS "urn:gazette:wxr:1"
+/* WordPress ids are one space for every item: media and menu items get
+ * theirs above any post id a site will have. */
+#define EXPORT_MEDIA_ID 1000000000LL
+#define EXPORT_MENU_ID 2000000000LL
 
 /* Write the export to out. *items gets the number of <item>s. */
 enum err export_wordpress(struct store *st, FILE *out, int64_t *items);

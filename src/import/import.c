@@ -15,7 +15,8 @@
 #include "core/time.h"
 
 static const char *const kind_names[IMP_KIND__MAX] = {
-	"users", "categories", "tags", "posts", "pages", "comments", "redirects"};
+	"users", "categories", "tags", "posts", "pages", "comments", "redirects", "media",
+	"menu items"};
 
 const char *import_kind_name(enum import_kind k)
 {
@@ -77,7 +78,10 @@ void imp_warn(struct imp *im, int line, const char *fmt, ...)
 		vsnprintf(msg, sizeof msg, fmt, ap);
 		va_end(ap);
 		char full[420];
-		snprintf(full, sizeof full, "line %d: %s", line, msg);
+		if (line > 0)
+			snprintf(full, sizeof full, "line %d: %s", line, msg);
+		else /* about the file as a whole */
+			snprintf(full, sizeof full, "%s", msg);
 		res->warnings[res->nwarnings] = strdup(full);
 	}
 	res->nwarnings++;
@@ -141,6 +145,38 @@ bool imp_date(const char *s, int64_t *out)
 	return time_parse_iso(iso, out);
 }
 
+const char *imp_meta(const struct wxr_item *it, const char *key)
+{
+	for (size_t i = 0; i < it->nmeta; i++)
+		if (strcmp(it->meta[i].key, key) == 0)
+			return it->meta[i].value;
+	return "";
+}
+
+enum err imp_note_wpcat(struct imp *im, const char *slug, const char *parent)
+{
+	int64_t have;
+	if (strmap_get(&im->wpcat_idx, slug, &have))
+		return ERR_OK;
+	if (im->nwpcats == im->capwpcats) {
+		size_t nc = im->capwpcats ? im->capwpcats * 2 : 64;
+		struct imp_wpcat *nw = arena_realloc(&im->keep, im->wpcats,
+						     im->capwpcats * sizeof *nw, nc * sizeof *nw);
+		if (!nw)
+			return ERR_NOMEM;
+		im->wpcats = nw;
+		im->capwpcats = nc;
+	}
+	struct imp_wpcat *w = &im->wpcats[im->nwpcats];
+	w->slug = arena_strdup(&im->keep, slug);
+	w->parent = arena_strdup(&im->keep, parent);
+	if (!w->slug || !w->parent ||
+	    !strmap_put(&im->wpcat_idx, &im->keep, slug, (int64_t)im->nwpcats))
+		return ERR_NOMEM;
+	im->nwpcats++;
+	return ERR_OK;
+}
+
 static bool digits(const char *s)
 {
 	if (!*s || strlen(s) > 18)
@@ -176,6 +212,7 @@ struct seen {
 };
 
 struct check {
+	struct imp_collect *col;
 	struct seen *posts, *comments;
 	size_t nposts, ncomments, capposts, capcomments;
 	char *errmsg;
@@ -227,6 +264,12 @@ static enum err check_item(void *ud, const struct wxr_item *it)
 	if (strcmp(it->post_type, "post") == 0 || strcmp(it->post_type, "page") == 0 ||
 	    strcmp(it->post_type, "attachment") == 0)
 		remember(c, &c->posts, &c->nposts, &c->capposts, id, it->line);
+	if (strcmp(it->post_type, "attachment") == 0)
+		imp_collect_attachment(c->col, it);
+	else if (strcmp(it->post_type, "nav_menu_item") == 0)
+		imp_collect_menu_item(c->col, it);
+	if (c->col->oom)
+		return ERR_NOMEM;
 	for (size_t i = 0; i < it->ncomments; i++) {
 		int64_t cid;
 		if (!digits(it->comments[i].id) ||
@@ -265,9 +308,11 @@ static enum err duplicates(struct seen *s, size_t n, const char *what, char *err
 	return ERR_OK;
 }
 
-static enum err check_file(const char *path, char *errmsg, size_t errlen, int *errline)
+static enum err check_file(const char *path, struct imp_collect *col, char *errmsg,
+			   size_t errlen, int *errline)
 {
 	struct check c = {0};
+	c.col = col;
 	c.errmsg = errmsg;
 	c.errlen = errlen;
 	struct wxr_handler h = {0};
@@ -428,8 +473,13 @@ static enum err put_category(struct imp *im, const struct pend_cat *pc, bool for
 	enum err rc = map_get(im, "category", pc->slug, &id);
 	const char *name = *pc->name ? pc->name : pc->slug;
 	struct category c;
+	int64_t merged = 0;
+	if (rc == ERR_OK && id)
+		rc = map_get(im, "category_merged", pc->slug, &merged);
 	if (rc == ERR_OK && id && STORE_CALL(im->st, category_get, a, id, &c) == ERR_OK) {
-		if (strcmp(c.name, name) != 0 || strcmp(c.description, pc->description) != 0 ||
+		if (merged) {
+			n->unchanged++; /* the site's own category: it stays as the site has it */
+		} else if (strcmp(c.name, name) != 0 || strcmp(c.description, pc->description) != 0 ||
 		    (parent >= 0 && c.parent_id != parent)) {
 			c.name = name;
 			c.description = pc->description;
@@ -445,9 +495,19 @@ static enum err put_category(struct imp *im, const struct pend_cat *pc, bool for
 		const char *slug = imp_slug(a, pc->slug, name);
 		if (!*slug)
 			slug = arena_printf(a, "category-%s", *pc->id ? pc->id : "x");
+		/* another category of this file came to the same slug ("café" and
+		 * "cafe"): this one gets a suffix (and its old URL a redirect); a
+		 * category the site had before is merged into */
+		int64_t made;
+		const char *want = slug;
+		for (int k = 2; slug && strmap_get(&im->cats_made, slug, &made) && k < 10000; k++)
+			slug = arena_printf(a, "%s-%d", want, k);
+		if (!slug)
+			return ERR_NOMEM;
 		if (STORE_CALL(im->st, category_by_slug, a, slug, &c) == ERR_OK) {
 			id = c.id; /* the site has it already: merge into it */
 			n->unchanged++;
+			rc = map_set(im, "category_merged", pc->slug, id);
 		} else {
 			struct category nc = {0};
 			nc.parent_id = parent > 0 ? parent : 0;
@@ -459,6 +519,8 @@ static enum err put_category(struct imp *im, const struct pend_cat *pc, bool for
 			else
 				rc = STORE_CALL(im->st, category_add, &nc, &id);
 			n->created++;
+			if (rc == ERR_OK && !strmap_put(&im->cats_made, &im->keep, slug, id))
+				rc = ERR_NOMEM;
 			if (rc == ERR_OK && strcmp(slug, pc->slug) != 0)
 				imp_warn(im, pc->line, "category '%s' is now '%s'", pc->slug, slug);
 		}
@@ -510,8 +572,14 @@ static enum err on_term(void *ud, const struct wxr_term *t)
 		return ERR_OK; /* menus, post formats, custom taxonomies */
 	if (tag) {
 		int64_t id;
-		return imp_tag_for(im, t->slug, t->name, &id);
+		enum err rc = imp_tag_for(im, t->slug, t->name, &id);
+		if (rc == ERR_OK && *t->id) /* menus name tags by term id */
+			rc = map_set(im, "tag_id", t->id, id);
+		return rc;
 	}
+	enum err nrc = imp_note_wpcat(im, t->slug, t->parent);
+	if (nrc != ERR_OK)
+		return nrc;
 	int64_t have;
 	if (strmap_get(&im->cats, t->slug, &have))
 		return ERR_OK; /* a <wp:term> repeating a <wp:category> */
@@ -546,7 +614,9 @@ enum err imp_category_for(struct imp *im, const char *wp_slug, const char *name,
 	/* used by an item but not declared: add it at the top level */
 	struct pend_cat pc = {"", wp_slug, "", *name ? name : wp_slug, "", 0};
 	bool ready;
-	enum err rc = put_category(im, &pc, true, &ready);
+	enum err rc = imp_note_wpcat(im, wp_slug, "");
+	if (rc == ERR_OK)
+		rc = put_category(im, &pc, true, &ready);
 	if (rc == ERR_OK && !strmap_get(&im->cats, wp_slug, id))
 		*id = 0;
 	return rc;
@@ -569,6 +639,13 @@ enum err imp_tag_for(struct imp *im, const char *wp_slug, const char *name, int6
 		const char *slug = imp_slug(a, wp_slug, nm);
 		if (!*slug)
 			slug = arena_printf(a, "tag-%lld", (long long)(im->res->n[IMP_TAG].created + 1));
+		/* another tag of this file came to the same slug: a suffix */
+		int64_t made;
+		const char *want = slug;
+		for (int k = 2; slug && strmap_get(&im->tags_made, slug, &made) && k < 10000; k++)
+			slug = arena_printf(a, "%s-%d", want, k);
+		if (!slug)
+			return ERR_NOMEM;
 		if (STORE_CALL(im->st, tag_by_slug, a, slug, &t) == ERR_OK) {
 			*id = t.id;
 			n->unchanged++;
@@ -578,9 +655,13 @@ enum err imp_tag_for(struct imp *im, const char *wp_slug, const char *name, int6
 			else
 				rc = STORE_CALL(im->st, tag_add, slug, nm, id);
 			n->created++;
+			if (rc == ERR_OK && !strmap_put(&im->tags_made, &im->keep, slug, *id))
+				rc = ERR_NOMEM;
 		}
 		if (rc == ERR_OK)
 			rc = map_set(im, "tag", wp_slug, *id);
+		if (rc == ERR_OK)
+			rc = imp_tag_redirect(im, wp_slug, slug);
 	}
 	if (rc == ERR_OK && !strmap_put(&im->tags, &im->keep, wp_slug, *id))
 		rc = ERR_NOMEM;
@@ -611,6 +692,12 @@ static enum err on_item(void *ud, const struct wxr_item *it)
 	enum err rc = ERR_OK;
 	if (!im->cats_flushed)
 		rc = imp_flush_categories(im, true);
+	if (rc == ERR_OK && !im->media_done) {
+		im->media_done = true;
+		rc = imp_media_all(im);
+		arena_free(&im->a);
+		arena_init(&im->a, 0);
+	}
 	im->res->items++;
 	if (rc == ERR_OK)
 		rc = imp_item(im, it);
@@ -666,11 +753,15 @@ enum err import_wordpress(struct store *st, const struct import_opts *o,
 	memset(res, 0, sizeof *res);
 	*errline = 0;
 	errmsg[0] = '\0';
-	enum err rc = check_file(o->path, errmsg, errlen, errline);
-	if (rc != ERR_OK)
-		return rc;
 	struct imp im;
 	memset(&im, 0, sizeof im);
+	arena_init(&im.keep, 0);
+	im.col.a = &im.keep;
+	enum err rc = check_file(o->path, &im.col, errmsg, errlen, errline);
+	if (rc != ERR_OK) {
+		arena_free(&im.keep);
+		return rc;
+	}
 	im.st = st;
 	im.o = o;
 	im.res = res;
@@ -678,7 +769,6 @@ enum err import_wordpress(struct store *st, const struct import_opts *o,
 	im.errmsg = errmsg;
 	im.errlen = errlen;
 	arena_init(&im.a, 0);
-	arena_init(&im.keep, 0);
 	struct stat sb;
 	if (stat(o->path, &sb) == 0)
 		im.total_bytes = (uint64_t)sb.st_size;
@@ -695,10 +785,18 @@ enum err import_wordpress(struct store *st, const struct import_opts *o,
 	rc = wxr_read(o->path, &h, errmsg, errlen, errline);
 	if (rc == ERR_OK && !im.cats_flushed)
 		rc = imp_flush_categories(&im, true);
+	if (rc == ERR_OK && !im.media_done) { /* a file without items */
+		im.media_done = true;
+		rc = imp_media_all(&im);
+	}
 	if (rc == ERR_OK)
 		rc = imp_fixups(&im);
 	if (rc == ERR_OK)
 		rc = imp_feed_redirects(&im);
+	if (rc == ERR_OK)
+		rc = imp_category_redirects(&im);
+	if (rc == ERR_OK)
+		rc = imp_menu(&im);
 	if (rc != ERR_OK && !errmsg[0])
 		snprintf(errmsg, errlen, "import stopped: %s", err_str(rc));
 	arena_free(&im.a);

@@ -15,7 +15,12 @@
  * changed and duplicates nothing. With dry_run nothing is written and the
  * counts say what would be created or updated.
  *
- * Attachments and menu items are counted and skipped in this version. */
+ * Attachments (import_media.c) become media records when their files are
+ * found under media_dir (a copy of the old uploads folder), going through
+ * the media library's checks and variants; URLs of imported files in
+ * bodies are rewritten, _thumbnail_id becomes the featured image. One
+ * navigation menu (nav_menu_item, import_menu.c) becomes the site's menu.
+ * Old category and tag archive URLs that changed get redirects. */
 #ifndef GAZETTE_IMPORT_IMPORT_H
 #define GAZETTE_IMPORT_IMPORT_H
 
@@ -36,6 +41,8 @@ enum import_kind {
 	IMP_PAGE,
 	IMP_COMMENT,
 	IMP_REDIRECT,
+	IMP_MEDIA,
+	IMP_MENU,
 	IMP_KIND__MAX
 };
 
@@ -48,8 +55,12 @@ struct import_count {
 struct import_result {
 	struct import_count n[IMP_KIND__MAX];
 	int64_t items;       /* <item>s read */
-	int64_t attachments; /* skipped: media comes later */
-	int64_t menu_items;  /* skipped: menus come later */
+	int64_t attachments; /* attachment items in the file */
+	int64_t menu_items;  /* nav_menu_item items in the file */
+	int64_t media_urls;  /* URLs in bodies pointed at imported media */
+	bool no_media_dir;   /* attachments were found but no media_dir given */
+	char menu[80];       /* the menu imported ("" none) */
+	char other_menus[200]; /* the file's other menus, "slug (N items), ..." */
 	int64_t other_types; /* skipped: revisions, blocks, custom types */
 	int64_t multi_category; /* articles with several categories (the first is kept) */
 	struct convert_report convert;
@@ -65,6 +76,9 @@ struct import_result {
 struct import_opts {
 	const char *path;
 	bool dry_run;
+	const char *site_dir;  /* where media/ is (needed with media_dir) */
+	const char *media_dir; /* a copy of the old wp-content/uploads; NULL: none */
+	const char *menu;      /* the nav_menu slug to import; NULL: the largest */
 	/* Called as the writing pass goes: bytes of the file read, its size,
 	 * items so far. May be NULL. */
 	void (*progress)(void *ud, uint64_t bytes, uint64_t total, int64_t items);
@@ -72,6 +86,12 @@ struct import_opts {
 };
 
 const char *import_kind_name(enum import_kind k);
+
+/* The media URL ("/media/...") of a file an import brought in, by its
+ * path under the old uploads folder ("2011/07/a.jpg"; a WordPress size
+ * copy "a-300x200.jpg" gives the narrowest variant at least as wide);
+ * NULL when no import brought it in. In the arena. */
+const char *import_upload_url(struct store *st, struct arena *a, const char *file);
 
 /* Import. On a bad file: ERR_INVALID, *errline the line at fault and
  * errmsg the reason, nothing written. res->warnings are malloc'd: free

@@ -1,6 +1,8 @@
 /* import_post.c - one WordPress item (a post or a page) and its comments
  * into the store, created or updated by its WordPress id; page parents
- * that come later in the file are set at the end (imp_fixups). */
+ * that come later in the file are set at the end (imp_fixups). URLs of
+ * imported attachments in the body point at the media library
+ * (import_media.c), and _thumbnail_id becomes the featured image. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,17 +225,16 @@ enum err imp_item(struct imp *im, const struct wxr_item *it)
 	} else if (strcmp(it->post_type, "page") == 0) {
 		type = POST_PAGE;
 	} else {
-		if (strcmp(it->post_type, "attachment") == 0)
-			res->attachments++;
-		else if (strcmp(it->post_type, "nav_menu_item") == 0)
+		if (strcmp(it->post_type, "nav_menu_item") == 0)
 			res->menu_items++;
-		else
+		else if (strcmp(it->post_type, "attachment") != 0) /* those: import_media.c */
 			res->other_types++;
 		return ERR_OK;
 	}
 	struct import_count *n = &res->n[type == POST_PAGE ? IMP_PAGE : IMP_POST];
 	struct post_input in = {0};
-	in.featured_media_id = -1; /* an update keeps a featured image chosen here */
+	/* the file's featured image, else (-1) an update keeps one chosen here */
+	in.featured_media_id = imp_media_featured(im, it);
 	in.type = type;
 	if (!status_of(it->status, &in.status)) {
 		imp_warn(im, it->line, "%s %s '%.60s': status '%s' skipped", it->post_type,
@@ -261,12 +262,15 @@ enum err imp_item(struct imp *im, const struct wxr_item *it)
 	size_t dropped = res->sanitize.dropped_elements;
 	char *conv = NULL, *html = NULL;
 	enum err rc = ERR_OK;
+	const char *media = NULL;
 	if (im->gazette)
 		conv = (char *)it->content; /* ours: no shortcodes, paragraphs made */
 	else
 		rc = convert_content(a, it->content, &conv, &res->convert);
 	if (rc == ERR_OK)
-		rc = sanitize_html(a, conv, SANITIZE_POST, &html, &res->sanitize);
+		rc = imp_media_rewrite(im, conv, &media);
+	if (rc == ERR_OK)
+		rc = sanitize_html(a, media, SANITIZE_POST, &html, &res->sanitize);
 	if (rc != ERR_OK)
 		return rc;
 	if (res->sanitize.dropped_elements > dropped)
@@ -374,6 +378,7 @@ enum err imp_item(struct imp *im, const struct wxr_item *it)
 			    cur.parent_id == in.parent_id && cur.sticky == in.sticky &&
 			    cur.comments_open == in.comments_open &&
 			    cur.published_at == in.published_at &&
+			    (in.featured_media_id < 0 || cur.featured_media_id == in.featured_media_id) &&
 			    (type != POST_ARTICLE || same_tags(im, id, tag_ids, ntags));
 		if (same) {
 			n->unchanged++;

@@ -2,7 +2,10 @@
  * permalink (and an article's comment feed) answers 301 with its new URL,
  * and the feed addresses WordPress has and we do not (/feed/rss2/ ...) go
  * to ours. ?p=ID, ?page_id=ID, ?cat=ID and ?tag=SLUG are answered from
- * the import map by site/home.c. A redirect to itself is never stored. */
+ * the import map by site/home.c. Category and tag archives whose URL
+ * changed (a category merged into one the site had elsewhere in its tree,
+ * a slug that had to change or take a suffix) answer 301 with their new
+ * URL, and so do their feeds. A redirect to itself is never stored. */
 #include <string.h>
 
 #include "core/str.h"
@@ -74,4 +77,75 @@ enum err imp_feed_redirects(struct imp *im)
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0] && rc == ERR_OK; i++)
 		rc = imp_redirect(im, pairs[i][0], pairs[i][1]);
 	return rc;
+}
+
+/* An archive and its feeds: base, base feed/, base feed/atom/, base
+ * feed/rss2/ (WordPress's) from old to new. */
+static enum err archive_redirects(struct imp *im, const char *old, const char *new)
+{
+	static const char *const from_sfx[] = {"", "feed/", "feed/atom/", "feed/rss2/"};
+	static const char *const to_sfx[] = {"", "feed/", "feed/atom/", "feed/"};
+	if (strcmp(old, new) == 0)
+		return ERR_OK;
+	enum err rc = ERR_OK;
+	for (size_t i = 0; i < 4 && rc == ERR_OK; i++)
+		rc = imp_redirect(im, arena_printf(&im->a, "%s%s", old, from_sfx[i]),
+				  arena_printf(&im->a, "%s%s", new, to_sfx[i]));
+	return rc;
+}
+
+/* A WordPress slug as it is in a request path (percent-decoded); NULL
+ * when it cannot be one. */
+static const char *path_slug(struct arena *a, const char *wp_slug)
+{
+	char *s = str_url_decode(a, wp_slug, strlen(wp_slug), false);
+	if (!s || !*s)
+		return NULL;
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+		if (*u <= 0x20 || *u == 0x7f || *u == '/' || *u == '\\' || *u == '?' || *u == '#')
+			return NULL;
+	return s;
+}
+
+enum err imp_category_redirects(struct imp *im)
+{
+	enum err rc = ERR_OK;
+	for (size_t i = 0; i < im->nwpcats && rc == ERR_OK; i++) {
+		struct arena *a = &im->a;
+		int64_t id;
+		struct category c;
+		if (!strmap_get(&im->cats, im->wpcats[i].slug, &id) || id <= 0 ||
+		    STORE_CALL(im->st, category_get, a, id, &c) != ERR_OK)
+			continue; /* dry run: not made */
+		/* the old path, from the file's own tree (root first) */
+		const char *old = "/";
+		size_t k = i;
+		bool ok = true;
+		for (int depth = 0; ok; depth++) {
+			const char *seg = path_slug(a, im->wpcats[k].slug);
+			int64_t up;
+			ok = seg && depth < 32;
+			if (ok)
+				old = arena_printf(a, "/%s%s", seg, old);
+			if (!ok || !*im->wpcats[k].parent)
+				break;
+			ok = strmap_get(&im->wpcat_idx, im->wpcats[k].parent, &up);
+			k = (size_t)up;
+		}
+		if (ok && old)
+			rc = archive_redirects(im, arena_printf(a, "/category%s", old),
+					       arena_printf(a, "/category/%s/", c.path));
+		arena_free(&im->a);
+		arena_init(&im->a, 0);
+	}
+	return rc;
+}
+
+enum err imp_tag_redirect(struct imp *im, const char *wp_slug, const char *slug)
+{
+	const char *old = path_slug(&im->a, wp_slug);
+	if (!old)
+		return ERR_OK;
+	return archive_redirects(im, arena_printf(&im->a, "/tag/%s/", old),
+				 arena_printf(&im->a, "/tag/%s/", slug));
 }

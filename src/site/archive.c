@@ -70,6 +70,8 @@ enum err site_category(struct req *r, struct resp *rs)
 	 * sub-category called "feed" */
 	if (rc == ERR_NOTFOUND && site_feed_suffix(a, r->params[0], &feed_of, &atom))
 		return site_category_feed(r, rs, feed_of, atom);
+	if (rc == ERR_NOTFOUND) /* a category that moved, or an imported site's old one */
+		return site_old_url(r, rs, ctx.st);
 	if (rc != ERR_OK)
 		return rc;
 	struct crumb crumbs[20];
@@ -110,6 +112,8 @@ enum err site_tag(struct req *r, struct resp *rs)
 	struct arena *a = r->arena;
 	struct tag t;
 	rc = STORE_CALL(ctx.st, tag_by_slug, a, r->params[0], &t);
+	if (rc == ERR_NOTFOUND)
+		return site_old_url(r, rs, ctx.st);
 	if (rc != ERR_OK)
 		return rc;
 	struct tval *root = view_page(&ctx, NULL);

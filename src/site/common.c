@@ -20,6 +20,18 @@ enum err site_begin(struct req *r, struct view_ctx *ctx)
 	return view_load_site(ctx);
 }
 
+enum err site_old_url(struct req *r, struct resp *rs, struct store *st)
+{
+	struct redirect rd;
+	enum err rc = STORE_CALL(st, redirect_get, r->arena, r->path, &rd);
+	if (rc != ERR_OK)
+		return rc;
+	if (strcmp(rd.to_path, r->path) == 0)
+		return ERR_NOTFOUND; /* never to itself */
+	resp_redirect(rs, rd.status == 302 ? 302 : 301, rd.to_path);
+	return ERR_OK;
+}
+
 enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const char *tmpl,
 		     struct tval *root)
 {

@@ -173,7 +173,7 @@ static enum err tag_feed(struct req *r, struct resp *rs, enum feed_format fmt)
 		return rc;
 	struct tag t;
 	if ((rc = STORE_CALL(ctx.st, tag_by_slug, r->arena, r->params[0], &t)) != ERR_OK)
-		return rc;
+		return rc == ERR_NOTFOUND ? site_old_url(r, rs, ctx.st) : rc;
 	struct post_query q = {0};
 	q.tag_id = t.id;
 	resp_depend(r, rs, "list:tag:%lld", (long long)t.id);
@@ -244,7 +244,7 @@ enum err site_category_feed(struct req *r, struct resp *rs, const char *path, bo
 		return rc;
 	struct category cat;
 	if ((rc = STORE_CALL(ctx.st, category_by_path, r->arena, path, &cat)) != ERR_OK)
-		return rc;
+		return rc == ERR_NOTFOUND ? site_old_url(r, rs, ctx.st) : rc;
 	struct post_query q = {0};
 	q.category_id = cat.id;
 	q.include_children = true;

@@ -9,6 +9,7 @@ const struct route site_routes[] = {
 	{HTTP_READ, "/healthz", site_health, 0, {P__MAX}},
 	{HTTP_READ, "/assets/:file", site_asset, 0, {P_FILE}},
 	{HTTP_READ, "/media/*path", site_media, 0, {P_ANY}},
+	{HTTP_READ, "/wp-content/uploads/*path", site_wp_upload, 0, {P_ANY}},
 	{HTTP_READ, "/search", site_search, 0, {P__MAX}},
 	{HTTP_READ, "/search.json", site_search_json, 0, {P__MAX}},
 	{HTTP_READ, "/robots.txt", site_robots, 0, {P__MAX}},

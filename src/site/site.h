@@ -24,11 +24,18 @@ void site_error_page(struct req *r, struct resp *rs, int status);
 enum err site_listing(struct req *r, struct resp *rs, struct view_ctx *ctx, struct tval *root,
 		      struct post_query *q, const char *base, int64_t *total);
 
+/* A 301 (or 302) from the redirects table for r->path - an archive that
+ * moved, an imported site's old address - else ERR_NOTFOUND. */
+enum err site_old_url(struct req *r, struct resp *rs, struct store *st);
+
 enum err site_home(struct req *r, struct resp *rs);
 /* wordpress.c: old WordPress ?p= ?page_id= ?cat= ?tag= ?feed= on the home
  * page; true when the request was one (*rc: ERR_OK with a 301 set, or
  * ERR_NOTFOUND). */
 bool site_wordpress_query(struct req *r, struct resp *rs, struct view_ctx *ctx, enum err *rc);
+/* /wp-content/uploads/PATH of an imported file: 301 to its media URL (the
+ * closest variant for WordPress's name-WxH.ext copies); 404 otherwise. */
+enum err site_wp_upload(struct req *r, struct resp *rs);
 enum err site_category(struct req *r, struct resp *rs);
 enum err site_tag(struct req *r, struct resp *rs);
 enum err site_author(struct req *r, struct resp *rs);

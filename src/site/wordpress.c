@@ -4,12 +4,26 @@
  * archive) and ?feed=rss2|atom|comments-rss2 (the feeds) answer 301; an
  * id the import did not bring in, or a post that is not public, is 404.
  * These requests have query parameters pages do not read, so the page
- * cache never keeps them. */
+ * cache never keeps them.
+ *
+ * /wp-content/uploads/PATH of a file the import brought into the media
+ * library answers 301 with its /media/ URL; anything else there is 404. */
 #include <string.h>
 
 #include "content/post.h"
 #include "core/str.h"
+#include "http/app.h"
+#include "import/import.h"
 #include "site/site.h"
+
+enum err site_wp_upload(struct req *r, struct resp *rs)
+{
+	const char *url = import_upload_url(r->app->store, r->arena, r->params[0]);
+	if (!url)
+		return r->arena->failed ? ERR_NOMEM : ERR_NOTFOUND;
+	resp_redirect(rs, 301, url);
+	return ERR_OK;
+}
 
 static bool id_param(const char *v)
 {

@@ -82,3 +82,19 @@ bool comment_status_parse(const char *s, enum comment_status *out)
 	*out = (enum comment_status)i;
 	return true;
 }
+
+static const char *const menu_kind_names[MENU_KIND__MAX] = {"url", "post", "category"};
+
+const char *menu_kind_name(enum menu_kind k)
+{
+	return (unsigned)k < MENU_KIND__MAX ? menu_kind_names[k] : "url";
+}
+
+bool menu_kind_parse(const char *s, enum menu_kind *out)
+{
+	int i = lookup(menu_kind_names, MENU_KIND__MAX, s);
+	if (i < 0)
+		return false;
+	*out = (enum menu_kind)i;
+	return true;
+}

@@ -44,6 +44,7 @@ enum stmt {
 	S_SITEMAP_EACH, S_SITEMAP_CHUNKS, S_TERM_CATEGORIES, S_TERM_TAGS, S_TERM_AUTHORS,
 	S_MEDIA_ADD, S_MEDIA_VARIANT_ADD, S_MEDIA_GET, S_MEDIA_LIST, S_MEDIA_COUNT, S_MEDIA_VARIANTS,
 	S_MEDIA_FILE, S_MEDIA_SET_ALT, S_MEDIA_DELETE_VARIANTS, S_MEDIA_DELETE, S_MEDIA_USAGE,
+	S_MENU_GET, S_MENU_CLEAR, S_MENU_ADD,
 	S__MAX
 };
 
@@ -295,6 +296,9 @@ enum err sqi_import_map_set(struct store *st, const char *source, const char *ki
 			    const char *wp_id, int64_t id);
 enum err sqi_tag_add(struct store *st, const char *slug, const char *name, int64_t *id);
 enum err sqi_comment_put(struct store *st, const struct comment *c, int64_t *id);
+/* sqlite_menu.c */
+enum err sqm_menu_get(struct store *st, struct arena *a, struct menu_item **out, size_t *n);
+enum err sqm_menu_set(struct store *st, const struct menu_item *items, size_t n);
 /* Link tags by id inside the caller's transaction. */
 enum err sqt_link_tag_ids(struct store *st, struct conn *c, int64_t post_id, const int64_t *ids,
 			  size_t n);

@@ -246,6 +246,19 @@ const char *const sqlite_migrations[] = {
 	"  term INTEGER PRIMARY KEY,\n"
 	"  df INTEGER NOT NULL\n"
 	");\n",
+
+	/* 13: the site's navigation menu (sqlite_menu.c): ordered items, each
+	 * a URL, or a post or category by id, nested by parent_id; no rows
+	 * = the default menu (top categories and pages). */
+	"CREATE TABLE menu_items(\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  parent_id INTEGER NOT NULL DEFAULT 0,\n"
+	"  position INTEGER NOT NULL DEFAULT 0,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('url','post','category')),\n"
+	"  label TEXT NOT NULL DEFAULT '',\n"
+	"  url TEXT NOT NULL DEFAULT '',\n"
+	"  target_id INTEGER NOT NULL DEFAULT 0\n"
+	");\n",
 };
 
 const size_t sqlite_nmigrations = sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -353,6 +353,13 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			  "WHERE p.featured_media_id = ?1 OR instr(b.body_md, ?2) > 0 "
 			  "ORDER BY p.id LIMIT 50",
 
+	/* the navigation menu (sqlite_menu.c) */
+	[S_MENU_GET] = "SELECT id, parent_id, position, kind, label, url, target_id FROM menu_items "
+		       "ORDER BY position, id",
+	[S_MENU_CLEAR] = "DELETE FROM menu_items",
+	[S_MENU_ADD] = "INSERT INTO menu_items(id, parent_id, position, kind, label, url, target_id) "
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",

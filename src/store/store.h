@@ -216,6 +216,25 @@ struct redirect {
 	int status; /* 301 or 302 */
 };
 
+/* The site's navigation menu (src/view/menu.c shows it): links to a URL
+ * (a tag archive is one), a post or page, or a category, in order, nested
+ * by parent. An empty menu means the default one (top categories, then
+ * top-level pages). */
+enum menu_kind { MENU_URL, MENU_POST, MENU_CATEGORY, MENU_KIND__MAX };
+
+struct menu_item {
+	int64_t id;        /* 1.. within the menu */
+	int64_t parent_id; /* 0 = top level */
+	int64_t position;  /* order among siblings (then id) */
+	enum menu_kind kind;
+	const char *label; /* "" = the target's own title or name */
+	const char *url;   /* MENU_URL: an http(s) URL or a root-relative path */
+	int64_t target_id; /* MENU_POST, MENU_CATEGORY: its id */
+};
+
+const char *menu_kind_name(enum menu_kind k);
+bool menu_kind_parse(const char *s, enum menu_kind *out);
+
 struct archive_month {
 	int year, month;
 	int64_t count;
@@ -450,6 +469,14 @@ struct store_ops {
 	/* Store an imported comment as it was (status, dates, address), on any
 	 * post: insert when c->id is 0, else replace that comment's fields. */
 	enum err (*comment_put)(struct store *st, const struct comment *c, int64_t *id);
+
+	/* the navigation menu */
+	/* Every item, by position then id (parents and children mixed). */
+	enum err (*menu_get)(struct store *st, struct arena *a, struct menu_item **out, size_t *n);
+	/* Replace the whole menu in one transaction (n = 0 empties it: the
+	 * default menu shows again). Ids must be 1..n-unique and every
+	 * parent_id one of them or 0: ERR_INVALID otherwise. */
+	enum err (*menu_set)(struct store *st, const struct menu_item *items, size_t n);
 
 	/* change log */
 	/* Cheap check whether another connection/process wrote since the last

@@ -1,4 +1,4 @@
-/* page.c - the common page frame: site info, navigation, assets. */
+/* page.c - the common page frame: site info, navigation (menu.c), assets. */
 #include <string.h>
 
 #include "content/permalink.h"
@@ -38,42 +38,6 @@ const char *view_abs(struct view_ctx *ctx, const char *path)
 	return arena_printf(ctx->a, "%s%s", ctx->origin ? ctx->origin : "", path);
 }
 
-static struct tval *nav(struct view_ctx *ctx, const char *current)
-{
-	struct arena *a = ctx->a;
-	struct tval *list = tval_list(a);
-	struct category *cs;
-	size_t n;
-	if (STORE_CALL(ctx->st, category_list, a, 0, &cs, &n) == ERR_OK) {
-		for (size_t i = 0; i < n; i++) {
-			if (cs[i].parent_id)
-				continue;
-			struct tval *it = tval_map(a);
-			const char *url = arena_printf(a, "/category/%s/", cs[i].path);
-			tval_set_str(a, it, "name", cs[i].name);
-			tval_set_str(a, it, "url", url);
-			tval_set_bool(a, it, "current", current && strcmp(current, url) == 0);
-			tval_push(a, list, it);
-		}
-	}
-	struct post_query q = {.type = POST_PAGE, .public_only = true, .now = ctx->now,
-			       .top_level = true, .oldest_first = true, .limit = 20};
-	struct post *ps;
-	if (STORE_CALL(ctx->st, post_list, a, &q, &ps, &n, NULL) == ERR_OK) {
-		for (size_t i = 0; i < n; i++) {
-			if (ps[i].parent_id)
-				continue;
-			struct tval *it = tval_map(a);
-			const char *url = arena_printf(a, "/%s/", ps[i].slug);
-			tval_set_str(a, it, "name", ps[i].title);
-			tval_set_str(a, it, "url", url);
-			tval_set_bool(a, it, "current", current && strcmp(current, url) == 0);
-			tval_push(a, list, it);
-		}
-	}
-	return list;
-}
-
 /* The RSS and Atom links of the feeds at base, pushed onto list. */
 static void push_feeds(struct view_ctx *ctx, struct tval *list, const char *base,
 		       const char *name)
@@ -105,7 +69,7 @@ struct tval *view_page(struct view_ctx *ctx, const char *current_nav)
 	tval_set(a, root, "site", site);
 	tval_set_str(a, assets, "css", ctx->css_url ? ctx->css_url : "");
 	tval_set(a, root, "assets", assets);
-	tval_set(a, root, "nav", nav(ctx, current_nav));
+	tval_set(a, root, "nav", view_nav(ctx, current_nav));
 	struct date_parts dp;
 	time_local(ctx->now, &dp);
 	tval_set_int(a, root, "now_year", dp.year);

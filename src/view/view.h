@@ -39,6 +39,11 @@ enum err view_load_site(struct view_ctx *ctx);
  * caller adds page_title, canonical, jsonld and its own keys. current_nav
  * is the URL of the section to mark current (may be NULL). */
 struct tval *view_page(struct view_ctx *ctx, const char *current_nav);
+/* The navigation menu (menu.c): the stored one, or the default (top
+ * categories, then top-level pages); items {name, url, current,
+ * has_children, children}. url is "" for a group that only holds
+ * children. */
+struct tval *view_nav(struct view_ctx *ctx, const char *current);
 
 /* A post for listings (with_body false) or its own page (true). */
 struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body);

@@ -542,6 +542,39 @@ SCENARIOS.narrow = async (run) => {
   }
 };
 
+// (8) The navigation menu: a stored menu with a group of long items shows in
+// the header; at 360 px the group opens (no JavaScript: <details>) in the
+// flow, with no sideways scrolling; on a wide screen it drops down over the
+// page. The default menu is put back after.
+SCENARIOS.menu = async (run) => {
+  const site = run.site;
+  try {
+    site.cli(['menu', 'clear']);
+    site.cli(['menu', 'add', 'Elsewhere on the web', '--url', 'https://example.org/']);
+    const group = site.cli(['menu', 'add', 'Sections and special reports', '--url', '/']).trim();
+    for (const label of ['Harbour and waterfront development reports', 'Council', 'Schools and universities'])
+      site.cli(['menu', 'add', label, '--url', '/search?q=x', '--parent', group]);
+    for (const label of ['Opinion', 'Sport', 'Culture and the arts', 'Weather'])
+      site.cli(['menu', 'add', label, '--url', '/']);
+    const page = await adminPage(run);
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 740 });
+      const r = await page.goto('/');
+      check(r && r.status() === 200, `/: ${r && r.status()}`);
+      const sub = page.locator('.site-nav .sub-nav a', { hasText: 'Harbour and waterfront' });
+      check(!(await sub.isVisible()), `${width} px: the group starts closed`);
+      await page.locator('.site-nav summary', { hasText: 'Sections and special reports' }).click();
+      await eventually(`${width} px: the group opens`, async () => sub.isVisible());
+      const [sw, iw] = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+      check(sw <= iw, `${width} px: the page is ${sw} px wide with the menu open`);
+      const box = await sub.boundingBox();
+      check(box && box.x >= 0 && box.x + box.width <= iw, `${width} px: the open item fits: ${JSON.stringify(box)}`);
+    }
+  } finally {
+    site.cli(['menu', 'clear']);
+  }
+};
+
 // --- the runner ---------------------------------------------------------------
 
 async function runScenario(browser, site, name) {

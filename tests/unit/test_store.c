@@ -1183,6 +1183,57 @@ static void test_redirects(void **state)
 	assert_int_equal(STORE_CALL(f->st, redirect_get, &f->a, "/old", &r), ERR_NOTFOUND);
 }
 
+/* ------------------------------------------------------------ the menu */
+
+static void test_menu(void **state)
+{
+	struct fx *f = *state;
+	struct menu_item *m = NULL;
+	size_t n = 99;
+	assert_int_equal(STORE_CALL(f->st, menu_get, &f->a, &m, &n), ERR_OK);
+	assert_int_equal(n, 0); /* none set: the default menu */
+	int64_t before = 0, after = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &before), ERR_OK);
+	const struct menu_item items[] = {
+		{.id = 1, .position = 2, .kind = MENU_URL, .label = "Elsewhere",
+		 .url = "https://example.org/"},
+		{.id = 2, .position = 1, .kind = MENU_CATEGORY, .label = "", .target_id = 7},
+		{.id = 3, .parent_id = 2, .position = 1, .kind = MENU_POST, .label = "<About>",
+		 .target_id = 9},
+	};
+	assert_int_equal(STORE_CALL(f->st, menu_set, items, 3), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(after, before + 1); /* one change row: every page shows the menu */
+	assert_int_equal(STORE_CALL(f->st, menu_get, &f->a, &m, &n), ERR_OK);
+	assert_int_equal(n, 3);
+	/* by position, then id */
+	assert_int_equal(m[0].id, 2);
+	assert_int_equal(m[0].kind, MENU_CATEGORY);
+	assert_int_equal(m[0].target_id, 7);
+	assert_string_equal(m[0].label, "");
+	assert_int_equal(m[1].id, 3);
+	assert_int_equal(m[1].parent_id, 2);
+	assert_string_equal(m[1].label, "<About>");
+	assert_int_equal(m[2].id, 1);
+	assert_string_equal(m[2].url, "https://example.org/");
+
+	/* bad shapes are refused and leave the menu as it was */
+	const struct menu_item orphan[] = {{.id = 1, .parent_id = 5, .kind = MENU_URL, .url = "/"}};
+	assert_int_equal(STORE_CALL(f->st, menu_set, orphan, 1), ERR_INVALID);
+	const struct menu_item twice[] = {{.id = 1, .kind = MENU_URL, .url = "/"},
+					  {.id = 1, .kind = MENU_URL, .url = "/x/"}};
+	assert_int_equal(STORE_CALL(f->st, menu_set, twice, 2), ERR_INVALID);
+	const struct menu_item self[] = {{.id = 4, .parent_id = 4, .kind = MENU_URL, .url = "/"}};
+	assert_int_equal(STORE_CALL(f->st, menu_set, self, 1), ERR_INVALID);
+	assert_int_equal(STORE_CALL(f->st, menu_get, &f->a, &m, &n), ERR_OK);
+	assert_int_equal(n, 3);
+
+	/* replacing with nothing brings the default back */
+	assert_int_equal(STORE_CALL(f->st, menu_set, NULL, 0), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, menu_get, &f->a, &m, &n), ERR_OK);
+	assert_int_equal(n, 0);
+}
+
 /* ------------------------------------------------------------ change log */
 
 static void test_change_log(void **state)
@@ -1778,6 +1829,7 @@ int main(void)
 		T(test_tags),
 		T(test_sitemap_reads),
 		T(test_related_kept_current),
+		T(test_menu),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
