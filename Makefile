@@ -1,6 +1,6 @@
 # Gazette - see README.md. `make run` and `make test` are the two commands.
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 libcmark-gfm libsodium jansson zlib libbrotlienc libbrotlidec vips libxml-2.0
+PKGS    := libmicrohttpd sqlite3 libpq libcmark-gfm libsodium jansson zlib libbrotlienc libbrotlidec vips libxml-2.0
 CFLAGS  ?= -O2 -g
 WERROR  ?=
 XCFLAGS := $(CFLAGS) $(WERROR) -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
