@@ -18,7 +18,7 @@ ADMIN    := $(shell find themes/admin -type f | sort)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build security bench-search
+.PHONY: all deps run test unit unit-pg spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build security bench-search
 all: gazette
 
 deps:
@@ -63,6 +63,14 @@ $(B)/tests/%: tests/unit/%.c $(LIB_OBJ)
 
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
+
+# The store contract suite against PostgreSQL: a throw-away server started
+# and removed by tests/pg/pgtmp.sh (Debian's postgresql, `make deps`), the
+# suite told where by GAZETTE_TEST_PG. `make unit` runs the same binaries
+# against SQLite.
+STORE_TESTS := $(B)/tests/test_store $(B)/tests/test_store_contract
+unit-pg: $(STORE_TESTS)
+	@tests/pg/pgtmp.sh run tests/run-unit.sh $(STORE_TESTS)
 
 run: deps gazette
 	@test -f site/gazette.db || ./gazette --site site init --demo
