@@ -152,25 +152,28 @@ static enum err changed(struct store *st, bool *yes)
 	struct pg *q = PG(st);
 	*yes = false;
 	pthread_mutex_lock(&q->watch_mu);
-	enum err rc = ERR_OK;
-	if (PQstatus(q->watch) != CONNECTION_OK || !PQconsumeInput(q->watch)) {
-		PQreset(q->watch);
-		if (PQstatus(q->watch) != CONNECTION_OK || !listen_on(q->watch))
-			rc = ERR_DB;
-	}
-	PGnotify *n;
-	while (rc == ERR_OK && (n = PQnotifies(q->watch)))
-		PQfreemem(n);
-	if (rc == ERR_OK) {
+	enum err rc = ERR_DB;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (PQstatus(q->watch) != CONNECTION_OK || !PQconsumeInput(q->watch)) {
+			PQreset(q->watch);
+			if (PQstatus(q->watch) != CONNECTION_OK || !listen_on(q->watch))
+				break;
+		}
+		PGnotify *n;
+		while ((n = PQnotifies(q->watch)))
+			PQfreemem(n);
 		PGresult *r = PQexec(q->watch, "SELECT coalesce(max(id), 0) FROM changes");
-		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+		if (ok) {
 			int64_t last = pg_int(r, 0, 0);
 			*yes = last != q->last_change;
 			q->last_change = last;
-		} else {
-			rc = ERR_DB;
+			rc = ERR_OK;
 		}
 		PQclear(r);
+		/* a server that restarted shows only now: reconnect once */
+		if (ok || PQstatus(q->watch) == CONNECTION_OK)
+			break;
 	}
 	pthread_mutex_unlock(&q->watch_mu);
 	return rc;

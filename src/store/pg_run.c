@@ -63,6 +63,7 @@ static bool reset(struct pconn *c)
 	c->in_tx = false;
 	if (PQstatus(c->db) != CONNECTION_OK)
 		return false;
+	log_warn("store: the PostgreSQL connection was lost; reconnected");
 	PQsetNoticeProcessor(c->db, no_notices, NULL);
 	return PQsetClientEncoding(c->db, "UTF8") == 0;
 }

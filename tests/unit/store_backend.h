@@ -18,13 +18,13 @@
 #include "store/pg.h"
 #include "store/store.h"
 
-static const char *test_pg_url(void)
+static inline const char *test_pg_url(void)
 {
 	const char *u = getenv("GAZETTE_TEST_PG");
 	return u && *u ? u : NULL;
 }
 
-static void test_pg_quiet(void *arg, const char *message)
+static inline void test_pg_quiet(void *arg, const char *message)
 {
 	(void)arg;
 	(void)message;
@@ -32,7 +32,7 @@ static void test_pg_quiet(void *arg, const char *message)
 
 /* Run sql on a connection of its own (for resetting, and for what a test
  * does behind the store's back). */
-static bool test_pg_exec(const char *url, const char *sql)
+static inline bool test_pg_exec(const char *url, const char *sql)
 {
 	PGconn *db = PQconnectdb(url);
 	bool ok = PQstatus(db) == CONNECTION_OK;
@@ -52,7 +52,7 @@ static bool test_pg_exec(const char *url, const char *sql)
 
 /* Open a fresh, empty store: SQLite at sqlite_path, or an emptied
  * PostgreSQL database. */
-static enum err test_store_open(struct store **st, const char *sqlite_path, char *msg,
+static inline enum err test_store_open(struct store **st, const char *sqlite_path, char *msg,
 				size_t len)
 {
 	const char *url = test_pg_url();
@@ -66,7 +66,7 @@ static enum err test_store_open(struct store **st, const char *sqlite_path, char
 }
 
 /* Another handle on the same database (as another process or node). */
-static enum err test_store_reopen(struct store **st, const char *sqlite_path, char *msg,
+static inline enum err test_store_reopen(struct store **st, const char *sqlite_path, char *msg,
 				  size_t len)
 {
 	const char *url = test_pg_url();
@@ -74,7 +74,7 @@ static enum err test_store_reopen(struct store **st, const char *sqlite_path, ch
 }
 
 /* The schema version a freshly opened store reports. */
-static int test_schema_latest(int sqlite_latest)
+static inline int test_schema_latest(int sqlite_latest)
 {
 	return test_pg_url() ? pg_schema_latest() : sqlite_latest;
 }

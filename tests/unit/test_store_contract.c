@@ -1,0 +1,992 @@
+/* test_store_contract.c - the store contract suite: what every backend must
+ * do, for the ops test_store.c does not cover (comments and the spam model,
+ * imports, sessions and sign-in throttling, revisions, media, read
+ * snapshots, concurrent writers, scheduled posts on several nodes), plus
+ * what only a server backend meets (reconnecting after a restart).
+ *
+ * It runs against SQLite by default (`make unit`) and against PostgreSQL
+ * when GAZETTE_TEST_PG is set (`make unit-pg`), through store_backend.h:
+ * the same checks, the same expected values. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "store/store.h"
+#include "store_backend.h"
+
+#define DAY ((int64_t)86400)
+
+struct fx {
+	char dir[64];
+	char path[128];
+	struct store *st;
+	struct arena a;
+	int64_t user, post, post2, draft;
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+static void rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char p[512];
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		struct stat sb;
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rm_tree(p);
+		else
+			unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int64_t add_post(struct store *st, int64_t author, const char *slug,
+			enum post_status status, int64_t published_at, const char *body)
+{
+	struct post_input in = {
+		.type = POST_ARTICLE,
+		.status = status,
+		.slug = slug,
+		.title = slug,
+		.body_md = body,
+		.body_html = body,
+		.author_id = author,
+		.comments_open = true,
+		.published_at = published_at,
+	};
+	int64_t id = 0;
+	enum err rc = STORE_CALL(st, post_save, &in, &id);
+	if (rc != ERR_OK)
+		fail_msg("post_save(%s): %s", slug, err_str(rc));
+	return id;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/gazette-test-contract-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof f->path, "%s/gazette.db", f->dir);
+	char msg[256] = "";
+	if (test_store_open(&f->st, f->path, msg, sizeof msg) != ERR_OK) {
+		fprintf(stderr, "store_open: %s\n", msg);
+		rm_tree(f->dir);
+		free(f);
+		return -1;
+	}
+	arena_init(&f->a, 0);
+	struct user u = {.login = "ed", .email = "Ed@Example.org", .display_name = "Ed",
+			 .role = ROLE_EDITOR};
+	if (STORE_CALL(f->st, user_add, &u, &f->user) != ERR_OK)
+		return -1;
+	int64_t now = clock_now();
+	f->post = add_post(f->st, f->user, "first", POST_PUBLISHED, now - DAY,
+			   "See /media/2026/01/harbour-3fa9 for the view.");
+	f->post2 = add_post(f->st, f->user, "second", POST_PUBLISHED, now - 2 * DAY, "Two.");
+	f->draft = add_post(f->st, f->user, "draft", POST_DRAFT, now - DAY, "Draft.");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	if (!f)
+		return 0;
+	store_close(f->st);
+	arena_free(&f->a);
+	rm_tree(f->dir);
+	free(f);
+	return 0;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	log_quiet(getenv("GAZETTE_TEST_LOG") == NULL);
+	time_set_zone("UTC");
+	return 0;
+}
+
+static int64_t add_comment(struct fx *f, int64_t post, int64_t parent, enum comment_status s,
+			   const char *email, const char *ip, const char *body)
+{
+	struct comment c = {.post_id = post,
+			    .parent_id = parent,
+			    .status = s,
+			    .author_name = "Reader",
+			    .author_email = email,
+			    .author_ip = ip,
+			    .author_net = "192.0.2.0/24",
+			    .user_agent = "test",
+			    .body_md = body,
+			    .body_html = body,
+			    .note = "",
+			    .spam_score = 12};
+	int64_t id = 0;
+	enum err rc = STORE_CALL(f->st, comment_add, &c, &id);
+	if (rc != ERR_OK)
+		fail_msg("comment_add: %s", err_str(rc));
+	assert_true(id > 0);
+	return id;
+}
+
+/* The newest change-log row. */
+static struct change last_change(struct fx *f)
+{
+	int64_t last = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &last), ERR_OK);
+	struct change *ch = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, changes_since, &f->a, last - 1, &ch, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	return ch[0];
+}
+
+/* --------------------------------------------------------------- comments */
+
+static void test_comment_add_and_get(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = add_comment(f, f->post, 0, COMMENT_APPROVED, "a@example.org", "192.0.2.1",
+				"First!");
+	struct change ch = last_change(f);
+	assert_string_equal(ch.kind, "comment");
+	assert_int_equal(ch.object_id, a);
+	char want[64];
+	snprintf(want, sizeof want, "post:%lld pub", (long long)f->post);
+	assert_string_equal(ch.detail, want);
+
+	struct comment c;
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, a, &c), ERR_OK);
+	assert_int_equal(c.id, a);
+	assert_int_equal(c.post_id, f->post);
+	assert_int_equal(c.parent_id, 0);
+	assert_int_equal(c.status, COMMENT_APPROVED);
+	assert_int_equal(c.prev_status, COMMENT_PENDING);
+	assert_string_equal(c.author_name, "Reader");
+	assert_string_equal(c.author_email, "a@example.org");
+	assert_string_equal(c.author_url, "");
+	assert_string_equal(c.author_ip, "192.0.2.1");
+	assert_string_equal(c.author_net, "192.0.2.0/24");
+	assert_string_equal(c.user_agent, "test");
+	assert_string_equal(c.body_md, "First!");
+	assert_string_equal(c.note, "");
+	assert_int_equal(c.spam_score, 12);
+	assert_true(c.created_at > 0);
+	assert_int_equal(c.updated_at, c.created_at);
+	assert_string_equal(c.post_title, "first");
+
+	/* a reply to an approved comment of the same post */
+	int64_t r = add_comment(f, f->post, a, COMMENT_PENDING, "b@example.org", "192.0.2.2",
+				"Reply");
+	snprintf(want, sizeof want, "post:%lld", (long long)f->post);
+	assert_string_equal(last_change(f).detail, want); /* pending: not public */
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, r, &c), ERR_OK);
+	assert_int_equal(c.parent_id, a);
+
+	/* not on a draft or a missing post; not under a pending comment or one
+	 * of another post */
+	struct comment bad = {.post_id = f->draft, .status = COMMENT_PENDING, .author_name = "x",
+			      .author_email = "x@example.org", .body_md = "x", .body_html = "x"};
+	int64_t id = -1;
+	assert_int_equal(STORE_CALL(f->st, comment_add, &bad, &id), ERR_NOTFOUND);
+	bad.post_id = 999999;
+	assert_int_equal(STORE_CALL(f->st, comment_add, &bad, &id), ERR_NOTFOUND);
+	bad.post_id = f->post;
+	bad.parent_id = r;
+	assert_int_equal(STORE_CALL(f->st, comment_add, &bad, &id), ERR_CONFLICT);
+	bad.post_id = f->post2;
+	bad.parent_id = a;
+	assert_int_equal(STORE_CALL(f->st, comment_add, &bad, &id), ERR_CONFLICT);
+	assert_int_equal(id, -1);
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, 999999, &c), ERR_NOTFOUND);
+
+	/* the post counts its approved comments */
+	struct post p;
+	assert_int_equal(STORE_CALL(f->st, post_get, &f->a, f->post, &p), ERR_OK);
+	assert_int_equal(p.comment_count, 1);
+}
+
+static void test_comment_list_and_thread(void **state)
+{
+	struct fx *f = *state;
+	int64_t c1 = add_comment(f, f->post, 0, COMMENT_APPROVED, "a@example.org", "192.0.2.1",
+				 "one");
+	int64_t c2 = add_comment(f, f->post, c1, COMMENT_APPROVED, "B@Example.org", "192.0.2.2",
+				 "two");
+	int64_t c3 = add_comment(f, f->post2, 0, COMMENT_PENDING, "b@example.org", "192.0.2.2",
+				 "three");
+	int64_t c4 = add_comment(f, f->post, 0, COMMENT_APPROVED, "c@example.org", "192.0.2.3",
+				 "four");
+	assert_int_equal(STORE_CALL(f->st, comment_set_status, c4, COMMENT_SPAM, NULL, 0), ERR_OK);
+
+	struct comment *cs = NULL;
+	size_t n = 0;
+	int64_t total = -1;
+	struct comment_query q = {0};
+	assert_int_equal(STORE_CALL(f->st, comment_list, &f->a, &q, &cs, &n, &total), ERR_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(total, 4);
+	assert_int_equal(cs[0].id, c4); /* newest first */
+	assert_int_equal(cs[3].id, c1);
+
+	q = (struct comment_query){.by_status = true, .status = COMMENT_APPROVED};
+	assert_int_equal(STORE_CALL(f->st, comment_list, &f->a, &q, &cs, &n, &total), ERR_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(cs[0].id, c2);
+	assert_int_equal(cs[1].id, c1);
+
+	q = (struct comment_query){.post_id = f->post2};
+	assert_int_equal(STORE_CALL(f->st, comment_list, &f->a, &q, &cs, &n, &total), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(cs[0].id, c3);
+	assert_string_equal(cs[0].post_title, "second");
+
+	/* email in any case, address exactly */
+	q = (struct comment_query){.email = "b@EXAMPLE.org"};
+	assert_int_equal(STORE_CALL(f->st, comment_list, &f->a, &q, &cs, &n, &total), ERR_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 2);
+	q = (struct comment_query){.ip = "192.0.2.3"};
+	assert_int_equal(STORE_CALL(f->st, comment_list, &f->a, &q, &cs, &n, &total), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(cs[0].id, c4);
+
+	/* pages of the listing, with the total of all */
+	q = (struct comment_query){.limit = 2, .offset = 1};
+	assert_int_equal(STORE_CALL(f->st, comment_list, &f->a, &q, &cs, &n, &total), ERR_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 4);
+	assert_int_equal(cs[0].id, c3);
+	assert_int_equal(cs[1].id, c2);
+
+	/* only on articles public at a time */
+	q = (struct comment_query){.public_at = clock_now()};
+	assert_int_equal(STORE_CALL(f->st, comment_list, &f->a, &q, &cs, &n, &total), ERR_OK);
+	assert_int_equal(total, 4);
+	assert_int_equal(STORE_CALL(f->st, post_set_status, f->post2, POST_DRAFT, 0), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, comment_list, &f->a, &q, &cs, &n, &total), ERR_OK);
+	assert_int_equal(total, 3);
+
+	/* the thread: approved only, oldest first */
+	assert_int_equal(STORE_CALL(f->st, comment_thread, &f->a, f->post, &cs, &n), ERR_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(cs[0].id, c1);
+	assert_int_equal(cs[1].id, c2);
+	assert_int_equal(cs[1].parent_id, c1);
+}
+
+static void test_comment_signals(void **state)
+{
+	struct fx *f = *state;
+	int64_t since = clock_now() - 3600;
+	add_comment(f, f->post, 0, COMMENT_APPROVED, "a@example.org", "192.0.2.1", "hello");
+	add_comment(f, f->post, 0, COMMENT_APPROVED, "A@example.org", "192.0.2.9", "again");
+	add_comment(f, f->post2, 0, COMMENT_PENDING, "a@example.org", "192.0.2.1", "pending");
+
+	struct comment probe = {.post_id = f->post, .author_email = "a@EXAMPLE.org",
+				.author_ip = "192.0.2.1", .author_net = "192.0.2.0/24",
+				.body_md = "hello"};
+	struct comment_signals s;
+	assert_int_equal(STORE_CALL(f->st, comment_signals, &probe, since, &s), ERR_OK);
+	assert_int_equal(s.approved_by_email, 2);
+	assert_int_equal(s.recent_by_ip, 2);
+	assert_int_equal(s.recent_by_net, 3);
+	assert_true(s.duplicate);
+
+	probe.body_md = "something new";
+	probe.author_email = "new@example.org";
+	probe.author_ip = "198.51.100.7";
+	probe.author_net = "";
+	assert_int_equal(STORE_CALL(f->st, comment_signals, &probe, since, &s), ERR_OK);
+	assert_int_equal(s.approved_by_email, 0);
+	assert_int_equal(s.recent_by_ip, 0);
+	assert_int_equal(s.recent_by_net, 0);
+	assert_false(s.duplicate);
+	/* nothing is recent after now */
+	probe.author_ip = "192.0.2.1";
+	assert_int_equal(STORE_CALL(f->st, comment_signals, &probe, clock_now() + 10, &s), ERR_OK);
+	assert_int_equal(s.recent_by_ip, 0);
+}
+
+static void test_comment_status_and_spam_model(void **state)
+{
+	struct fx *f = *state;
+	int64_t c = add_comment(f, f->post, 0, COMMENT_PENDING, "a@example.org", "192.0.2.1",
+				"buy cheap pills");
+	const char *tokens[] = {"buy", "cheap", "pills"};
+	assert_int_equal(STORE_CALL(f->st, comment_set_status, c, COMMENT_SPAM, tokens, 3), ERR_OK);
+	char want[64];
+	snprintf(want, sizeof want, "post:%lld", (long long)f->post);
+	assert_string_equal(last_change(f).detail, want);
+
+	struct spam_counts sc;
+	const char *ask[] = {"cheap", "unknown"};
+	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, ask, 2, &sc), ERR_OK);
+	assert_int_equal(sc.spam_docs, 1);
+	assert_int_equal(sc.ham_docs, 0);
+	assert_int_equal(sc.spam[0], 1);
+	assert_int_equal(sc.ham[0], 0);
+	assert_int_equal(sc.spam[1], 0);
+
+	struct comment got;
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, c, &got), ERR_OK);
+	assert_int_equal(got.status, COMMENT_SPAM);
+	assert_int_equal(got.prev_status, COMMENT_PENDING);
+
+	/* approving unlearns the spam and learns ham; public now */
+	assert_int_equal(STORE_CALL(f->st, comment_set_status, c, COMMENT_APPROVED, tokens, 3),
+			 ERR_OK);
+	snprintf(want, sizeof want, "post:%lld pub", (long long)f->post);
+	assert_string_equal(last_change(f).detail, want);
+	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, ask, 2, &sc), ERR_OK);
+	assert_int_equal(sc.spam_docs, 0);
+	assert_int_equal(sc.ham_docs, 1);
+	assert_int_equal(sc.spam[0], 0);
+	assert_int_equal(sc.ham[0], 1);
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, c, &got), ERR_OK);
+	assert_int_equal(got.prev_status, COMMENT_SPAM);
+
+	/* trash keeps what was learned; the same status again logs nothing */
+	assert_int_equal(STORE_CALL(f->st, comment_set_status, c, COMMENT_TRASH, tokens, 3), ERR_OK);
+	int64_t before = 0, after = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &before), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, comment_set_status, c, COMMENT_TRASH, tokens, 3), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(after, before);
+	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, ask, 2, &sc), ERR_OK);
+	assert_int_equal(sc.ham_docs, 1);
+	assert_int_equal(STORE_CALL(f->st, comment_set_status, 999999, COMMENT_SPAM, tokens, 3),
+			 ERR_NOTFOUND);
+
+	/* forgetting everything */
+	assert_int_equal(f->st->ops->spam_clear(f->st), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, ask, 2, &sc), ERR_OK);
+	assert_int_equal(sc.ham_docs, 0);
+	assert_int_equal(sc.ham[0], 0);
+	/* ... and a comment learned before is learned afresh */
+	assert_int_equal(STORE_CALL(f->st, comment_set_status, c, COMMENT_APPROVED, tokens, 3),
+			 ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, ask, 2, &sc), ERR_OK);
+	assert_int_equal(sc.ham_docs, 1);
+	assert_int_equal(sc.ham[0], 1);
+}
+
+static void test_comment_delete_moves_replies_up(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = add_comment(f, f->post, 0, COMMENT_APPROVED, "a@example.org", "", "a");
+	int64_t b = add_comment(f, f->post, a, COMMENT_APPROVED, "b@example.org", "", "b");
+	int64_t c = add_comment(f, f->post, b, COMMENT_APPROVED, "c@example.org", "", "c");
+	assert_int_equal(STORE_CALL(f->st, comment_delete, b), ERR_OK);
+	struct change ch = last_change(f);
+	assert_int_equal(ch.object_id, b);
+	char want[64];
+	snprintf(want, sizeof want, "post:%lld pub", (long long)f->post);
+	assert_string_equal(ch.detail, want);
+	struct comment got;
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, b, &got), ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, c, &got), ERR_OK);
+	assert_int_equal(got.parent_id, a);
+	assert_int_equal(STORE_CALL(f->st, comment_delete, b), ERR_NOTFOUND);
+	/* deleting the post takes its comments */
+	assert_int_equal(STORE_CALL(f->st, post_delete, f->post), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, a, &got), ERR_NOTFOUND);
+}
+
+/* ---------------------------------------------------------------- imports */
+
+static void test_import_map_and_comment_put(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = -1;
+	assert_int_equal(STORE_CALL(f->st, import_map_get, "https://old.example", "post", "7", &id),
+			 ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, import_map_set, "https://old.example", "post", "7",
+				    f->post),
+			 ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, import_map_set, "https://b.example", "post", "7",
+				    f->post2),
+			 ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, import_map_get, "https://old.example", "post", "7", &id),
+			 ERR_OK);
+	assert_int_equal(id, f->post);
+	/* find looks in every source (the first by source) */
+	assert_int_equal(STORE_CALL(f->st, import_map_find, "post", "7", &id), ERR_OK);
+	assert_int_equal(id, f->post2);
+	assert_int_equal(STORE_CALL(f->st, import_map_find, "comment", "7", &id), ERR_NOTFOUND);
+	/* set again replaces */
+	assert_int_equal(STORE_CALL(f->st, import_map_set, "https://old.example", "post", "7",
+				    f->draft),
+			 ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, import_map_get, "https://old.example", "post", "7", &id),
+			 ERR_OK);
+	assert_int_equal(id, f->draft);
+
+	/* tags with a given slug */
+	int64_t t1 = 0, t2 = -1;
+	assert_int_equal(STORE_CALL(f->st, tag_add, "harbour", "Harbour", &t1), ERR_OK);
+	assert_true(t1 > 0);
+	assert_int_equal(STORE_CALL(f->st, tag_add, "harbour", "Other", &t2), ERR_CONFLICT);
+	assert_int_equal(t2, -1);
+	struct change ch = last_change(f);
+	assert_string_equal(ch.kind, "tag");
+	assert_int_equal(ch.object_id, t1);
+
+	/* comments stored as they were, on any post */
+	struct comment c = {.post_id = f->draft, .status = COMMENT_APPROVED,
+			    .author_name = "Old", .author_email = "old@example.org",
+			    .author_ip = "203.0.113.5", .body_md = "from before",
+			    .body_html = "<p>from before</p>", .spam_score = -1,
+			    .created_at = 1500000000};
+	int64_t cid = 0;
+	assert_int_equal(STORE_CALL(f->st, comment_put, &c, &cid), ERR_OK);
+	assert_true(cid > 0);
+	char want[64];
+	snprintf(want, sizeof want, "post:%lld", (long long)f->draft); /* not public */
+	assert_string_equal(last_change(f).detail, want);
+	struct comment got;
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, cid, &got), ERR_OK);
+	assert_int_equal(got.status, COMMENT_APPROVED);
+	assert_int_equal(got.prev_status, COMMENT_APPROVED);
+	assert_int_equal(got.created_at, 1500000000);
+	assert_int_equal(got.updated_at, 1500000000);
+	assert_string_equal(got.author_ip, "203.0.113.5");
+
+	/* and replaced on a re-run */
+	c.id = cid;
+	c.post_id = f->post;
+	c.body_md = "edited";
+	assert_int_equal(STORE_CALL(f->st, comment_put, &c, &cid), ERR_OK);
+	assert_int_equal(cid, c.id);
+	snprintf(want, sizeof want, "post:%lld pub", (long long)f->post);
+	assert_string_equal(last_change(f).detail, want);
+	assert_int_equal(STORE_CALL(f->st, comment_get, &f->a, cid, &got), ERR_OK);
+	assert_string_equal(got.body_md, "edited");
+	assert_int_equal(got.post_id, f->post);
+	assert_true(got.updated_at > 1500000000);
+
+	c.id = 999999;
+	assert_int_equal(STORE_CALL(f->st, comment_put, &c, &cid), ERR_NOTFOUND);
+	c.id = 0;
+	c.post_id = 999999;
+	assert_int_equal(STORE_CALL(f->st, comment_put, &c, &cid), ERR_NOTFOUND);
+}
+
+/* --------------------------------------------------- sessions and sign-in */
+
+static void test_sessions(void **state)
+{
+	struct fx *f = *state;
+	struct user u;
+	assert_int_equal(STORE_CALL(f->st, user_by_email, &f->a, "ed@EXAMPLE.ORG", &u), ERR_OK);
+	assert_int_equal(u.id, f->user);
+	assert_int_equal(STORE_CALL(f->st, user_by_email, &f->a, "nobody@example.org", &u),
+			 ERR_NOTFOUND);
+	struct user twin = {.login = "ed2", .email = "ed@example.org", .role = ROLE_AUTHOR};
+	assert_int_equal(STORE_CALL(f->st, user_add, &twin, NULL), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, user_by_email, &f->a, "ed@example.org", &u),
+			 ERR_CONFLICT);
+
+	int64_t before = 0, after = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &before), ERR_OK);
+	struct session s = {.token_hash = "aa11", .user_id = f->user, .csrf = "c1",
+			    .created_at = 1000, .ip = "192.0.2.1"};
+	assert_int_equal(STORE_CALL(f->st, session_add, &s, 0), ERR_OK);
+	s = (struct session){.token_hash = "bb22", .user_id = f->user, .csrf = "c2",
+			     .created_at = 2000};
+	assert_int_equal(STORE_CALL(f->st, session_add, &s, 0), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, session_add, &s, 0), ERR_CONFLICT);
+
+	struct session got;
+	assert_int_equal(STORE_CALL(f->st, session_get, &f->a, "aa11", &got), ERR_OK);
+	assert_string_equal(got.token_hash, "aa11");
+	assert_int_equal(got.user_id, f->user);
+	assert_string_equal(got.csrf, "c1");
+	assert_int_equal(got.created_at, 1000);
+	assert_int_equal(got.seen_at, 1000);
+	assert_string_equal(got.ip, "192.0.2.1");
+	assert_int_equal(STORE_CALL(f->st, session_touch, "aa11", 1500), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, session_get, &f->a, "aa11", &got), ERR_OK);
+	assert_int_equal(got.seen_at, 1500);
+	assert_int_equal(STORE_CALL(f->st, session_get, &f->a, "AA11", &got), ERR_NOTFOUND);
+
+	/* adding one drops those created before prune_before */
+	s = (struct session){.token_hash = "cc33", .user_id = f->user, .csrf = "c3",
+			     .created_at = 3000};
+	assert_int_equal(STORE_CALL(f->st, session_add, &s, 1500), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, session_get, &f->a, "aa11", &got), ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, session_get, &f->a, "bb22", &got), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, session_delete, "bb22"), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, session_get, &f->a, "bb22", &got), ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, session_delete_user, f->user), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, session_get, &f->a, "cc33", &got), ERR_NOTFOUND);
+	/* not content: no change-log rows */
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(after, before);
+}
+
+static void test_signin_throttle(void **state)
+{
+	struct fx *f = *state;
+	int64_t n = -1;
+	assert_int_equal(STORE_CALL(f->st, signin_failures, "login:ed", 0, &n), ERR_OK);
+	assert_int_equal(n, 0);
+	for (int64_t at = 100; at <= 500; at += 100)
+		assert_int_equal(STORE_CALL(f->st, signin_failed, "login:ed", at, 0), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, signin_failed, "ip:192.0.2.1", 300, 0), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, signin_failures, "login:ed", 0, &n), ERR_OK);
+	assert_int_equal(n, 5);
+	assert_int_equal(STORE_CALL(f->st, signin_failures, "login:ed", 300, &n), ERR_OK);
+	assert_int_equal(n, 3);
+	/* a new failure prunes that key's old ones */
+	assert_int_equal(STORE_CALL(f->st, signin_failed, "login:ed", 600, 400), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, signin_failures, "login:ed", 0, &n), ERR_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(STORE_CALL(f->st, signin_failures, "ip:192.0.2.1", 0, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(STORE_CALL(f->st, signin_clear, "login:ed"), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, signin_failures, "login:ed", 0, &n), ERR_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(STORE_CALL(f->st, signin_failures, "ip:192.0.2.1", 0, &n), ERR_OK);
+	assert_int_equal(n, 1);
+}
+
+/* -------------------------------------------------- revisions, redirects */
+
+static void test_revisions(void **state)
+{
+	struct fx *f = *state;
+	struct user bob = {.login = "bob", .email = "bob@example.org", .display_name = "Bob",
+			   .role = ROLE_AUTHOR};
+	int64_t bid = 0;
+	assert_int_equal(STORE_CALL(f->st, user_add, &bob, &bid), ERR_OK);
+	int64_t bobs = add_post(f->st, bid, "bobs", POST_DRAFT, clock_now(), "b");
+
+	int64_t r1 = 0, r2 = 0, r3 = 0;
+	struct revision r = {.post_id = f->post, .user_id = f->user, .saved_at = 1000,
+			     .title = "v1", .excerpt = "e1", .body_md = "body one"};
+	assert_int_equal(STORE_CALL(f->st, revision_add, &r, &r1), ERR_OK);
+	struct change ch = last_change(f);
+	assert_string_equal(ch.kind, "revision");
+	assert_int_equal(ch.object_id, r1);
+	r.title = "v2";
+	r.body_md = "body two";
+	r.saved_at = 2000;
+	assert_int_equal(STORE_CALL(f->st, revision_add, &r, &r2), ERR_OK);
+	r = (struct revision){.post_id = bobs, .user_id = bid, .title = "b1"};
+	assert_int_equal(STORE_CALL(f->st, revision_add, &r, &r3), ERR_OK);
+	assert_true(r1 < r2 && r2 < r3);
+
+	struct revision *rs = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, revision_list, &f->a, f->post, &rs, &n), ERR_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(rs[0].id, r2); /* newest first, bodies left out */
+	assert_string_equal(rs[0].title, "v2");
+	assert_string_equal(rs[0].body_md, "");
+	assert_string_equal(rs[0].user_name, "Ed");
+	assert_int_equal(rs[1].saved_at, 1000);
+
+	struct revision got;
+	assert_int_equal(STORE_CALL(f->st, revision_get, &f->a, r1, &got), ERR_OK);
+	assert_int_equal(got.post_id, f->post);
+	assert_int_equal(got.user_id, f->user);
+	assert_string_equal(got.title, "v1");
+	assert_string_equal(got.excerpt, "e1");
+	assert_string_equal(got.body_md, "body one");
+	assert_int_equal(STORE_CALL(f->st, revision_get, &f->a, 999999, &got), ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, revision_get, &f->a, r3, &got), ERR_OK);
+	assert_true(got.saved_at > 0); /* 0 = now */
+
+	assert_int_equal(STORE_CALL(f->st, revision_recent, &f->a, 0, 2, &rs, &n), ERR_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(rs[0].id, r3);
+	assert_int_equal(rs[1].id, r2);
+	assert_int_equal(STORE_CALL(f->st, revision_recent, &f->a, bid, 10, &rs, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rs[0].id, r3);
+
+	/* they go with their post */
+	assert_int_equal(STORE_CALL(f->st, post_delete, f->post), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, revision_get, &f->a, r1, &got), ERR_NOTFOUND);
+}
+
+static void test_redirect_move(void **state)
+{
+	struct fx *f = *state;
+	struct redirect back = {.from_path = "/c/", .to_path = "/a/", .status = 302};
+	assert_int_equal(STORE_CALL(f->st, redirect_set, &back), ERR_OK);
+	/* /a/ moves to /b/, then /b/ to /c/: old paths lead to the newest */
+	assert_int_equal(STORE_CALL(f->st, redirect_move, "/a/", "/b/"), ERR_OK);
+	struct change ch = last_change(f);
+	assert_string_equal(ch.kind, "redirect");
+	assert_string_equal(ch.detail, "/a/");
+	assert_int_equal(STORE_CALL(f->st, redirect_move, "/b/", "/c/"), ERR_OK);
+	struct redirect *rs = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, redirect_list, &f->a, &rs, &n), ERR_OK);
+	assert_int_equal(n, 2); /* /c/ -> /a/ is gone: /c/ is a live path again */
+	assert_string_equal(rs[0].from_path, "/a/");
+	assert_string_equal(rs[0].to_path, "/c/");
+	assert_int_equal(rs[0].status, 301);
+	assert_string_equal(rs[1].from_path, "/b/");
+	assert_string_equal(rs[1].to_path, "/c/");
+}
+
+/* ------------------------------------------------------------------ media */
+
+static void test_media(void **state)
+{
+	struct fx *f = *state;
+	struct media_variant v[] = {
+		{.width = 480, .height = 320, .bytes = 9000, .path = "2026/01/harbour-3fa9-480.jpg",
+		 .mime = "image/jpeg"},
+		{.width = 960, .height = 640, .bytes = 30000,
+		 .path = "2026/01/harbour-3fa9-960.webp", .mime = "image/webp"},
+	};
+	struct media m = {.path = "2026/01/harbour-3fa9.jpg", .orig_name = "Harbour.JPG",
+			  .mime = "image/jpeg", .alt = "The harbour", .width = 2000, .height = 1333,
+			  .bytes = 400000, .uploaded_at = 1700000000, .user_id = f->user,
+			  .variants = v, .nvariants = 2};
+	int64_t m1 = 0, m2 = 0;
+	assert_int_equal(STORE_CALL(f->st, media_add, &m, &m1), ERR_OK);
+	struct change ch = last_change(f);
+	assert_string_equal(ch.kind, "media");
+	assert_int_equal(ch.object_id, m1);
+	assert_string_equal(ch.detail, "add");
+	struct media m2in = {.path = "2026/02/map.png", .mime = "image/png", .width = 10,
+			     .height = 10, .bytes = 100, .uploaded_at = 1700000100};
+	assert_int_equal(STORE_CALL(f->st, media_add, &m2in, &m2), ERR_OK);
+	/* same path again: refused, nothing half-added */
+	int64_t m3 = -1;
+	assert_int_equal(STORE_CALL(f->st, media_add, &m, &m3), ERR_CONFLICT);
+
+	struct media got;
+	assert_int_equal(STORE_CALL(f->st, media_get, &f->a, m1, &got), ERR_OK);
+	assert_int_equal(got.id, m1);
+	assert_string_equal(got.path, "2026/01/harbour-3fa9.jpg");
+	assert_string_equal(got.orig_name, "Harbour.JPG");
+	assert_string_equal(got.mime, "image/jpeg");
+	assert_string_equal(got.alt, "The harbour");
+	assert_int_equal(got.width, 2000);
+	assert_int_equal(got.height, 1333);
+	assert_int_equal(got.bytes, 400000);
+	assert_int_equal(got.uploaded_at, 1700000000);
+	assert_int_equal(got.user_id, f->user);
+	assert_string_equal(got.user_name, "Ed");
+	assert_int_equal(got.nvariants, 2);
+	assert_int_equal(got.variants[0].width, 480);
+	assert_string_equal(got.variants[1].path, "2026/01/harbour-3fa9-960.webp");
+	assert_string_equal(got.variants[1].mime, "image/webp");
+	assert_int_equal(STORE_CALL(f->st, media_get, &f->a, 999999, &got), ERR_NOTFOUND);
+
+	struct media *ms = NULL;
+	size_t n = 0;
+	int64_t total = -1;
+	assert_int_equal(STORE_CALL(f->st, media_list, &f->a, 0, 0, &ms, &n, &total), ERR_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 2);
+	assert_int_equal(ms[0].id, m2); /* newest first */
+	assert_int_equal(ms[0].nvariants, 0);
+	assert_string_equal(ms[0].user_name, "");
+	assert_int_equal(ms[1].nvariants, 2);
+	assert_int_equal(STORE_CALL(f->st, media_list, &f->a, 1, 1, &ms, &n, &total), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ms[0].id, m1);
+	assert_int_equal(total, 2);
+
+	const char *mime = NULL;
+	assert_int_equal(STORE_CALL(f->st, media_file, &f->a, "2026/01/harbour-3fa9-960.webp",
+				    &mime),
+			 ERR_OK);
+	assert_string_equal(mime, "image/webp");
+	assert_int_equal(STORE_CALL(f->st, media_file, &f->a, "2026/02/map.png", &mime), ERR_OK);
+	assert_string_equal(mime, "image/png");
+	assert_int_equal(STORE_CALL(f->st, media_file, &f->a, "2026/02/other.png", &mime),
+			 ERR_NOTFOUND);
+
+	assert_int_equal(STORE_CALL(f->st, media_set_alt, m2, "A map"), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, media_get, &f->a, m2, &got), ERR_OK);
+	assert_string_equal(got.alt, "A map");
+	assert_int_equal(STORE_CALL(f->st, media_set_alt, 999999, "x"), ERR_NOTFOUND);
+
+	/* where it is used: as a featured image, or in a body */
+	struct post_input in = {.id = f->post2, .status = POST_PUBLISHED, .author_id = f->user,
+				.comments_open = true, .published_at = clock_now() - DAY,
+				.featured_media_id = m1};
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, NULL), ERR_OK);
+	struct post *ps = NULL;
+	assert_int_equal(STORE_CALL(f->st, media_usage, &f->a, m1, "/media/2026/01/harbour-3fa9",
+				    &ps, &n),
+			 ERR_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(ps[0].id, f->post);
+	assert_int_equal(ps[1].id, f->post2);
+	assert_int_equal(ps[1].featured_media_id, m1);
+	assert_int_equal(STORE_CALL(f->st, media_usage, &f->a, m2, "/media/2026/02/map", &ps, &n),
+			 ERR_OK);
+	assert_int_equal(n, 0);
+
+	assert_int_equal(STORE_CALL(f->st, media_delete, m1), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, media_get, &f->a, m1, &got), ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, media_file, &f->a, "2026/01/harbour-3fa9-480.jpg", &mime),
+			 ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, media_delete, m1), ERR_NOTFOUND);
+}
+
+/* ------------------------------------------------- snapshots, concurrency */
+
+static void test_read_snapshot(void **state)
+{
+	struct fx *f = *state;
+	struct store *other = NULL;
+	char msg[256] = "";
+	assert_int_equal(test_store_reopen(&other, f->path, msg, sizeof msg), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, setting_set, "title", "Before"), ERR_OK);
+
+	const char *v = NULL;
+	assert_int_equal(f->st->ops->read_begin(f->st), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, setting_get, &f->a, "title", &v), ERR_OK);
+	assert_string_equal(v, "Before");
+	/* another writer commits while this thread reads one page */
+	assert_int_equal(STORE_CALL(other, setting_set, "title", "After"), ERR_OK);
+	assert_int_equal(f->st->ops->read_begin(f->st), ERR_OK); /* nests */
+	assert_int_equal(STORE_CALL(f->st, setting_get, &f->a, "title", &v), ERR_OK);
+	assert_string_equal(v, "Before");
+	f->st->ops->read_end(f->st);
+	struct post *ps = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	struct post_query q = {.type = POST_ARTICLE};
+	assert_int_equal(STORE_CALL(f->st, post_list, &f->a, &q, &ps, &n, &total), ERR_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(STORE_CALL(f->st, setting_get, &f->a, "title", &v), ERR_OK);
+	assert_string_equal(v, "Before");
+	f->st->ops->read_end(f->st);
+	/* after the page, the new value */
+	assert_int_equal(STORE_CALL(f->st, setting_get, &f->a, "title", &v), ERR_OK);
+	assert_string_equal(v, "After");
+	store_close(other);
+}
+
+enum { WRITERS = 4, WRITES = 25 };
+
+struct writer {
+	struct store *st;
+	int n;
+	enum err rc;
+};
+
+static void *write_settings(void *arg)
+{
+	struct writer *w = arg;
+	w->rc = ERR_OK;
+	for (int i = 0; i < WRITES && w->rc == ERR_OK; i++) {
+		char k[32];
+		snprintf(k, sizeof k, "w%d-%d", w->n, i);
+		w->rc = STORE_CALL(w->st, setting_set, k, "v");
+	}
+	return NULL;
+}
+
+/* Writers on several threads of one store and on a second handle: every
+ * write lands, and the change log lists each once, ids increasing. */
+static void test_concurrent_writers(void **state)
+{
+	struct fx *f = *state;
+	struct store *other = NULL;
+	char msg[256] = "";
+	assert_int_equal(test_store_reopen(&other, f->path, msg, sizeof msg), ERR_OK);
+	int64_t start = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &start), ERR_OK);
+	pthread_t th[WRITERS];
+	struct writer w[WRITERS];
+	for (int i = 0; i < WRITERS; i++) {
+		w[i] = (struct writer){.st = i % 2 ? other : f->st, .n = i};
+		assert_int_equal(pthread_create(&th[i], NULL, write_settings, &w[i]), 0);
+	}
+	for (int i = 0; i < WRITERS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].rc, ERR_OK);
+	}
+	struct change *ch = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, changes_since, &f->a, start, &ch, &n), ERR_OK);
+	assert_int_equal(n, WRITERS * WRITES);
+	for (size_t i = 1; i < n; i++)
+		assert_true(ch[i].id > ch[i - 1].id);
+	const char **keys, **vals;
+	assert_int_equal(STORE_CALL(f->st, setting_list, &f->a, &keys, &vals, &n), ERR_OK);
+	assert_int_equal(n, WRITERS * WRITES);
+	store_close(other);
+}
+
+struct publisher {
+	struct store *st;
+	size_t n;
+	enum err rc;
+};
+
+static void *publish(void *arg)
+{
+	struct publisher *p = arg;
+	p->rc = STORE_CALL(p->st, post_publish_due, clock_now(), &p->n);
+	return NULL;
+}
+
+/* Two nodes publishing scheduled posts at once publish each exactly once. */
+static void test_publish_due_once_across_nodes(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = clock_now();
+	enum { DUE = 12 };
+	for (int i = 0; i < DUE; i++) {
+		char slug[32];
+		snprintf(slug, sizeof slug, "due-%d", i);
+		add_post(f->st, f->user, slug, POST_SCHEDULED, now - 10 - i, "due");
+	}
+	add_post(f->st, f->user, "later", POST_SCHEDULED, now + DAY, "later");
+	int64_t start = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &start), ERR_OK);
+	struct store *other = NULL;
+	char msg[256] = "";
+	assert_int_equal(test_store_reopen(&other, f->path, msg, sizeof msg), ERR_OK);
+	pthread_t th[2];
+	struct publisher p[2] = {{.st = f->st}, {.st = other}};
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, publish, &p[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(p[i].rc, ERR_OK);
+	}
+	assert_int_equal(p[0].n + p[1].n, DUE);
+	struct change *ch = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, changes_since, &f->a, start, &ch, &n), ERR_OK);
+	assert_int_equal(n, DUE);
+	struct post_query q = {.type = POST_ARTICLE, .by_status = true, .status = POST_SCHEDULED};
+	struct post *ps = NULL;
+	int64_t total = 0;
+	assert_int_equal(STORE_CALL(f->st, post_list, &f->a, &q, &ps, &n, &total), ERR_OK);
+	assert_int_equal(total, 1);
+	assert_string_equal(ps[0].slug, "later");
+	store_close(other);
+}
+
+/* --------------------------------------------------------- backend choice */
+
+static void test_store_open_refuses_incomplete_pg(void **state)
+{
+	(void)state;
+	struct store *st = NULL;
+	char msg[256] = "";
+	enum err rc = store_open(&st, "postgresql://gazette@127.0.0.1:1/gazette", msg, sizeof msg);
+	if (pg_store_complete) {
+		/* then it is offered; this port has no server */
+		assert_int_not_equal(rc, ERR_OK);
+		return;
+	}
+	assert_int_equal(rc, ERR_INVALID);
+	assert_non_null(strstr(msg, "PostgreSQL"));
+}
+
+/* -------------------------------------------------- server backends only */
+
+/* The server restarts under a running store: the next calls reconnect
+ * (reads and writes alike), and the change watcher follows. */
+static void test_reconnect_after_restart(void **state)
+{
+	struct fx *f = *state;
+	const char *dir = getenv("PGTMP_DIR");
+	if (!test_pg_url() || !dir || !*dir)
+		skip();
+	/* two nodes, each with a pooled connection to lose */
+	struct store *other = NULL;
+	char msg[256] = "";
+	assert_int_equal(test_store_reopen(&other, f->path, msg, sizeof msg), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, setting_set, "title", "Before"), ERR_OK);
+	bool yes;
+	assert_int_equal(STORE_CALL(other, changed, &yes), ERR_OK);
+	const char *v;
+	assert_int_equal(STORE_CALL(other, setting_get, &f->a, "title", &v), ERR_OK);
+
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "tests/pg/pgtmp.sh restart '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+
+	/* a write first: its transaction begins on a reset connection */
+	assert_int_equal(STORE_CALL(f->st, setting_set, "title", "After"), ERR_OK);
+	/* a read on the other node: the statement runs again after the reset */
+	assert_int_equal(STORE_CALL(other, setting_get, &f->a, "title", &v), ERR_OK);
+	assert_string_equal(v, "After");
+	/* the other node's watcher reconnects and sees the write */
+	assert_int_equal(STORE_CALL(other, changed, &yes), ERR_OK);
+	assert_true(yes);
+	assert_int_equal(STORE_CALL(other, changed, &yes), ERR_OK);
+	assert_false(yes);
+	struct post_query q = {.type = POST_ARTICLE};
+	struct post *ps = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	assert_int_equal(STORE_CALL(other, post_list, &f->a, &q, &ps, &n, &total), ERR_OK);
+	assert_int_equal(total, 3);
+	assert_int_equal(f->st->ops->read_begin(f->st), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, setting_get, &f->a, "title", &v), ERR_OK);
+	assert_string_equal(v, "After");
+	f->st->ops->read_end(f->st);
+	store_close(other);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_comment_add_and_get),
+		T(test_comment_list_and_thread),
+		T(test_comment_signals),
+		T(test_comment_status_and_spam_model),
+		T(test_comment_delete_moves_replies_up),
+		T(test_import_map_and_comment_put),
+		T(test_sessions),
+		T(test_signin_throttle),
+		T(test_revisions),
+		T(test_redirect_move),
+		T(test_media),
+		T(test_read_snapshot),
+		T(test_concurrent_writers),
+		T(test_publish_due_once_across_nodes),
+		cmocka_unit_test(test_store_open_refuses_incomplete_pg),
+		T(test_reconnect_after_restart),
+	};
+	return cmocka_run_group_tests_name(test_pg_url() ? "store contract (PostgreSQL)"
+							 : "store contract (SQLite)",
+					   tests, group_setup, NULL);
+}
