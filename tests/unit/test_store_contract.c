@@ -660,6 +660,108 @@ static void test_redirect_move(void **state)
 	assert_string_equal(rs[1].to_path, "/c/");
 }
 
+/* ------------------------------------------------------- merging terms */
+
+static void test_category_merge(void **state)
+{
+	struct fx *f = *state;
+	int64_t ids[4];
+	const char *slugs[] = {"news", "local", "sport", "football"};
+	const int64_t parent[] = {-1, 0, -1, 2}; /* local under news, football under sport */
+	for (int i = 0; i < 4; i++) {
+		struct category c = {.parent_id = parent[i] < 0 ? 0 : ids[parent[i]],
+				     .slug = slugs[i], .name = slugs[i]};
+		assert_int_equal(STORE_CALL(f->st, category_add, &c, &ids[i]), ERR_OK);
+	}
+	struct post_input in = {.id = f->post, .status = POST_PUBLISHED, .author_id = f->user,
+				.category_id = ids[2], .comments_open = true,
+				.published_at = clock_now() - DAY};
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, NULL), ERR_OK);
+	/* not into itself or its own subtree */
+	assert_int_equal(STORE_CALL(f->st, category_merge, ids[2], ids[2]), ERR_INVALID);
+	assert_int_equal(STORE_CALL(f->st, category_merge, ids[2], ids[3]), ERR_INVALID);
+	assert_int_equal(STORE_CALL(f->st, category_merge, 999999, ids[0]), ERR_NOTFOUND);
+	/* sport into news: its post and football move there */
+	assert_int_equal(STORE_CALL(f->st, category_merge, ids[2], ids[0]), ERR_OK);
+	struct change ch = last_change(f);
+	assert_string_equal(ch.kind, "category");
+	assert_int_equal(ch.object_id, ids[2]);
+	assert_string_equal(ch.detail, "merged");
+	struct category c;
+	assert_int_equal(STORE_CALL(f->st, category_get, &f->a, ids[2], &c), ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, category_get, &f->a, ids[3], &c), ERR_OK);
+	assert_string_equal(c.path, "news/football");
+	assert_int_equal(c.parent_id, ids[0]);
+	struct post p;
+	assert_int_equal(STORE_CALL(f->st, post_get, &f->a, f->post, &p), ERR_OK);
+	assert_int_equal(p.category_id, ids[0]);
+	assert_string_equal(p.category_path, "news");
+	struct category *cs = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, category_list, &f->a, clock_now(), &cs, &n), ERR_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(cs[0].path, "news");
+	assert_int_equal(cs[0].post_count, 1);
+	assert_string_equal(cs[1].path, "news/football");
+	assert_string_equal(cs[2].path, "news/local");
+}
+
+static void test_tag_merge(void **state)
+{
+	struct fx *f = *state;
+	const char *both[] = {"Harbour", "Port"};
+	const char *one[] = {"Port"};
+	struct post_input in = {.id = f->post, .status = POST_PUBLISHED, .author_id = f->user,
+				.comments_open = true, .published_at = clock_now() - DAY,
+				.tags = both, .ntags = 2};
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, NULL), ERR_OK);
+	in.id = f->post2;
+	in.tags = one;
+	in.ntags = 1;
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, NULL), ERR_OK);
+	struct tag harbour, port;
+	assert_int_equal(STORE_CALL(f->st, tag_by_slug, &f->a, "harbour", &harbour), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, tag_by_slug, &f->a, "port", &port), ERR_OK);
+	assert_int_equal(port.post_count, 2);
+	assert_int_equal(STORE_CALL(f->st, tag_merge, port.id, port.id), ERR_INVALID);
+	assert_int_equal(STORE_CALL(f->st, tag_merge, 999999, harbour.id), ERR_NOTFOUND);
+
+	int64_t start = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &start), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, tag_merge, port.id, harbour.id), ERR_OK);
+	struct change *ch = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, changes_since, &f->a, start, &ch, &n), ERR_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(ch[0].object_id, port.id);
+	assert_string_equal(ch[0].detail, "merged");
+	assert_int_equal(ch[1].object_id, harbour.id);
+
+	struct tag t;
+	assert_int_equal(STORE_CALL(f->st, tag_by_slug, &f->a, "port", &t), ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, tag_by_slug, &f->a, "harbour", &t), ERR_OK);
+	assert_int_equal(t.post_count, 2);
+	struct tag *ts = NULL;
+	assert_int_equal(STORE_CALL(f->st, post_tags, &f->a, f->post, &ts, &n), ERR_OK);
+	assert_int_equal(n, 1); /* it had both: one link left */
+	assert_int_equal(ts[0].id, harbour.id);
+}
+
+static void test_change_last_at(void **state)
+{
+	struct fx *f = *state;
+	int64_t at = -1;
+	assert_int_equal(STORE_CALL(f->st, change_last_at, &at), ERR_OK);
+	assert_true(at > 0); /* setup's writes */
+	clock_set_offset(1000);
+	assert_int_equal(STORE_CALL(f->st, setting_set, "title", "Later"), ERR_OK);
+	int64_t later = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_at, &later), ERR_OK);
+	clock_set_offset(0);
+	assert_true(later >= at + 1000);
+	assert_true(later <= clock_now() + 1000);
+}
+
 /* ------------------------------------------------------------------ media */
 
 static void test_media(void **state)
@@ -980,6 +1082,9 @@ int main(void)
 		T(test_revisions),
 		T(test_redirect_move),
 		T(test_media),
+		T(test_category_merge),
+		T(test_tag_merge),
+		T(test_change_last_at),
 		T(test_read_snapshot),
 		T(test_concurrent_writers),
 		T(test_publish_due_once_across_nodes),
