@@ -213,7 +213,7 @@ int pg_schema_latest(void)
 /* Apply the migrations the database lacks, each in its own transaction
  * with the version bump, holding an advisory lock so that nodes starting
  * at once apply each exactly once. A newer schema is refused. */
-static enum err migrate(PGconn *db, char *errmsg, size_t errlen)
+static enum err migrate(PGconn *db, int *was, char *errmsg, size_t errlen)
 {
 	static const char *const prologue =
 		"BEGIN; SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ");"
@@ -231,6 +231,8 @@ static enum err migrate(PGconn *db, char *errmsg, size_t errlen)
 		}
 		int v = (int)pg_int(r, 0, 0);
 		PQclear(r);
+		if (*was < 0)
+			*was = v;
 		if (v >= (int)pg_nmigrations) {
 			PQclear(PQexec(db, "COMMIT"));
 			if (v > (int)pg_nmigrations) {
@@ -279,26 +281,6 @@ static enum err missing(const char *op)
 	return ERR_INVALID;
 }
 
-static enum err pgx_search(struct store *st, struct arena *a, const struct search_request *q,
-			   struct search_hit **out, size_t *n, int64_t *total)
-{
-	(void)st, (void)a, (void)q;
-	*out = NULL;
-	*n = 0;
-	if (total)
-		*total = 0;
-	return missing("search");
-}
-
-static enum err pgx_spell_words(struct store *st, struct arena *a, const char *word,
-				struct spell_word **out, size_t *n)
-{
-	(void)st, (void)a, (void)word;
-	*out = NULL;
-	*n = 0;
-	return missing("spell_words");
-}
-
 static enum err pgx_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 			    struct post **out, size_t *n)
 {
@@ -321,19 +303,6 @@ static enum err pgx_relate_all(struct store *st, void (*progress)(int64_t, int64
 {
 	(void)st, (void)progress;
 	return missing("relate_all");
-}
-
-static enum err pgx_search_language(struct store *st, const char *lang,
-				    void (*progress)(int64_t, int64_t))
-{
-	(void)st, (void)lang, (void)progress;
-	return missing("search_language");
-}
-
-static enum err pgx_reindex(struct store *st, void (*progress)(int64_t, int64_t))
-{
-	(void)st, (void)progress;
-	return missing("reindex");
 }
 
 const bool pg_store_complete = false;
@@ -470,7 +439,11 @@ enum err pg_store_open(struct store **out, const char *url, char *errmsg, size_t
 	st->impl = q;
 	/* The watcher's connection migrates first, then LISTENs for good. */
 	q->watch = pg_connect(conninfo, errmsg, errlen);
-	enum err rc = q->watch ? migrate(q->watch, errmsg, errlen) : ERR_DB;
+	int was = -1;
+	enum err rc = q->watch ? migrate(q->watch, &was, errmsg, errlen) : ERR_DB;
+	/* a database from before the search index (2) gets its index built */
+	if (rc == ERR_OK && was >= 1 && was < 2 && (rc = pgx_reindex(st, NULL)) != ERR_OK)
+		snprintf(errmsg, errlen, "building the search index failed: %s", err_str(rc));
 	if (rc == ERR_OK && !listen_on(q->watch)) {
 		snprintf(errmsg, errlen, "PostgreSQL: LISTEN: %s", PQerrorMessage(q->watch));
 		rc = ERR_DB;

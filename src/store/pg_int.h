@@ -58,6 +58,10 @@ enum pgs {
 	G_SITEMAP_EACH, G_SITEMAP_CHUNKS, G_TERM_CATEGORIES, G_TERM_TAGS, G_TERM_AUTHORS,
 	G_MEDIA_ADD, G_MEDIA_VARIANT_ADD, G_MEDIA_GET, G_MEDIA_LIST, G_MEDIA_COUNT,
 	G_MEDIA_VARIANTS, G_MEDIA_FILE, G_MEDIA_SET_ALT, G_MEDIA_DELETE, G_MEDIA_USAGE,
+	G_FTS_SOURCE, G_FTS_PUT, G_FTS_DELETE, G_FTS_CLEAR, G_FTS_BY_TAG, G_FTS_BY_CATEGORY,
+	G_FTS_BY_AUTHOR, G_ARTICLE_IDS, G_SPELL_FORGET, G_SPELL_ADD, G_SPELL_CLEAR, G_SPELL_HAS,
+	G_SPELL_NEAR, G_SEARCH, G_SEARCH_COUNT, G_SEARCH_TIMEOUT, G_SEARCH_CFG, G_SEARCH_CFG_SET,
+	G_TS_CONFIG_EXISTS,
 	G__MAX
 };
 
@@ -179,6 +183,13 @@ enum pg_flags {
 enum err pg_write(struct store *st, enum pgs which, const struct pg_arg *args, int n,
 		  unsigned flags, const char *kind, int64_t id, const char *detail,
 		  int64_t *rowid);
+/* pg_write for a write to a name that articles' search text includes (a
+ * tag's, a category's, an author's): the posts `affected` (one bigint
+ * parameter, `key`) selects before the write are re-indexed after it, in
+ * the same transaction. */
+enum err pg_write_reindex(struct store *st, enum pgs which, const struct pg_arg *args, int n,
+			  enum pgs affected, int64_t key, const char *kind, int64_t id,
+			  const char *detail, bool must_change);
 /* Run statements with no rows to read in order on c, stopping at the first
  * error (inside the caller's transaction, or each on its own). */
 struct pg_step {
@@ -214,6 +225,21 @@ struct pg_facets {
 enum err pg_post_facets(struct store *st, struct pconn *c, int64_t id, struct pg_facets *f);
 enum err pg_post_changed(struct store *st, struct pconn *c, int64_t id,
 			 const struct pg_facets *before);
+
+/* The search index (pg_search.c), inside the caller's transaction: put
+ * post id in (or take it out when it is not a public article); the ids
+ * `which` (one bigint parameter) returns; several posts at once. */
+enum err pg_index_post(struct store *st, struct pconn *c, int64_t id);
+enum err pg_ids(struct store *st, struct pconn *c, struct arena *a, enum pgs which, int64_t key,
+		int64_t **ids, size_t *n);
+enum err pg_index_ids(struct store *st, struct pconn *c, const int64_t *ids, size_t n);
+enum err pgx_search(struct store *st, struct arena *a, const struct search_request *q,
+		    struct search_hit **out, size_t *n, int64_t *total);
+enum err pgx_spell_words(struct store *st, struct arena *a, const char *word,
+			 struct spell_word **out, size_t *n);
+enum err pgx_search_language(struct store *st, const char *lang,
+			     void (*progress)(int64_t done, int64_t total));
+enum err pgx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total));
 
 /* Migrations (pg_schema.c): each a NULL-terminated list of SQL scripts,
  * run in order in one transaction. */

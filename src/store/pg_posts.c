@@ -156,13 +156,15 @@ enum err pg_post_changed(struct store *st, struct pconn *c, int64_t id,
 
 /* --- writes --------------------------------------------------------------- */
 
-/* TODO(search, related): once the search index and related articles exist
- * in this backend, every post write updates them here, in its transaction
- * (as sqlite_posts.c's written() does). */
+/* After any write to a post, in its transaction: the search index and the
+ * change-log row naming what it touched. TODO(related): recompute the
+ * related lists here once they exist in this backend (sqlite_posts.c's
+ * written() does). */
 static enum err written(struct store *st, struct pconn *c, int64_t id,
 			const struct pg_facets *before)
 {
-	return pg_post_changed(st, c, id, before);
+	enum err rc = pg_index_post(st, c, id);
+	return rc == ERR_OK ? pg_post_changed(st, c, id, before) : rc;
 }
 
 /* A string field: "" for NULL on create, NULL (= keep) on update. */
@@ -312,7 +314,7 @@ enum err pgp_post_publish_due(struct store *st, int64_t now, size_t *n)
 			if (rc == ERR_OK)
 				rc = pg_exec(st, c, G_POST_PUBLISH, PG_ARGS(PG_I(ids[i])));
 			if (rc == ERR_OK)
-				rc = pg_post_changed(st, c, ids[i], &before);
+				rc = written(st, c, ids[i], &before);
 		}
 		total += k;
 	} while (rc == ERR_OK && k == 256);

@@ -90,7 +90,9 @@ static enum err map_error(const struct pconn *c, const PGresult *r)
 		    strcmp(state, "23503") == 0 || strcmp(state, "22P02") == 0 ||
 		    strcmp(state, "22003") == 0 || strcmp(state, "22021") == 0)
 			return ERR_INVALID; /* check, not null, foreign key, bad value */
-		if (strncmp(state, "53", 2) == 0 && strcmp(state, "53200") == 0)
+		if (strcmp(state, "57014") == 0)
+			return ERR_LIMIT; /* statement_timeout: a search too broad */
+		if (strcmp(state, "53200") == 0)
 			return ERR_NOMEM;
 		if (strncmp(state, "53", 2) == 0)
 			return ERR_IO; /* insufficient resources: disk full, too many connections */
@@ -401,15 +403,23 @@ enum err pg_one_int(struct store *st, enum pgs which, const struct pg_arg *args,
 
 /* --- writing ------------------------------------------------------------- */
 
-enum err pg_write(struct store *st, enum pgs which, const struct pg_arg *args, int n,
-		  unsigned flags, const char *kind, int64_t id, const char *detail,
-		  int64_t *rowid)
+/* Both writers: one statement in a transaction with its change-log row;
+ * the posts `affected` selects with `key` (G__MAX: none), read before the
+ * write, are re-indexed after it. */
+static enum err write_logged(struct store *st, enum pgs which, const struct pg_arg *args, int n,
+			     unsigned flags, enum pgs affected, int64_t key, const char *kind,
+			     int64_t id, const char *detail, int64_t *rowid)
 {
 	struct pconn *c = pg_conn_get(st);
 	if (!c)
 		return ERR_DB;
-	int64_t newid = 0;
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t *ids = NULL, newid = 0;
+	size_t nids = 0;
 	enum err rc = pg_begin(st, c);
+	if (rc == ERR_OK && affected != G__MAX)
+		rc = pg_ids(st, c, &a, affected, key, &ids, &nids);
 	if (rc == ERR_OK) {
 		rc = pg_exec(st, c, which, args, n);
 		if (rc == ERR_OK && (flags & PG_MUST_CHANGE) && c->changes == 0)
@@ -417,10 +427,28 @@ enum err pg_write(struct store *st, enum pgs which, const struct pg_arg *args, i
 		newid = c->last_id;
 	}
 	if (rc == ERR_OK)
+		rc = pg_index_ids(st, c, ids, nids);
+	if (rc == ERR_OK)
 		rc = pg_change(st, c, kind, (flags & PG_LOG_ROWID) ? newid : id, detail);
 	rc = pg_end(st, c, rc);
 	if (rc == ERR_OK && rowid)
 		*rowid = newid;
+	arena_free(&a);
 	pg_conn_put(st, c);
 	return rc;
+}
+
+enum err pg_write(struct store *st, enum pgs which, const struct pg_arg *args, int n,
+		  unsigned flags, const char *kind, int64_t id, const char *detail,
+		  int64_t *rowid)
+{
+	return write_logged(st, which, args, n, flags, G__MAX, 0, kind, id, detail, rowid);
+}
+
+enum err pg_write_reindex(struct store *st, enum pgs which, const struct pg_arg *args, int n,
+			  enum pgs affected, int64_t key, const char *kind, int64_t id,
+			  const char *detail, bool must_change)
+{
+	return write_logged(st, which, args, n, must_change ? PG_MUST_CHANGE : 0, affected, key,
+			    kind, id, detail, NULL);
 }

@@ -3,7 +3,7 @@
  * Its own numbering (recorded in gazette_schema.version), not SQLite's:
  * migration 1 is the SQLite schema as of its migration 11 (the media
  * library and the import map) in PostgreSQL terms, without the search
- * index and related articles, which later migrations add. pg.c applies the
+ * index (migration 2) and related articles (to come). pg.c applies the
  * missing ones at open, each in its own transaction with the version bump,
  * under an advisory lock so that nodes starting together apply each once.
  *
@@ -191,6 +191,40 @@ static const char *const m1[] = {
 	NULL,
 };
 
-const char *const *const pg_migrations[] = {m1};
+/* 2: the search index of public articles (pg_search.c): per article its
+ * text (for headlines) and a weighted tsvector in the site language's text
+ * search configuration (search_config), kept in step by every write in the
+ * same transaction; its words as written ('simple', unstemmed) feed the
+ * spelling vocabulary ("did you mean"); gz_or ORs tsqueries together. The
+ * index of an existing site is built by pg.c after this migration. */
+static const char *const m2[] = {
+	"CREATE TABLE search_config(\n"
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	"  cfg regconfig NOT NULL\n"
+	");\n"
+	"INSERT INTO search_config(id, cfg) VALUES (1, 'english');\n"
+	/* no foreign key: a deleted post's row is taken out by the write that
+	 * deletes it, after the spelling vocabulary has forgotten its words */
+	"CREATE TABLE posts_search(\n"
+	"  post_id BIGINT PRIMARY KEY,\n"
+	"  title text NOT NULL,\n"
+	"  excerpt text NOT NULL,\n"
+	"  body text NOT NULL,\n"
+	"  tags text NOT NULL,\n"
+	"  category text NOT NULL,\n"
+	"  author text NOT NULL,\n"
+	"  doc tsvector NOT NULL,\n"
+	"  words tsvector NOT NULL\n"
+	");\n"
+	"CREATE INDEX posts_search_doc ON posts_search USING gin(doc);\n"
+	"CREATE TABLE spell_words(\n"
+	"  word text COLLATE \"C\" PRIMARY KEY,\n"
+	"  docs BIGINT NOT NULL\n"
+	");\n"
+	"CREATE AGGREGATE gz_or(tsquery) (SFUNC = tsquery_or, STYPE = tsquery);\n",
+	NULL,
+};
+
+const char *const *const pg_migrations[] = {m1, m2};
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

@@ -98,15 +98,14 @@ enum err pgs_user_list(struct store *st, struct arena *a, struct user **out, siz
 	return pg_all(st, a, G_USER_LIST, NULL, 0, pg_row_user, sizeof **out, (void **)out, n);
 }
 
-/* TODO(search): re-index the author's articles here once the search index
- * exists (their search text holds the display name). */
 enum err pgs_user_update(struct store *st, const struct user *u)
 {
-	return pg_write(st, G_USER_UPDATE,
-			PG_ARGS(PG_I(u->id), PG_T(or(u->email, "")),
-				PG_T(or(u->display_name, u->login)), PG_T(or(u->bio, "")),
-				PG_T(or(u->pwhash, "")), PG_T(user_role_name(u->role))),
-			PG_MUST_CHANGE, "user", u->id, "", NULL);
+	/* the author's name is in their articles' search text */
+	return pg_write_reindex(st, G_USER_UPDATE,
+				PG_ARGS(PG_I(u->id), PG_T(or(u->email, "")),
+					PG_T(or(u->display_name, u->login)), PG_T(or(u->bio, "")),
+					PG_T(or(u->pwhash, "")), PG_T(user_role_name(u->role))),
+				G_FTS_BY_AUTHOR, u->id, "user", u->id, "", true);
 }
 
 /* --- redirects ----------------------------------------------------------- */

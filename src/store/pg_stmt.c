@@ -52,6 +52,36 @@
 	"UNION ALL SELECT c.id, (t.path || '/' || c.slug) COLLATE \"C\", t.depth + 1 "      \
 	"FROM categories c JOIN t ON c.parent_id = t.id WHERE t.depth < 32) "
 
+/* Search (pg_search.c): $1 and $2 are the positive and the excluded items,
+ * one per line, a prefix item ending in '*' (pg_search.c turns the FTS5
+ * expression of search/query.c into these). Each item becomes a tsquery
+ * (a phrase in the index's configuration; a prefix unstemmed, as SQLite
+ * does); `query` is any positive item and no excluded one. */
+#define SEARCH_ITEMS(name, param)                                                          \
+	name " AS (SELECT CASE WHEN right(l, 1) = '*' AND "                                 \
+	"numnode(phraseto_tsquery('simple', left(l, -1))) > 0 THEN "                        \
+	"(phraseto_tsquery('simple', left(l, -1))::text || ':*')::tsquery "                 \
+	"ELSE phraseto_tsquery((SELECT cfg FROM search_config), l) END AS q "                \
+	"FROM regexp_split_to_table(" param "::text, E'\\n') AS l WHERE l != ''), "
+#define SEARCH_CTE                                                                         \
+	"WITH " SEARCH_ITEMS("pos", "$1") SEARCH_ITEMS("neg", "$2")                          \
+	"query AS (SELECT CASE WHEN n.q IS NULL THEN p.q ELSE p.q && !! n.q END AS q "        \
+	"FROM (SELECT gz_or(q) AS q FROM pos WHERE numnode(q) > 0) p, "                     \
+	"(SELECT gz_or(q) AS q FROM neg WHERE numnode(q) > 0) n) "
+/* public, and the optional filters: $4 category (with its subtree), $5 tag,
+ * $6 author, $7 and $8 the date range (0 = none) */
+#define SEARCH_WHERE                                                                       \
+	"WHERE s.doc @@ query.q AND " VISIBLE("$3")                                         \
+	" AND ($4::bigint = 0 OR p.category_id IN (WITH RECURSIVE sub(id, depth) AS ("       \
+	"SELECT $4::bigint, 0 UNION ALL SELECT c2.id, sub.depth + 1 FROM categories c2 "     \
+	"JOIN sub ON c2.parent_id = sub.id WHERE sub.depth < 32) SELECT id FROM sub)) "      \
+	"AND ($5::bigint = 0 OR p.id IN (SELECT post_id FROM post_tags WHERE tag_id = $5)) " \
+	"AND ($6::bigint = 0 OR p.author_id = $6) AND ($7::bigint = 0 OR p.published_at >= $7) " \
+	"AND ($8::bigint = 0 OR p.published_at < $8) "
+/* Rank weights D (body), C (category, author), B (excerpt, tags), A (title):
+ * SQLite's BM25 weights 1, 2, 3-4, 10 in PostgreSQL's four classes. */
+#define SEARCH_WEIGHTS "'{0.1, 0.2, 0.35, 1.0}'"
+
 const char *const pg_stmt_sql[G__MAX] = {
 	/* The id comes back, and is announced to LISTENing servers at commit. */
 	[G_CHANGE_ADD] = "WITH ins AS (INSERT INTO changes(at, kind, object_id, detail) "
@@ -288,4 +318,71 @@ const char *const pg_stmt_sql[G__MAX] = {
 			  "LEFT JOIN post_bodies b ON b.post_id = p.id "
 			  "WHERE p.featured_media_id = $1 OR strpos(b.body_md, $2) > 0 "
 			  "ORDER BY p.id LIMIT 50",
+
+	/* the search index: the text of one public article */
+	[G_FTS_SOURCE] = "SELECT p.title, CASE WHEN p.excerpt != '' THEN p.excerpt ELSE p.summary END, "
+			 "coalesce(b.body_md, ''), coalesce((SELECT string_agg(t.name, ' ' ORDER BY t.name) "
+			 "FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id), ''), "
+			 "coalesce(c.name, ''), coalesce(u.display_name, '') FROM posts p "
+			 "LEFT JOIN post_bodies b ON b.post_id = p.id "
+			 "LEFT JOIN categories c ON c.id = p.category_id "
+			 "LEFT JOIN users u ON u.id = p.author_id "
+			 "WHERE p.id = $1 AND p.type = 'post' AND p.status IN ('published','scheduled')",
+	/* $2 title, $3 excerpt, $4 body (plain text), $5 tags, $6 category, $7 author */
+	[G_FTS_PUT] = "INSERT INTO posts_search(post_id, title, excerpt, body, tags, category, author, "
+		      "doc, words) SELECT $1, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, "
+		      "setweight(to_tsvector(g.cfg, $2::text), 'A') || "
+		      "setweight(to_tsvector(g.cfg, $3::text || ' ' || $5::text), 'B') || "
+		      "setweight(to_tsvector(g.cfg, $6::text || ' ' || $7::text), 'C') || "
+		      "setweight(to_tsvector(g.cfg, $4::text), 'D'), "
+		      "to_tsvector('simple', concat_ws(' ', $2::text, $3::text, $4::text, $5::text, "
+		      "$6::text, $7::text)) FROM search_config g "
+		      "ON CONFLICT (post_id) DO UPDATE SET title = excluded.title, "
+		      "excerpt = excluded.excerpt, body = excluded.body, tags = excluded.tags, "
+		      "category = excluded.category, author = excluded.author, doc = excluded.doc, "
+		      "words = excluded.words",
+	[G_FTS_DELETE] = "DELETE FROM posts_search WHERE post_id = $1",
+	[G_FTS_CLEAR] = "DELETE FROM posts_search",
+	[G_FTS_BY_TAG] = "SELECT post_id FROM post_tags WHERE tag_id = $1",
+	[G_FTS_BY_CATEGORY] = "SELECT id FROM posts WHERE category_id = $1 AND type = 'post'",
+	[G_FTS_BY_AUTHOR] = "SELECT id FROM posts WHERE author_id = $1 AND type = 'post'",
+	[G_ARTICLE_IDS] = "SELECT id FROM posts WHERE type = 'post' AND id > $1 ORDER BY id",
+	/* the spelling vocabulary follows the index: out before a row changes,
+	 * in after (words left at 0 documents are ignored, and cleared by a
+	 * rebuild) */
+	[G_SPELL_FORGET] = "WITH old AS (SELECT unnest(tsvector_to_array(words)) AS word "
+			   "FROM posts_search WHERE post_id = $1) "
+			   "UPDATE spell_words w SET docs = w.docs - 1 FROM old WHERE w.word = old.word",
+	[G_SPELL_ADD] = "INSERT INTO spell_words(word, docs) SELECT unnest(tsvector_to_array(words)), 1 "
+			"FROM posts_search WHERE post_id = $1 "
+			"ON CONFLICT (word) DO UPDATE SET docs = spell_words.docs + 1",
+	[G_SPELL_CLEAR] = "DELETE FROM spell_words",
+	[G_SPELL_HAS] = "SELECT word, docs FROM spell_words WHERE word = $1 AND docs > 0",
+	/* words starting with the same character, of about the same length */
+	[G_SPELL_NEAR] = "SELECT word, docs FROM spell_words WHERE word >= $1 AND word < $2 AND "
+			 "char_length(word) BETWEEN $3 AND $4 AND docs > 0 "
+			 "ORDER BY docs DESC, word LIMIT 20000",
+	/* Columns 0-23 as a listing (pg_row_post), then matched items, rank,
+	 * snippet. The page is chosen first, so only its rows get a headline. */
+	[G_SEARCH] = SEARCH_CTE "SELECT " PG_POST_LIST_COLS ", m.matched, m.rank, "
+		     "ts_headline((SELECT cfg FROM search_config), "
+		     "concat_ws(' ', nullif(s.excerpt, ''), s.body), (SELECT q FROM query), "
+		     "'StartSel=' || chr(1) || ', StopSel=' || chr(2) || "
+		     "', MaxWords=24, MinWords=12, MaxFragments=1') "
+		     "FROM (SELECT s.post_id, (SELECT count(*) FROM pos WHERE numnode(pos.q) > 0 "
+		     "AND s.doc @@ pos.q) AS matched, "
+		     "ts_rank(" SEARCH_WEIGHTS ", s.doc, query.q, 1) AS rank, "
+		     "p.published_at FROM posts_search s JOIN posts p ON p.id = s.post_id, query "
+		     SEARCH_WHERE "ORDER BY 2 DESC, 3 DESC, 4 DESC, 1 DESC LIMIT $9 OFFSET $10) m "
+		     "JOIN posts p ON p.id = m.post_id JOIN posts_search s ON s.post_id = m.post_id "
+		     "LEFT JOIN users u ON u.id = p.author_id "
+		     "LEFT JOIN categories c ON c.id = p.category_id "
+		     "ORDER BY m.matched DESC, m.rank DESC, p.published_at DESC, p.id DESC",
+	[G_SEARCH_COUNT] = SEARCH_CTE "SELECT count(*) FROM posts_search s "
+			   "JOIN posts p ON p.id = s.post_id, query " SEARCH_WHERE,
+	/* a search's time budget, for its transaction (or savepoint) only */
+	[G_SEARCH_TIMEOUT] = "SELECT set_config('statement_timeout', $1, true)",
+	[G_SEARCH_CFG] = "SELECT cfg::text FROM search_config",
+	[G_SEARCH_CFG_SET] = "UPDATE search_config SET cfg = $1::regconfig",
+	[G_TS_CONFIG_EXISTS] = "SELECT 1 FROM pg_ts_config WHERE cfgname = $1",
 };

@@ -41,6 +41,20 @@ static enum err rewrite_paths(struct store *st, struct pconn *c)
 	return rc;
 }
 
+/* Re-index the articles `which` selects with key (after a name changed). */
+static enum err reindex_by(struct store *st, struct pconn *c, enum pgs which, int64_t key)
+{
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t *ids;
+	size_t n;
+	enum err rc = pg_ids(st, c, &a, which, key, &ids, &n);
+	if (rc == ERR_OK)
+		rc = pg_index_ids(st, c, ids, n);
+	arena_free(&a);
+	return rc;
+}
+
 enum err pgt_category_add(struct store *st, const struct category *cat, int64_t *id)
 {
 	struct pconn *c = pg_conn_get(st);
@@ -91,8 +105,6 @@ enum err pgt_category_list(struct store *st, struct arena *a, int64_t now,
 	return pg_all(st, a, G_CAT_LIST_BARE, NULL, 0, row_cat, sizeof **out, (void **)out, n);
 }
 
-/* TODO(search): re-index the category's articles on a rename once the
- * search index exists (their search text holds the category's name). */
 enum err pgt_category_update(struct store *st, const struct category *cat)
 {
 	if (cat->parent_id == cat->id)
@@ -113,6 +125,8 @@ enum err pgt_category_update(struct store *st, const struct category *cat)
 	}
 	if (rc == ERR_OK)
 		rc = rewrite_paths(st, c);
+	if (rc == ERR_OK) /* the category's name is in its articles' search text */
+		rc = reindex_by(st, c, G_FTS_BY_CATEGORY, cat->id);
 	if (rc == ERR_OK)
 		rc = pg_change(st, c, "category", cat->id, "");
 	rc = pg_end(st, c, rc);
@@ -149,7 +163,12 @@ static enum err remove_category(struct store *st, int64_t id, bool merge, int64_
 		{G_CAT_MOVE_POSTS, {PG_I(id), PG_I(target)}, 2},
 		{G_CAT_DELETE, {PG_I(id)}, 1},
 	};
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	arena_init(&a, 0);
 	rc = pg_begin(st, c);
+	if (rc == ERR_OK) /* its articles move: new search text */
+		rc = pg_ids(st, c, &a, G_FTS_BY_CATEGORY, id, &ids, &nids);
 	if (rc == ERR_OK)
 		rc = pg_steps(st, c, steps, sizeof steps / sizeof steps[0]);
 	if (rc == ERR_OK && c->changes == 0)
@@ -157,8 +176,11 @@ static enum err remove_category(struct store *st, int64_t id, bool merge, int64_
 	if (rc == ERR_OK)
 		rc = rewrite_paths(st, c);
 	if (rc == ERR_OK)
+		rc = pg_index_ids(st, c, ids, nids);
+	if (rc == ERR_OK)
 		rc = pg_change(st, c, "category", id, merge ? "merged" : "deleted");
 	rc = pg_end(st, c, rc);
+	arena_free(&a);
 	pg_conn_put(st, c);
 	return rc;
 }
@@ -200,18 +222,17 @@ enum err pgt_tag_add(struct store *st, const char *slug, const char *name, int64
 			id);
 }
 
-/* TODO(search): re-index the tag's articles in update, delete and merge
- * once the search index exists. */
+/* A tag's name is in its articles' search text. */
 enum err pgt_tag_update(struct store *st, int64_t id, const char *name, const char *slug)
 {
-	return pg_write(st, G_TAG_UPDATE, PG_ARGS(PG_I(id), PG_T(name), PG_T(slug)),
-			PG_MUST_CHANGE, "tag", id, "", NULL);
+	return pg_write_reindex(st, G_TAG_UPDATE, PG_ARGS(PG_I(id), PG_T(name), PG_T(slug)),
+				G_FTS_BY_TAG, id, "tag", id, "", true);
 }
 
 enum err pgt_tag_delete(struct store *st, int64_t id)
 {
-	return pg_write(st, G_TAG_DELETE, PG_ARGS(PG_I(id)), PG_MUST_CHANGE, "tag", id, "deleted",
-			NULL);
+	return pg_write_reindex(st, G_TAG_DELETE, PG_ARGS(PG_I(id)), G_FTS_BY_TAG, id, "tag", id,
+				"deleted", true);
 }
 
 enum err pgt_tag_merge(struct store *st, int64_t from, int64_t into)
@@ -221,7 +242,13 @@ enum err pgt_tag_merge(struct store *st, int64_t from, int64_t into)
 	struct pconn *c = pg_conn_get(st);
 	if (!c)
 		return ERR_DB;
+	struct arena a;
+	arena_init(&a, 0);
+	int64_t *ids = NULL;
+	size_t nids = 0;
 	enum err rc = pg_begin(st, c);
+	if (rc == ERR_OK)
+		rc = pg_ids(st, c, &a, G_FTS_BY_TAG, from, &ids, &nids);
 	if (rc == ERR_OK)
 		rc = pg_exec(st, c, G_TAG_RELINK, PG_ARGS(PG_I(from), PG_I(into)));
 	if (rc == ERR_OK)
@@ -229,10 +256,13 @@ enum err pgt_tag_merge(struct store *st, int64_t from, int64_t into)
 	if (rc == ERR_OK && c->changes == 0)
 		rc = ERR_NOTFOUND;
 	if (rc == ERR_OK)
+		rc = pg_index_ids(st, c, ids, nids);
+	if (rc == ERR_OK)
 		rc = pg_change(st, c, "tag", from, "merged");
 	if (rc == ERR_OK)
 		rc = pg_change(st, c, "tag", into, "");
 	rc = pg_end(st, c, rc);
+	arena_free(&a);
 	pg_conn_put(st, c);
 	return rc;
 }

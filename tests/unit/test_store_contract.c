@@ -24,6 +24,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "search/query.h"
 #include "store/store.h"
 #include "store_backend.h"
 
@@ -106,7 +107,7 @@ static int setup(void **state)
 		return -1;
 	int64_t now = clock_now();
 	f->post = add_post(f->st, f->user, "first", POST_PUBLISHED, now - DAY,
-			   "See /media/2026/01/harbour-3fa9 for the view.");
+			   "See /media/2026/01/pier-3fa9 for the view.");
 	f->post2 = add_post(f->st, f->user, "second", POST_PUBLISHED, now - 2 * DAY, "Two.");
 	f->draft = add_post(f->st, f->user, "draft", POST_DRAFT, now - DAY, "Draft.");
 	*state = f;
@@ -762,18 +763,307 @@ static void test_change_last_at(void **state)
 	assert_true(later <= clock_now() + 1000);
 }
 
+/* ----------------------------------------------------------------- search */
+
+/* A published article with a title and a body (Markdown). */
+static int64_t add_article(struct fx *f, const char *slug, const char *title, const char *body,
+			   int64_t author, int64_t category, const char *const *tags,
+			   size_t ntags, int64_t published_at)
+{
+	struct post_input in = {.type = POST_ARTICLE, .status = POST_PUBLISHED, .slug = slug,
+				.title = title, .body_md = body, .body_html = body,
+				.author_id = author, .category_id = category, .comments_open = true,
+				.published_at = published_at, .tags = tags, .ntags = ntags};
+	int64_t id = 0;
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, &id), ERR_OK);
+	return id;
+}
+
+/* Search as the site does (search_parse), with optional filters in base. */
+static struct search_hit *find(struct fx *f, const char *text, struct search_request base,
+			       size_t *n, int64_t *total)
+{
+	struct search_query sq;
+	assert_int_equal(search_parse(&f->a, text, &sq), ERR_OK);
+	assert_non_null(sq.match);
+	base.match = sq.match;
+	base.now = clock_now();
+	if (!base.limit)
+		base.limit = 10;
+	struct search_hit *hits = NULL;
+	enum err rc = STORE_CALL(f->st, search, &f->a, &base, &hits, n, total);
+	if (rc != ERR_OK)
+		fail_msg("search(%s): %s", text, err_str(rc));
+	return hits;
+}
+
+static bool has(const struct search_hit *h, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (h[i].post.id == id)
+			return true;
+	return false;
+}
+
+struct search_site {
+	int64_t tram, budget, history, lighthouse, keeper, hidden, ann, news, tagged;
+};
+
+static void search_site(struct fx *f, struct search_site *s)
+{
+	int64_t now = clock_now();
+	struct user ann = {.login = "ann", .email = "ann@example.org", .display_name = "Ann Reporter",
+			   .role = ROLE_AUTHOR};
+	assert_int_equal(STORE_CALL(f->st, user_add, &ann, &s->ann), ERR_OK);
+	struct category news = {.slug = "transport", .name = "Transport"};
+	assert_int_equal(STORE_CALL(f->st, category_add, &news, &s->news), ERR_OK);
+	const char *tags[] = {"Waterfront"};
+	s->tram = add_article(f, "tram", "Harbour tram works begin",
+			      "Crews started laying **track** along the harbour for the new tram line.",
+			      s->ann, s->news, tags, 1, now - 3 * DAY);
+	s->budget = add_article(f, "budget", "Council passes the budget",
+				"The budget sets aside money for the harbour walls.", f->user, 0, NULL,
+				0, now - 2 * DAY);
+	s->history = add_article(f, "history", "A short history of trams",
+				 "Horse trams first ran here in 1881.", f->user, 0, NULL, 0,
+				 now - DAY);
+	s->lighthouse = add_article(f, "lighthouse", "The lighthouse reopens",
+				    "Visitors may climb the tower again from Saturday.", f->user, 0,
+				    NULL, 0, now - 4 * DAY);
+	s->keeper = add_article(f, "keeper", "The last keeper remembers",
+				"Forty years of storms, ships and the old lighthouse, and the long "
+				"nights of watching the sea from the top of the cliff, remembered by "
+				"the man who kept the light burning through all of them.",
+				f->user, 0, NULL, 0, now - 5 * DAY);
+	s->hidden = add_post(f->st, f->user, "hidden", POST_DRAFT, now - DAY,
+			     "Harbour tram secrets.");
+}
+
+static void test_search(void **state)
+{
+	struct fx *f = *state;
+	struct search_site s;
+	search_site(f, &s);
+	size_t n = 0;
+	int64_t total = 0;
+
+	/* articles with every word first; drafts never */
+	struct search_hit *h = find(f, "harbour tram", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 3);
+	assert_int_equal(n, 3);
+	assert_int_equal(h[0].post.id, s.tram);
+	assert_int_equal(h[0].matched, 2);
+	assert_int_equal(h[1].matched, 1);
+	assert_true(h[0].score > h[1].score);
+	assert_true(has(h, n, s.budget) && has(h, n, s.history)); /* "trams" is "tram" stemmed */
+	assert_false(has(h, n, s.hidden));
+	assert_string_equal(h[0].post.slug, "tram");
+	assert_string_equal(h[0].post.author_login, "ann");
+	assert_string_equal(h[0].post.category_path, "transport");
+	assert_non_null(strchr(h[0].snippet, '\x01'));
+	assert_non_null(strchr(h[0].snippet, '\x02'));
+	assert_null(strchr(h[0].snippet, '*')); /* plain text, not Markdown */
+
+	/* the title weighs most */
+	h = find(f, "lighthouse", (struct search_request){0}, &n, &total);
+	assert_int_equal(n, 2);
+	assert_int_equal(h[0].post.id, s.lighthouse);
+	assert_int_equal(h[1].post.id, s.keeper);
+
+	/* excluded words, phrases, prefixes */
+	h = find(f, "harbour -budget", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	assert_int_equal(h[0].post.id, s.tram);
+	h = find(f, "\"tram works\"", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	assert_int_equal(h[0].post.id, s.tram);
+	h = find(f, "\"works tram\"", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 0);
+	h = find(f, "harb*", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 2);
+	h = find(f, "zeppelin", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 0);
+	assert_int_equal(n, 0);
+
+	/* tag, category and author names are searchable */
+	h = find(f, "waterfront", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	h = find(f, "transport", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	h = find(f, "reporter", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	assert_int_equal(h[0].post.id, s.tram);
+
+	/* filters and pages */
+	h = find(f, "harbour tram", (struct search_request){.author_id = f->user}, &n, &total);
+	assert_int_equal(total, 2);
+	h = find(f, "harbour tram", (struct search_request){.category_id = s.news}, &n, &total);
+	assert_int_equal(total, 1);
+	struct tag t;
+	assert_int_equal(STORE_CALL(f->st, tag_by_slug, &f->a, "waterfront", &t), ERR_OK);
+	h = find(f, "harbour tram", (struct search_request){.tag_id = t.id}, &n, &total);
+	assert_int_equal(total, 1);
+	int64_t now = clock_now();
+	h = find(f, "harbour tram", (struct search_request){.from = now - 2 * DAY - 60, .to = now},
+		 &n, &total);
+	assert_int_equal(total, 2); /* budget and history */
+	assert_false(has(h, n, s.tram));
+	h = find(f, "harbour tram", (struct search_request){.limit = 1, .offset = 1}, &n, &total);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 3);
+	assert_int_not_equal(h[0].post.id, s.tram);
+}
+
+static void test_search_follows_writes(void **state)
+{
+	struct fx *f = *state;
+	struct search_site s;
+	search_site(f, &s);
+	size_t n = 0;
+	int64_t total = 0;
+	/* out when it stops being public, in again when it is */
+	assert_int_equal(STORE_CALL(f->st, post_set_status, s.tram, POST_DRAFT, 0), ERR_OK);
+	find(f, "waterfront", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 0);
+	assert_int_equal(STORE_CALL(f->st, post_set_status, s.tram, POST_PUBLISHED, 0), ERR_OK);
+	find(f, "waterfront", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	/* renamed tag, category, author */
+	struct tag t;
+	assert_int_equal(STORE_CALL(f->st, tag_by_slug, &f->a, "waterfront", &t), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, tag_update, t.id, "Quayside", "quayside"), ERR_OK);
+	find(f, "waterfront", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 0);
+	find(f, "quayside", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	struct category c = {.id = s.news, .slug = "transport", .name = "Mobility"};
+	assert_int_equal(STORE_CALL(f->st, category_update, &c), ERR_OK);
+	find(f, "mobility", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	struct user u = {.id = s.ann, .login = "ann", .email = "ann@example.org",
+			 .display_name = "Ann Columnist", .role = ROLE_AUTHOR};
+	assert_int_equal(STORE_CALL(f->st, user_update, &u), ERR_OK);
+	find(f, "columnist", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	find(f, "reporter", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 0);
+	/* a merged tag, a deleted category, a deleted post */
+	int64_t other = 0;
+	assert_int_equal(STORE_CALL(f->st, tag_add, "docks", "Docks", &other), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, tag_merge, t.id, other), ERR_OK);
+	find(f, "docks", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	assert_int_equal(STORE_CALL(f->st, category_delete, s.news), ERR_OK);
+	find(f, "mobility", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 0);
+	assert_int_equal(STORE_CALL(f->st, post_delete, s.tram), ERR_OK);
+	find(f, "harbour tram", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 2);
+	/* a scheduled article is found once due */
+	int64_t later = add_post(f->st, f->user, "zeppelin", POST_SCHEDULED, clock_now() + DAY,
+				 "The zeppelin lands.");
+	find(f, "zeppelin", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 0);
+	clock_set_offset(2 * DAY);
+	find(f, "zeppelin", (struct search_request){0}, &n, &total);
+	clock_set_offset(0);
+	assert_int_equal(total, 1);
+	(void)later;
+}
+
+static void test_spell_words(void **state)
+{
+	struct fx *f = *state;
+	struct search_site s;
+	search_site(f, &s);
+	struct spell_word *w = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, spell_words, &f->a, "harbour", &w, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(w[0].word, "harbour");
+	assert_int_equal(w[0].docs, 2); /* tram, budget: not the draft */
+	/* as written, not stemmed */
+	assert_int_equal(STORE_CALL(f->st, spell_words, &f->a, "trams", &w, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	/* near words: the same first letter, about the same length */
+	assert_int_equal(STORE_CALL(f->st, spell_words, &f->a, "harbur", &w, &n), ERR_OK);
+	bool seen = false;
+	for (size_t i = 0; i < n; i++) {
+		assert_true(w[i].word[0] == 'h');
+		seen |= strcmp(w[i].word, "harbour") == 0;
+	}
+	assert_true(seen);
+	/* follows writes */
+	assert_int_equal(STORE_CALL(f->st, post_delete, s.budget), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, spell_words, &f->a, "harbour", &w, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(w[0].docs, 1);
+	assert_int_equal(STORE_CALL(f->st, post_set_status, s.tram, POST_DRAFT, 0), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, spell_words, &f->a, "harbour", &w, &n), ERR_OK);
+	for (size_t i = 0; i < n; i++)
+		assert_string_not_equal(w[i].word, "harbour");
+	assert_int_equal(STORE_CALL(f->st, spell_words, &f->a, "", &w, &n), ERR_OK);
+	assert_int_equal(n, 0);
+}
+
+static int64_t progress_calls;
+
+static void count_progress(int64_t done, int64_t total)
+{
+	assert_true(done <= total);
+	progress_calls++;
+}
+
+static void test_reindex_and_language(void **state)
+{
+	struct fx *f = *state;
+	struct search_site s;
+	search_site(f, &s);
+	int64_t start = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &start), ERR_OK);
+	progress_calls = 0;
+	assert_int_equal(STORE_CALL(f->st, reindex, count_progress), ERR_OK);
+	assert_true(progress_calls >= 1);
+	struct change ch = last_change(f);
+	assert_string_equal(ch.kind, "search");
+	assert_string_equal(ch.detail, "reindex");
+	size_t n = 0;
+	int64_t total = 0;
+	find(f, "harbour tram", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 3);
+
+	/* French: "trams" and "tram" still meet; the index was rebuilt */
+	assert_int_equal(STORE_CALL(f->st, search_language, "fr-CA", NULL), ERR_OK);
+	find(f, "harbour", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 2);
+	find(f, "trams", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 2);
+	int64_t before = 0, after = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &before), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, search_language, "fr", NULL), ERR_OK); /* unchanged */
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(after, before);
+	/* a language without a stemmer indexes words as they are */
+	assert_int_equal(STORE_CALL(f->st, search_language, "xx", NULL), ERR_OK);
+	find(f, "trams", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	assert_int_equal(STORE_CALL(f->st, search_language, "en", NULL), ERR_OK);
+	find(f, "trams", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 2);
+}
+
 /* ------------------------------------------------------------------ media */
 
 static void test_media(void **state)
 {
 	struct fx *f = *state;
 	struct media_variant v[] = {
-		{.width = 480, .height = 320, .bytes = 9000, .path = "2026/01/harbour-3fa9-480.jpg",
+		{.width = 480, .height = 320, .bytes = 9000, .path = "2026/01/pier-3fa9-480.jpg",
 		 .mime = "image/jpeg"},
 		{.width = 960, .height = 640, .bytes = 30000,
-		 .path = "2026/01/harbour-3fa9-960.webp", .mime = "image/webp"},
+		 .path = "2026/01/pier-3fa9-960.webp", .mime = "image/webp"},
 	};
-	struct media m = {.path = "2026/01/harbour-3fa9.jpg", .orig_name = "Harbour.JPG",
+	struct media m = {.path = "2026/01/pier-3fa9.jpg", .orig_name = "Harbour.JPG",
 			  .mime = "image/jpeg", .alt = "The harbour", .width = 2000, .height = 1333,
 			  .bytes = 400000, .uploaded_at = 1700000000, .user_id = f->user,
 			  .variants = v, .nvariants = 2};
@@ -793,7 +1083,7 @@ static void test_media(void **state)
 	struct media got;
 	assert_int_equal(STORE_CALL(f->st, media_get, &f->a, m1, &got), ERR_OK);
 	assert_int_equal(got.id, m1);
-	assert_string_equal(got.path, "2026/01/harbour-3fa9.jpg");
+	assert_string_equal(got.path, "2026/01/pier-3fa9.jpg");
 	assert_string_equal(got.orig_name, "Harbour.JPG");
 	assert_string_equal(got.mime, "image/jpeg");
 	assert_string_equal(got.alt, "The harbour");
@@ -805,7 +1095,7 @@ static void test_media(void **state)
 	assert_string_equal(got.user_name, "Ed");
 	assert_int_equal(got.nvariants, 2);
 	assert_int_equal(got.variants[0].width, 480);
-	assert_string_equal(got.variants[1].path, "2026/01/harbour-3fa9-960.webp");
+	assert_string_equal(got.variants[1].path, "2026/01/pier-3fa9-960.webp");
 	assert_string_equal(got.variants[1].mime, "image/webp");
 	assert_int_equal(STORE_CALL(f->st, media_get, &f->a, 999999, &got), ERR_NOTFOUND);
 
@@ -825,7 +1115,7 @@ static void test_media(void **state)
 	assert_int_equal(total, 2);
 
 	const char *mime = NULL;
-	assert_int_equal(STORE_CALL(f->st, media_file, &f->a, "2026/01/harbour-3fa9-960.webp",
+	assert_int_equal(STORE_CALL(f->st, media_file, &f->a, "2026/01/pier-3fa9-960.webp",
 				    &mime),
 			 ERR_OK);
 	assert_string_equal(mime, "image/webp");
@@ -845,7 +1135,7 @@ static void test_media(void **state)
 				.featured_media_id = m1};
 	assert_int_equal(STORE_CALL(f->st, post_save, &in, NULL), ERR_OK);
 	struct post *ps = NULL;
-	assert_int_equal(STORE_CALL(f->st, media_usage, &f->a, m1, "/media/2026/01/harbour-3fa9",
+	assert_int_equal(STORE_CALL(f->st, media_usage, &f->a, m1, "/media/2026/01/pier-3fa9",
 				    &ps, &n),
 			 ERR_OK);
 	assert_int_equal(n, 2);
@@ -858,7 +1148,7 @@ static void test_media(void **state)
 
 	assert_int_equal(STORE_CALL(f->st, media_delete, m1), ERR_OK);
 	assert_int_equal(STORE_CALL(f->st, media_get, &f->a, m1, &got), ERR_NOTFOUND);
-	assert_int_equal(STORE_CALL(f->st, media_file, &f->a, "2026/01/harbour-3fa9-480.jpg", &mime),
+	assert_int_equal(STORE_CALL(f->st, media_file, &f->a, "2026/01/pier-3fa9-480.jpg", &mime),
 			 ERR_NOTFOUND);
 	assert_int_equal(STORE_CALL(f->st, media_delete, m1), ERR_NOTFOUND);
 }
@@ -1082,6 +1372,10 @@ int main(void)
 		T(test_revisions),
 		T(test_redirect_move),
 		T(test_media),
+		T(test_search),
+		T(test_search_follows_writes),
+		T(test_spell_words),
+		T(test_reindex_and_language),
 		T(test_category_merge),
 		T(test_tag_merge),
 		T(test_change_last_at),
