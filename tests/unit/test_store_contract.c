@@ -1006,6 +1006,38 @@ static void test_spell_words(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* A search inside a page's snapshot leaves the snapshot usable, also when
+ * the search is refused. */
+static void test_search_in_snapshot(void **state)
+{
+	struct fx *f = *state;
+	struct search_site s;
+	search_site(f, &s);
+	assert_int_equal(f->st->ops->read_begin(f->st), ERR_OK);
+	size_t n = 0;
+	int64_t total = 0;
+	find(f, "harbour tram", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 3);
+	struct search_request bad = {.match = "\"unterminated", .now = clock_now(), .limit = 10};
+	struct search_hit *h = NULL;
+	assert_int_equal(STORE_CALL(f->st, search, &f->a, &bad, &h, &n, &total), ERR_INVALID);
+	/* one the database itself refuses (not UTF-8): either answer, but the
+	 * snapshot goes on */
+	bad.match = "\"\xff\xfe\"";
+	enum err rc = STORE_CALL(f->st, search, &f->a, &bad, &h, &n, &total);
+	assert_true(rc == ERR_OK || rc == ERR_INVALID);
+	struct post p;
+	assert_int_equal(STORE_CALL(f->st, post_get, &f->a, s.tram, &p), ERR_OK);
+	find(f, "lighthouse", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 2);
+	f->st->ops->read_end(f->st);
+	/* nothing to search: no rows, no error */
+	struct search_request none = {.match = NULL, .now = clock_now()};
+	assert_int_equal(STORE_CALL(f->st, search, &f->a, &none, &h, &n, &total), ERR_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(total, 0);
+}
+
 static int64_t progress_calls;
 
 static void count_progress(int64_t done, int64_t total)
@@ -1356,6 +1388,42 @@ static void test_reconnect_after_restart(void **state)
 	store_close(other);
 }
 
+/* Upgrading a PostgreSQL database: one from before the search index gets
+ * migration 2 and its index built on open; a newer one is refused. */
+static void test_pg_migrations(void **state)
+{
+	struct fx *f = *state;
+	const char *url = test_pg_url();
+	if (!url)
+		skip();
+	add_article(f, "old", "An old article about zeppelins", "Airships.", f->user, 0, NULL, 0,
+		    clock_now() - DAY);
+	store_close(f->st);
+	f->st = NULL;
+	/* back to version 1, as a site made before search would be */
+	assert_true(test_pg_exec(url, "DROP TABLE posts_search, spell_words, search_config; "
+				      "DROP AGGREGATE gz_or(tsquery); "
+				      "UPDATE gazette_schema SET version = 1"));
+	char msg[256] = "";
+	assert_int_equal(test_store_reopen(&f->st, f->path, msg, sizeof msg), ERR_OK);
+	int v = 0;
+	assert_int_equal(STORE_CALL(f->st, schema_version, &v), ERR_OK);
+	assert_int_equal(v, pg_schema_latest());
+	size_t n = 0;
+	int64_t total = 0;
+	find(f, "zeppelins", (struct search_request){0}, &n, &total);
+	assert_int_equal(total, 1);
+	store_close(f->st);
+	f->st = NULL;
+
+	assert_true(test_pg_exec(url, "UPDATE gazette_schema SET version = 99"));
+	assert_int_equal(test_store_reopen(&f->st, f->path, msg, sizeof msg), ERR_INVALID);
+	assert_non_null(strstr(msg, "newer"));
+	f->st = NULL;
+	assert_true(test_pg_exec(url, "UPDATE gazette_schema SET version = 2"));
+	assert_int_equal(test_store_reopen(&f->st, f->path, msg, sizeof msg), ERR_OK);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1376,6 +1444,7 @@ int main(void)
 		T(test_search_follows_writes),
 		T(test_spell_words),
 		T(test_reindex_and_language),
+		T(test_search_in_snapshot),
 		T(test_category_merge),
 		T(test_tag_merge),
 		T(test_change_last_at),
@@ -1384,6 +1453,7 @@ int main(void)
 		T(test_publish_due_once_across_nodes),
 		cmocka_unit_test(test_store_open_refuses_incomplete_pg),
 		T(test_reconnect_after_restart),
+		T(test_pg_migrations),
 	};
 	return cmocka_run_group_tests_name(test_pg_url() ? "store contract (PostgreSQL)"
 							 : "store contract (SQLite)",
