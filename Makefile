@@ -66,8 +66,8 @@ unit: $(UNIT_BIN)
 
 # The store contract suite against PostgreSQL: a throw-away server started
 # and removed by tests/pg/pgtmp.sh (Debian's postgresql, `make deps`), the
-# suite told where by GAZETTE_TEST_PG. `make unit` runs the same binaries
-# against SQLite.
+# suite told where by GAZETTE_TEST_PG; about 15 s, part of `make test`.
+# `make unit` runs the same binaries against SQLite.
 STORE_TESTS := $(B)/tests/test_store $(B)/tests/test_store_contract
 unit-pg: $(STORE_TESTS)
 	@tests/pg/pgtmp.sh run tests/run-unit.sh $(STORE_TESTS)
@@ -81,6 +81,7 @@ test: deps
 	@$(MAKE) --no-print-directory gazette
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-pg
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory browser
 	@$(MAKE) --no-print-directory asan

@@ -6,8 +6,9 @@
 #                               GAZETTE_TEST_PG=postgresql://gazette@127.0.0.1:PORT/gazette
 #   pgtmp.sh stop DIR         stop it and remove DIR (data, socket, log)
 #   pgtmp.sh restart DIR      stop and start it again on the same port (reconnect tests)
-#   pgtmp.sh run CMD [ARG...] start, run CMD with both variables exported, stop;
-#                             exits with CMD's status
+#   pgtmp.sh run CMD [ARG...] start, run CMD with both variables (and PGTMP_SH,
+#                             this script's path) exported, stop; exits with
+#                             CMD's status
 #
 # The cluster lives in a fresh temporary folder, listens only on 127.0.0.1
 # on a free port (Unix socket in DIR, not /var/run), trusts local
@@ -108,7 +109,8 @@ run)
 	[ $# -gt 0 ] || die "usage: pgtmp.sh run CMD [ARG...]"
 	vars=$(start)
 	eval "$vars"
-	export PGTMP_DIR GAZETTE_TEST_PG
+	PGTMP_SH=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+	export PGTMP_DIR GAZETTE_TEST_PG PGTMP_SH
 	trap 'stop "$PGTMP_DIR"' EXIT INT TERM
 	set +e
 	"$@"

@@ -1361,8 +1361,9 @@ static void test_reconnect_after_restart(void **state)
 	const char *v;
 	assert_int_equal(STORE_CALL(other, setting_get, &f->a, "title", &v), ERR_OK);
 
-	char cmd[512];
-	snprintf(cmd, sizeof cmd, "tests/pg/pgtmp.sh restart '%s'", dir);
+	const char *sh = getenv("PGTMP_SH"); /* set by pgtmp.sh run */
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "'%s' restart '%s'", sh && *sh ? sh : "tests/pg/pgtmp.sh", dir);
 	assert_int_equal(system(cmd), 0);
 
 	/* a write first: its transaction begins on a reset connection */
