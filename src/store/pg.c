@@ -136,17 +136,29 @@ static bool listen_on(PGconn *db)
 	return ok;
 }
 
+/* The newest committed change-log id, on the watcher's connection. */
+static bool newest_change(PGconn *db, int64_t *out)
+{
+	PGresult *r = PQexec(db, "SELECT coalesce(max(id), 0) FROM changes");
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	if (ok)
+		*out = pg_int(r, 0, 0);
+	PQclear(r);
+	return ok;
+}
+
 /* Did any node (or process) commit a change-log row since the last call?
  *
  * The answer is the newest committed id in the log (one index probe on the
  * watcher's own connection): ids become visible in commit order (see
  * pg_int.h), so a new one means new rows, and a write that has returned
  * is seen by the very next call, as with SQLite's data_version. Each row is
- * also announced by NOTIFY at commit and the watcher LISTENs; notifications
- * are drained here so they never pile up, and a follower may wait on the
+ * also announced by NOTIFY at commit; the watcher LISTENs from its first
+ * call on (a CLI run that never asks does not LISTEN, so nothing piles up
+ * unread), notifications are drained here, and a follower may wait on the
  * watcher's socket to react before its next poll. After the connection
- * broke (the server restarted) it is reset, LISTENs again, and the id
- * comparison still tells whether anything was missed. */
+ * broke (the server restarted) it is reset and LISTENs again; the id
+ * comparison still tells whether anything was missed meanwhile. */
 static enum err changed(struct store *st, bool *yes)
 {
 	struct pg *q = PG(st);
@@ -156,23 +168,24 @@ static enum err changed(struct store *st, bool *yes)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (PQstatus(q->watch) != CONNECTION_OK || !PQconsumeInput(q->watch)) {
 			PQreset(q->watch);
-			if (PQstatus(q->watch) != CONNECTION_OK || !listen_on(q->watch))
+			q->listening = false;
+			if (PQstatus(q->watch) != CONNECTION_OK)
 				break;
 		}
+		if (!q->listening && !(q->listening = listen_on(q->watch)))
+			continue; /* broken meanwhile: once more */
 		PGnotify *n;
 		while ((n = PQnotifies(q->watch)))
 			PQfreemem(n);
-		PGresult *r = PQexec(q->watch, "SELECT coalesce(max(id), 0) FROM changes");
-		bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
-		if (ok) {
-			int64_t last = pg_int(r, 0, 0);
+		int64_t last = 0;
+		if (newest_change(q->watch, &last)) {
 			*yes = last != q->last_change;
 			q->last_change = last;
 			rc = ERR_OK;
+			break;
 		}
-		PQclear(r);
 		/* a server that restarted shows only now: reconnect once */
-		if (ok || PQstatus(q->watch) == CONNECTION_OK)
+		if (PQstatus(q->watch) == CONNECTION_OK)
 			break;
 	}
 	pthread_mutex_unlock(&q->watch_mu);
@@ -437,20 +450,17 @@ enum err pg_store_open(struct store **out, const char *url, char *errmsg, size_t
 	pthread_mutex_init(&q->watch_mu, NULL);
 	st->ops = &pg_ops;
 	st->impl = q;
-	/* The watcher's connection migrates first, then LISTENs for good. */
+	/* The watcher's connection migrates first, then follows the log. */
 	q->watch = pg_connect(conninfo, errmsg, errlen);
 	int was = -1;
 	enum err rc = q->watch ? migrate(q->watch, &was, errmsg, errlen) : ERR_DB;
 	/* a database from before the search index (2) gets its index built */
 	if (rc == ERR_OK && was >= 1 && was < 2 && (rc = pgx_reindex(st, NULL)) != ERR_OK)
 		snprintf(errmsg, errlen, "building the search index failed: %s", err_str(rc));
-	if (rc == ERR_OK && !listen_on(q->watch)) {
-		snprintf(errmsg, errlen, "PostgreSQL: LISTEN: %s", PQerrorMessage(q->watch));
+	if (rc == ERR_OK && !newest_change(q->watch, &q->last_change)) {
+		snprintf(errmsg, errlen, "PostgreSQL: %s", PQerrorMessage(q->watch));
 		rc = ERR_DB;
 	}
-	bool dummy;
-	if (rc == ERR_OK && (rc = changed(st, &dummy)) != ERR_OK) /* prime last_change */
-		snprintf(errmsg, errlen, "PostgreSQL: %s", PQerrorMessage(q->watch));
 	if (rc != ERR_OK) {
 		pg_close(st);
 		return rc;

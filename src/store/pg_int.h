@@ -91,6 +91,7 @@ struct pg {
 	PGconn *watch;
 	pthread_mutex_t watch_mu;
 	int64_t last_change;
+	bool listening; /* LISTEN from the first changed() on (not in CLI runs) */
 };
 
 #define PG(st) ((struct pg *)(st)->impl)

@@ -52,8 +52,8 @@ static inline bool test_pg_exec(const char *url, const char *sql)
 
 /* Open a fresh, empty store: SQLite at sqlite_path, or an emptied
  * PostgreSQL database. */
-static inline enum err test_store_open(struct store **st, const char *sqlite_path, char *msg,
-				size_t len)
+static inline enum err test_store_open(struct store **st, const char *sqlite_path,
+				       char *msg, size_t len)
 {
 	const char *url = test_pg_url();
 	if (!url)
@@ -66,8 +66,8 @@ static inline enum err test_store_open(struct store **st, const char *sqlite_pat
 }
 
 /* Another handle on the same database (as another process or node). */
-static inline enum err test_store_reopen(struct store **st, const char *sqlite_path, char *msg,
-				  size_t len)
+static inline enum err test_store_reopen(struct store **st, const char *sqlite_path,
+					 char *msg, size_t len)
 {
 	const char *url = test_pg_url();
 	return url ? pg_store_open(st, url, msg, len) : store_open(st, sqlite_path, msg, len);
