@@ -7,8 +7,10 @@
  * Change-log rows: kind "comment", the comment's id, detail "post:ID" plus
  * " pub" when the change shows on public pages (as sqlite_comments.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/str.h"
 #include "core/time.h"
 #include "store/pg_int.h"
@@ -243,19 +245,24 @@ static enum err state(struct store *st, struct pconn *c, int64_t id, char status
 }
 
 /* Add delta (+1 or -1) documents under label to every token and the totals
- * (held under the token ''). */
+ * (held under the token ''), in one statement. */
 static enum err learn(struct store *st, struct pconn *c, const char *label, int delta,
 		      const char *const *tokens, size_t n)
 {
 	bool ham = strcmp(label, "ham") == 0;
-	enum err rc = ERR_OK;
-	for (size_t i = 0; rc == ERR_OK && i <= n; i++) {
-		const char *t = i < n ? tokens[i] : "";
-		if (i < n && !*t)
-			continue;
-		rc = pg_exec(st, c, G_SPAM_ADD,
-			     PG_ARGS(PG_T(t), PG_I(ham ? delta : 0), PG_I(ham ? 0 : delta)));
-	}
+	struct buf b = BUF_INIT;
+	/* empty tokens are not words: only the totals live under '' */
+	const char **words = n ? malloc(n * sizeof *words) : NULL;
+	size_t k = 0;
+	for (size_t i = 0; words && i < n; i++)
+		if (*tokens[i])
+			words[k++] = tokens[i];
+	enum err rc = (n && !words) || !pg_text_array(&b, words, k, "") ? ERR_NOMEM : ERR_OK;
+	if (rc == ERR_OK)
+		rc = pg_exec(st, c, G_SPAM_LEARN,
+			     PG_ARGS(PG_T(b.data), PG_I(ham ? delta : 0), PG_I(ham ? 0 : delta)));
+	free(words);
+	buf_free(&b);
 	return rc;
 }
 
@@ -326,27 +333,34 @@ enum err pgc_spam_counts(struct store *st, struct arena *a, const char *const *t
 	out->spam = ARENA_ARRAY(a, int64_t, n + 1);
 	if (!out->ham || !out->spam)
 		return ERR_NOMEM;
+	/* every token and the totals ('') in one round trip */
+	struct buf b = BUF_INIT;
+	if (!pg_text_array(&b, tokens, n, "")) {
+		buf_free(&b);
+		return ERR_NOMEM;
+	}
 	struct pconn *c = pg_conn_get(st);
-	if (!c)
+	if (!c) {
+		buf_free(&b);
 		return ERR_DB;
-	enum err rc = ERR_OK;
-	for (size_t i = 0; rc == ERR_OK && i <= n; i++) {
-		PGresult *r = pg_run(st, c, G_SPAM_GET, PG_ARGS(PG_T(i < n ? tokens[i] : "")), &rc);
-		int64_t h = 0, sp = 0;
-		if (r && PQntuples(r) > 0) {
-			h = pg_int(r, 0, 0);
-			sp = pg_int(r, 0, 1);
-		}
-		PQclear(r);
-		if (i < n) {
-			out->ham[i] = h;
-			out->spam[i] = sp;
+	}
+	enum err rc;
+	PGresult *r = pg_run(st, c, G_SPAM_GET, PG_ARGS(PG_T(b.data)), &rc);
+	for (int row = 0; r && row < PQntuples(r); row++) {
+		int64_t i = pg_int(r, row, 0) - 1;
+		if (i < 0 || (size_t)i > n)
+			continue;
+		if ((size_t)i < n) {
+			out->ham[i] = pg_int(r, row, 1);
+			out->spam[i] = pg_int(r, row, 2);
 		} else {
-			out->ham_docs = h;
-			out->spam_docs = sp;
+			out->ham_docs = pg_int(r, row, 1);
+			out->spam_docs = pg_int(r, row, 2);
 		}
 	}
+	PQclear(r);
 	pg_conn_put(st, c);
+	buf_free(&b);
 	return rc;
 }
 

@@ -31,6 +31,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "store/store.h"
 
 enum pgs {
@@ -50,7 +51,7 @@ enum pgs {
 	G_CM_POST_OK, G_CM_PARENT_OK, G_CM_INSERT, G_CM_GET, G_CM_LIST, G_CM_COUNT, G_CM_THREAD,
 	G_CM_BY_EMAIL, G_CM_BY_IP, G_CM_BY_NET, G_CM_DUP, G_CM_STATE, G_CM_SET_STATUS,
 	G_CM_REPARENT, G_CM_DELETE,
-	G_SPAM_GET, G_SPAM_ADD, G_SPAM_CLEAR, G_SPAM_FORGET,
+	G_SPAM_GET, G_SPAM_LEARN, G_SPAM_CLEAR, G_SPAM_FORGET,
 	G_SESSION_ADD, G_SESSION_PRUNE, G_SESSION_GET, G_SESSION_TOUCH, G_SESSION_DELETE,
 	G_SESSION_DELETE_USER, G_SIGNIN_FAIL, G_SIGNIN_COUNT, G_SIGNIN_CLEAR, G_SIGNIN_PRUNE,
 	G_REV_ADD, G_REV_LIST, G_REV_GET, G_REV_RECENT,
@@ -153,6 +154,10 @@ enum err pg_end(struct store *st, struct pconn *c, enum err rc);
  * at commit). */
 enum err pg_change(struct store *st, struct pconn *c, const char *kind, int64_t id,
 		   const char *detail);
+
+/* The text form of a text[] parameter ({"a","b\"c"}) of items[0..n) and,
+ * when `last` is not NULL, one more item; into b (false when out of memory). */
+bool pg_text_array(struct buf *b, const char *const *items, size_t n, const char *last);
 
 /* Reading result columns (text format). */
 int64_t pg_int(const PGresult *r, int row, int col);

@@ -296,6 +296,25 @@ enum err pg_change(struct store *st, struct pconn *c, const char *kind, int64_t 
 		       PG_ARGS(PG_I(clock_now()), PG_T(kind), PG_I(id), PG_T(detail ? detail : "")));
 }
 
+bool pg_text_array(struct buf *b, const char *const *items, size_t n, const char *last)
+{
+	buf_putc(b, '{');
+	for (size_t i = 0; i < n + (last != NULL); i++) {
+		const char *v = i < n ? items[i] : last;
+		if (i)
+			buf_putc(b, ',');
+		buf_putc(b, '"');
+		for (; *v; v++) {
+			if (*v == '"' || *v == '\\')
+				buf_putc(b, '\\');
+			buf_putc(b, *v);
+		}
+		buf_putc(b, '"');
+	}
+	buf_putc(b, '}');
+	return !b->oom;
+}
+
 /* --- reading ------------------------------------------------------------- */
 
 int64_t pg_int(const PGresult *r, int row, int col)

@@ -220,11 +220,20 @@ const char *const pg_stmt_sql[G__MAX] = {
 	[G_CM_REPARENT] = "UPDATE comments SET parent_id = (SELECT parent_id FROM comments WHERE "
 			  "id = $1) WHERE parent_id = $1",
 	[G_CM_DELETE] = "DELETE FROM comments WHERE id = $1",
-	[G_SPAM_GET] = "SELECT ham, spam FROM spam_tokens WHERE token = $1",
-	[G_SPAM_ADD] = "INSERT INTO spam_tokens(token, ham, spam) VALUES ($1, "
-		       "GREATEST(0, $2::bigint), GREATEST(0, $3::bigint)) ON CONFLICT(token) DO "
-		       "UPDATE SET ham = GREATEST(0, spam_tokens.ham + $2::bigint), "
-		       "spam = GREATEST(0, spam_tokens.spam + $3::bigint)",
+	/* per token asked for ($1, a text[]), in order: ham and spam counts */
+	[G_SPAM_GET] = "SELECT t.i, coalesce(s.ham, 0), coalesce(s.spam, 0) "
+		       "FROM unnest($1::text[]) WITH ORDINALITY AS t(token, i) "
+		       "LEFT JOIN spam_tokens s ON s.token = t.token",
+	/* add $2 ham and $3 spam documents (+1 or -1, never below 0) per
+	 * occurrence of each token in $1 (the writer holds the write lock: no
+	 * other insert can race) */
+	[G_SPAM_LEARN] = "WITH d AS (SELECT t, count(*) AS k FROM unnest($1::text[]) AS t GROUP BY t), "
+			 "up AS (UPDATE spam_tokens s SET ham = GREATEST(0, s.ham + $2::bigint * d.k), "
+			 "spam = GREATEST(0, s.spam + $3::bigint * d.k) FROM d WHERE s.token = d.t "
+			 "RETURNING s.token) "
+			 "INSERT INTO spam_tokens(token, ham, spam) SELECT d.t, "
+			 "GREATEST(0, $2::bigint * d.k), GREATEST(0, $3::bigint * d.k) FROM d "
+			 "WHERE d.t NOT IN (SELECT token FROM up)",
 	[G_SPAM_CLEAR] = "DELETE FROM spam_tokens",
 	[G_SPAM_FORGET] = "UPDATE comments SET learned = '' WHERE learned != ''",
 

@@ -397,6 +397,34 @@ static void test_comment_status_and_spam_model(void **state)
 	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, ask, 2, &sc), ERR_OK);
 	assert_int_equal(sc.ham_docs, 1);
 	assert_int_equal(sc.ham[0], 1);
+
+	/* any bytes of text are a token; an empty one is none; a repeated one
+	 * counts each time */
+	int64_t d = add_comment(f, f->post, 0, COMMENT_PENDING, "d@example.org", "192.0.2.4",
+				"odd");
+	const char *odd[] = {"say \"hi\"", "back\\slash", "caf\xC3\xA9", "", "{x,y}", "twice",
+			     "twice"};
+	assert_int_equal(STORE_CALL(f->st, comment_set_status, d, COMMENT_SPAM, odd, 7), ERR_OK);
+	const char *ask2[] = {"say \"hi\"", "back\\slash", "caf\xC3\xA9", "{x,y}", "twice", "",
+			      "say"};
+	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, ask2, 7, &sc), ERR_OK);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(sc.spam[i], 1);
+	assert_int_equal(sc.spam[4], 2);
+	assert_int_equal(sc.spam[5], 1); /* '' holds the totals */
+	assert_int_equal(sc.spam[6], 0);
+	assert_int_equal(sc.spam_docs, 1);
+	assert_int_equal(sc.ham_docs, 1);
+	assert_int_equal(STORE_CALL(f->st, comment_set_status, d, COMMENT_APPROVED, odd, 7), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, ask2, 7, &sc), ERR_OK);
+	assert_int_equal(sc.spam[4], 0);
+	assert_int_equal(sc.ham[4], 2);
+	assert_int_equal(sc.ham[0], 1);
+	assert_int_equal(sc.spam_docs, 0);
+	assert_int_equal(sc.ham_docs, 2);
+	/* no tokens: the totals only */
+	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, NULL, 0, &sc), ERR_OK);
+	assert_int_equal(sc.ham_docs, 2);
 }
 
 static void test_comment_delete_moves_replies_up(void **state)
