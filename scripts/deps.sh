@@ -7,6 +7,7 @@ libmicrohttpd-dev libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
 libsodium-dev libjansson-dev zlib1g-dev libbrotli-dev libcmocka-dev libstemmer-dev libxml2-dev
 libvips-dev libvips-tools
 python3 sqlite3 curl nginx-light wrk
+postgresql libpq-dev
 jing libxml2-utils python3-feedparser clang libclang-rt-14-dev
 chromium fonts-liberation sqlmap"
 # The feed tests' npm parser needs node and npm; a node from elsewhere (with

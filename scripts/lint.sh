@@ -15,6 +15,8 @@ bad=$(grep -rln 'include <cmark' src | grep -v '^src/render/markdown.c$' || true
 [ -n "$bad" ] && { echo "lint: cmark included outside render/markdown.c: $bad"; exit 1; }
 bad=$(grep -rln 'include <sqlite3.h>' src | grep -v '^src/store/sqlite' || true)
 [ -n "$bad" ] && { echo "lint: sqlite3.h included outside store/sqlite*: $bad"; exit 1; }
+bad=$(grep -rln 'include <libpq-fe.h>' src | grep -v '^src/store/pg' || true)
+[ -n "$bad" ] && { echo "lint: libpq-fe.h included outside store/pg*: $bad"; exit 1; }
 bad=$(grep -rlnE 'include <(zlib\.h|brotli/)' src | grep -v '^src/http/compress.c$' || true)
 [ -n "$bad" ] && { echo "lint: zlib/brotli included outside http/compress.c: $bad"; exit 1; }
 bad=$(grep -rln 'include <vips/' src | grep -v '^src/media/image.c$' || true)

@@ -1,5 +1,8 @@
-/* test_store.c - unit tests for src/store/ (the SQLite backend), through the
- * public ops table (STORE_CALL) on a database file in a mkdtemp folder.
+/* test_store.c - unit tests for src/store/, through the public ops table
+ * (STORE_CALL): on a SQLite database file in a mkdtemp folder, or on
+ * PostgreSQL when GAZETTE_TEST_PG is set (store_backend.h; `make unit-pg`),
+ * where the tests about SQLite files (backups, old schemas, bad paths) are
+ * left out.
  *
  * Each test gets a fresh folder and store (setup/teardown); the folder and
  * everything in it (database, WAL, backups) is removed afterwards. The v1
@@ -23,6 +26,7 @@
 #include "core/time.h"
 #include "store/sqlite_schema.h"
 #include "store/store.h"
+#include "store_backend.h"
 
 /* A fixed "now" for listings, far from the real clock on purpose. */
 #define NOW ((int64_t)1800000000)
@@ -71,7 +75,7 @@ static int setup(void **state)
 	}
 	snprintf(f->path, sizeof f->path, "%s/gazette.db", f->dir);
 	char msg[256] = "";
-	if (store_open(&f->st, f->path, msg, sizeof msg) != ERR_OK) {
+	if (test_store_open(&f->st, f->path, msg, sizeof msg) != ERR_OK) {
 		fprintf(stderr, "store_open: %s\n", msg);
 		rm_tree(f->dir);
 		free(f);
@@ -237,20 +241,23 @@ static void test_open_creates_schema(void **state)
 	int v = -1;
 	assert_int_equal(STORE_CALL(f->st, schema_version, &v), ERR_OK);
 	assert_true(sqlite_nmigrations >= 2);
-	assert_int_equal(v, (int)sqlite_nmigrations);
+	const int latest = test_schema_latest((int)sqlite_nmigrations);
+	assert_int_equal(v, latest);
 
 	/* opening again migrates nothing and keeps the data */
 	assert_int_equal(STORE_CALL(f->st, setting_set, "title", "Kept"), ERR_OK);
 	store_close(f->st);
 	f->st = NULL;
 	char msg[256] = "";
-	assert_int_equal(store_open(&f->st, f->path, msg, sizeof msg), ERR_OK);
+	assert_int_equal(test_store_reopen(&f->st, f->path, msg, sizeof msg), ERR_OK);
 	assert_int_equal(STORE_CALL(f->st, schema_version, &v), ERR_OK);
-	assert_int_equal(v, (int)sqlite_nmigrations);
+	assert_int_equal(v, latest);
 	const char *val = NULL;
 	assert_int_equal(STORE_CALL(f->st, setting_get, &f->a, "title", &val), ERR_OK);
 	assert_string_equal(val, "Kept");
 
+	if (test_pg_url())
+		return;
 	/* "sqlite:" prefix is accepted */
 	struct store *st2 = NULL;
 	char url[200];
@@ -1336,7 +1343,7 @@ static void test_changed_by_other_handle(void **state)
 	struct fx *f = *state;
 	struct store *other = NULL;
 	char msg[256] = "";
-	assert_int_equal(store_open(&other, f->path, msg, sizeof msg), ERR_OK);
+	assert_int_equal(test_store_reopen(&other, f->path, msg, sizeof msg), ERR_OK);
 
 	bool yes = true;
 	assert_int_equal(STORE_CALL(f->st, changed, &yes), ERR_OK); /* settle */
@@ -1831,5 +1838,19 @@ int main(void)
 		T(test_related_kept_current),
 		T(test_menu),
 	};
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	if (!test_pg_url())
+		return cmocka_run_group_tests(tests, group_setup, NULL);
+	/* PostgreSQL: everything but the tests about SQLite files */
+	static const char *const sqlite_only[] = {"test_open_errors", "test_backup",
+						  "test_open_v1_fixture"};
+	struct CMUnitTest pg_tests[sizeof tests / sizeof tests[0]];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+		bool skip = false;
+		for (size_t k = 0; k < sizeof sqlite_only / sizeof sqlite_only[0]; k++)
+			skip |= strcmp(tests[i].name, sqlite_only[k]) == 0;
+		if (!skip)
+			pg_tests[n++] = tests[i];
+	}
+	return _cmocka_run_group_tests("test_store (PostgreSQL)", pg_tests, n, group_setup, NULL);
 }
