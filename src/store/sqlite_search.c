@@ -202,6 +202,57 @@ static enum err search_err(struct store *st, struct conn *c, int r)
 	return sq_err(st, c, r);
 }
 
+static bool filtered(const struct search_request *q)
+{
+	return q->category_id || q->tag_id || q->author_id || q->from || q->to;
+}
+
+/* The one-number statements: the total, or the articles dated in the
+ * future. */
+static enum err search_count(struct store *st, struct conn *c, const struct search_request *q,
+			     enum stmt which, int64_t *out)
+{
+	sqlite3_stmt *s = stmt(st, c, which);
+	if (!s)
+		return ERR_DB;
+	if (which == S_SEARCH_FUTURE) {
+		sqlite3_bind_int64(s, 1, q->now);
+	} else if (which == S_SEARCH_ALL_COUNT) {
+		sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, q->now);
+	} else {
+		bind_search(s, q);
+	}
+	int r = sqlite3_step(s);
+	enum err rc = ERR_OK;
+	if (r == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else
+		rc = search_err(st, c, r);
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* The snippet of one hit (the page's rows only). */
+static enum err search_snippet(struct store *st, struct conn *c, struct arena *a,
+			       const char *match, struct search_hit *h)
+{
+	sqlite3_stmt *s = stmt(st, c, S_SEARCH_SNIPPET);
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, h->post.id);
+	int r = sqlite3_step(s);
+	enum err rc = ERR_OK;
+	h->snippet = "";
+	if (r == SQLITE_ROW)
+		h->snippet = col_text(a, s, 0);
+	else if (r != SQLITE_DONE)
+		rc = search_err(st, c, r);
+	sqlite3_reset(s);
+	return rc;
+}
+
 enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
 		    struct search_hit **out, size_t *n, int64_t *total)
 {
@@ -214,33 +265,30 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 	struct conn *c = conn_get(st);
 	if (!c)
 		return ERR_DB;
-	enum err rc = ERR_OK;
 	int ticks = 0;
 	sqlite3_progress_handler(c->db, 1000, over_budget, &ticks);
-	if (total) {
-		sqlite3_stmt *s = stmt(st, c, S_SEARCH_COUNT);
-		if (!s) {
-			rc = ERR_DB;
-			goto out;
-		}
-		bind_search(s, q);
-		int r = sqlite3_step(s);
-		if (r == SQLITE_ROW)
-			*total = sqlite3_column_int64(s, 0);
-		else
-			rc = search_err(st, c, r);
-		sqlite3_reset(s);
-		if (rc != ERR_OK)
-			goto out;
-	}
-	sqlite3_stmt *s = stmt(st, c, S_SEARCH);
+	bool all = !filtered(q);
+	int64_t limit = q->limit > 0 ? q->limit : 10, offset = q->offset > 0 ? q->offset : 0;
+	int64_t future = 0;
+	enum err rc = ERR_OK;
+	if (total)
+		rc = search_count(st, c, q, all ? S_SEARCH_ALL_COUNT : S_SEARCH_COUNT, total);
+	if (rc == ERR_OK && all)
+		rc = search_count(st, c, q, S_SEARCH_FUTURE, &future);
+	sqlite3_stmt *s = rc == ERR_OK ? stmt(st, c, all ? S_SEARCH_ALL : S_SEARCH) : NULL;
 	if (!s) {
-		rc = ERR_DB;
+		rc = rc == ERR_OK ? ERR_DB : rc;
 		goto out;
 	}
-	bind_search(s, q);
-	sqlite3_bind_int64(s, 3, q->limit > 0 ? q->limit : 10);
-	sqlite3_bind_int64(s, 4, q->offset > 0 ? q->offset : 0);
+	if (all) {
+		sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, q->now);
+		sqlite3_bind_int64(s, 5, offset + limit + future);
+	} else {
+		bind_search(s, q);
+	}
+	sqlite3_bind_int64(s, 3, limit);
+	sqlite3_bind_int64(s, 4, offset);
 	size_t cap = 0;
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
@@ -260,13 +308,14 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 		/* bm25 is negative, smaller is better: flip it, and put the
 		 * number of matched items first. */
 		h->score = h->matched * 1000.0 - sqlite3_column_double(s, 25);
-		h->snippet = col_text(a, s, 26);
 	}
 	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
 		rc = search_err(st, c, r);
+	sqlite3_reset(s);
+	for (size_t i = 0; rc == ERR_OK && i < *n; i++)
+		rc = search_snippet(st, c, a, q->match, &(*out)[i]);
 	if (a->failed)
 		rc = ERR_NOMEM;
-	sqlite3_reset(s);
 out:
 	sqlite3_progress_handler(c->db, 0, NULL, NULL);
 	conn_put(st, c);

@@ -179,18 +179,44 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_FTS_BY_AUTHOR] = "SELECT id FROM posts WHERE author_id = ?1 AND type = 'post'",
 	/* Columns 0-22 as a listing (row_post), then matched, bm25, snippet.
 	 * bm25 weights: title, excerpt, body, tags, category, author. */
-	[S_SEARCH] = "SELECT " POST_LIST_COLS ", "
-		     "gz_matched(posts_fts), bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0), "
-		     "snippet(posts_fts, -1, char(1), char(2), '\xE2\x80\xA6', 24) "
+	/* Search ranks every match but reads the listing columns (joins, the
+	 * comment count) and the snippet only for the page's rows: the ranking
+	 * is materialized first. With filters (?5-?9), the matches are joined
+	 * to posts before ranking. */
+	[S_SEARCH] = "WITH top(id, m, r, d) AS MATERIALIZED (SELECT p.id, gz_matched(posts_fts), "
+		     "bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0), p.published_at "
 		     "FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
-		     "LEFT JOIN users u ON u.id = p.author_id "
-		     "LEFT JOIN categories c ON c.id = p.category_id "
 		     "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
 		     "AND p.published_at <= ?2 " SEARCH_FILTERS
-		     "ORDER BY 25 DESC, 26 ASC, p.published_at DESC LIMIT ?3 OFFSET ?4",
+		     "ORDER BY 2 DESC, 3 ASC, 4 DESC LIMIT ?3 OFFSET ?4) "
+		     "SELECT " POST_LIST_COLS ", top.m, top.r FROM top JOIN posts p ON p.id = top.id "
+		     "LEFT JOIN users u ON u.id = p.author_id "
+		     "LEFT JOIN categories c ON c.id = p.category_id "
+		     "ORDER BY top.m DESC, top.r ASC, top.d DESC",
 	[S_SEARCH_COUNT] = "SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
 			   "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
 			   "AND p.published_at <= ?2 " SEARCH_FILTERS,
+	/* Without filters the index alone ranks: it holds exactly the public
+	 * articles, some of them dated in the future (not shown yet). ?5 =
+	 * offset + limit + the number of those, so the first ?5 matches hold
+	 * the page whatever they are. */
+	[S_SEARCH_ALL] = "WITH top(id, m, r) AS MATERIALIZED (SELECT rowid, gz_matched(posts_fts), "
+			 "bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0) FROM posts_fts "
+			 "WHERE posts_fts MATCH ?1 ORDER BY 2 DESC, 3 ASC LIMIT ?5) "
+			 "SELECT " POST_LIST_COLS ", top.m, top.r FROM top JOIN posts p ON p.id = top.id "
+			 "LEFT JOIN users u ON u.id = p.author_id "
+			 "LEFT JOIN categories c ON c.id = p.category_id "
+			 "WHERE p.status IN ('published','scheduled') AND p.published_at <= ?2 "
+			 "ORDER BY top.m DESC, top.r ASC, p.published_at DESC LIMIT ?3 OFFSET ?4",
+	[S_SEARCH_ALL_COUNT] = "SELECT (SELECT count(*) FROM posts_fts WHERE posts_fts MATCH ?1) - "
+			       "(SELECT count(*) FROM posts p WHERE p.type = 'post' AND "
+			       "p.status IN ('published','scheduled') AND p.published_at > ?2 AND "
+			       "EXISTS (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ?1 "
+			       "AND posts_fts.rowid = p.id))",
+	[S_SEARCH_FUTURE] = "SELECT count(*) FROM posts WHERE type = 'post' AND "
+			    "status IN ('published','scheduled') AND published_at > ?1",
+	[S_SEARCH_SNIPPET] = "SELECT snippet(posts_fts, -1, char(1), char(2), '\xE2\x80\xA6', 24) "
+			     "FROM posts_fts WHERE posts_fts MATCH ?1 AND rowid = ?2",
 	/* related articles */
 	[S_REL_TEXT] = "SELECT title, body, tags FROM posts_fts WHERE rowid = ?1",
 	[S_REL_CLEAR] = "DELETE FROM related WHERE post_id = ?1",
