@@ -20,17 +20,27 @@
 
 /* --- the auxiliary ranking function ----------------------------------- */
 
+/* From the row's instance list, which bm25() has already read for the
+ * same row (FTS5 keeps it until the cursor moves): put bm25 first in the
+ * statement. */
 static void matched_fn(const Fts5ExtensionApi *x, Fts5Context *ctx, sqlite3_context *out,
 		       int nval, sqlite3_value **val)
 {
 	(void)nval;
 	(void)val;
-	int n = x->xPhraseCount(ctx), count = 0;
-	for (int i = 0; i < n; i++) {
-		Fts5PhraseIter it;
-		int col = -1, off = 0;
-		if (x->xPhraseFirst(ctx, i, &it, &col, &off) == SQLITE_OK && col >= 0)
+	int n = x->xPhraseCount(ctx), inst = 0, count = 0;
+	unsigned char seen[256] = {0};
+	if (n > (int)sizeof seen || x->xInstCount(ctx, &inst) != SQLITE_OK) {
+		sqlite3_result_int(out, 0);
+		return;
+	}
+	for (int i = 0; i < inst && count < n; i++) {
+		int phrase = -1, col = -1, off = -1;
+		if (x->xInst(ctx, i, &phrase, &col, &off) == SQLITE_OK && phrase >= 0 &&
+		    phrase < n && !seen[phrase]) {
+			seen[phrase] = 1;
 			count++;
+		}
 	}
 	sqlite3_result_int(out, count);
 }
@@ -284,8 +294,10 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 		sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, q->now);
 		sqlite3_bind_int64(s, 5, offset + limit + future);
+		sqlite3_bind_int64(s, 6, (int64_t)q->positive);
 	} else {
 		bind_search(s, q);
+		sqlite3_bind_int64(s, 10, (int64_t)q->positive);
 	}
 	sqlite3_bind_int64(s, 3, limit);
 	sqlite3_bind_int64(s, 4, offset);

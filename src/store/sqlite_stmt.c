@@ -182,13 +182,15 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	/* Search ranks every match but reads the listing columns (joins, the
 	 * comment count) and the snippet only for the page's rows: the ranking
 	 * is materialized first. With filters (?5-?9), the matches are joined
-	 * to posts before ranking. */
-	[S_SEARCH] = "WITH top(id, m, r, d) AS MATERIALIZED (SELECT p.id, gz_matched(posts_fts), "
-		     "bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0), p.published_at "
+	 * to posts before ranking. A query of one item (?10, ?6 below) skips
+	 * counting the items each match has: all have it. */
+	[S_SEARCH] = "WITH top(id, r, m, d) AS MATERIALIZED (SELECT p.id, "
+		     "bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0), "
+		     "CASE WHEN ?10 = 1 THEN 1 ELSE gz_matched(posts_fts) END, p.published_at "
 		     "FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
 		     "WHERE posts_fts MATCH ?1 AND p.status IN ('published','scheduled') "
 		     "AND p.published_at <= ?2 " SEARCH_FILTERS
-		     "ORDER BY 2 DESC, 3 ASC, 4 DESC LIMIT ?3 OFFSET ?4) "
+		     "ORDER BY 3 DESC, 2 ASC, 4 DESC LIMIT ?3 OFFSET ?4) "
 		     "SELECT " POST_LIST_COLS ", top.m, top.r FROM top JOIN posts p ON p.id = top.id "
 		     "LEFT JOIN users u ON u.id = p.author_id "
 		     "LEFT JOIN categories c ON c.id = p.category_id "
@@ -200,9 +202,10 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	 * articles, some of them dated in the future (not shown yet). ?5 =
 	 * offset + limit + the number of those, so the first ?5 matches hold
 	 * the page whatever they are. */
-	[S_SEARCH_ALL] = "WITH top(id, m, r) AS MATERIALIZED (SELECT rowid, gz_matched(posts_fts), "
-			 "bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0) FROM posts_fts "
-			 "WHERE posts_fts MATCH ?1 ORDER BY 2 DESC, 3 ASC LIMIT ?5) "
+	[S_SEARCH_ALL] = "WITH top(id, r, m) AS MATERIALIZED (SELECT rowid, "
+			 "bm25(posts_fts, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0), "
+			 "CASE WHEN ?6 = 1 THEN 1 ELSE gz_matched(posts_fts) END FROM posts_fts "
+			 "WHERE posts_fts MATCH ?1 ORDER BY 3 DESC, 2 ASC LIMIT ?5) "
 			 "SELECT " POST_LIST_COLS ", top.m, top.r FROM top JOIN posts p ON p.id = top.id "
 			 "LEFT JOIN users u ON u.id = p.author_id "
 			 "LEFT JOIN categories c ON c.id = p.category_id "

@@ -252,6 +252,8 @@ struct change {
 /* A full-text search (search/query.h builds match). */
 struct search_request {
 	const char *match;  /* FTS5 expression from search_parse */
+	size_t positive;    /* its positive items (search_parse's npositive; 0 =
+			     * unknown): with one, every match has them all */
 	int64_t now;        /* public posts as of now */
 	int64_t offset, limit;
 	/* optional filters (0 = none): a category with its sub-categories, a
