@@ -126,7 +126,7 @@ enum err search_parse(struct arena *a, const char *q, struct search_query *out)
 	size_t meaningful = 0;
 	for (size_t i = 0; i < n; i++)
 		meaningful += !items[i].negative && !items[i].stop;
-	struct buf pos = BUF_INIT, neg = BUF_INIT;
+	struct buf pos = BUF_INIT, all = BUF_INIT, neg = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 		if (!it->negative && it->stop && meaningful)
@@ -134,23 +134,32 @@ enum err search_parse(struct arena *a, const char *q, struct search_query *out)
 		struct buf *b = it->negative ? &neg : &pos;
 		if (b->len)
 			buf_puts(b, " OR ");
+		if (!it->negative && all.len)
+			buf_puts(&all, " AND ");
 		/* Only word characters reach here, so the quotes cannot be closed
 		 * early by the reader's text. */
 		buf_printf(b, "\"%s\"%s", it->text, it->prefix ? " *" : "");
-		if (!it->negative)
+		if (!it->negative) {
+			buf_printf(&all, "\"%s\"%s", it->text, it->prefix ? " *" : "");
 			out->npositive++;
+		}
 	}
 	enum err rc = ERR_OK;
-	if (pos.oom || neg.oom) {
+	if (pos.oom || neg.oom || all.oom) {
 		rc = ERR_NOMEM;
 	} else if (pos.len) {
 		out->understood = true;
 		out->match = neg.len ? arena_printf(a, "(%s) NOT (%s)", pos.data, neg.data)
 				     : arena_printf(a, "%s", pos.data);
-		if (!out->match)
+		if (out->npositive > 1)
+			out->match_all = neg.len ? arena_printf(a, "(%s) NOT (%s)", all.data,
+								 neg.data)
+						 : arena_printf(a, "%s", all.data);
+		if (!out->match || (out->npositive > 1 && !out->match_all))
 			rc = ERR_NOMEM;
 	}
 	buf_free(&pos);
+	buf_free(&all);
 	buf_free(&neg);
 	return rc;
 }

@@ -26,6 +26,8 @@
 
 struct search_query {
 	const char *match;  /* FTS5 MATCH expression, NULL when nothing to search */
+	const char *match_all; /* the same with the positive items AND-ed; NULL
+				* unless there are two or more */
 	size_t npositive;   /* items a result may match (for "matches all" ranking) */
 	bool understood;    /* false: the query held nothing searchable */
 };

@@ -146,6 +146,7 @@ static enum err run(struct req *r, struct view_ctx *ctx, struct search_run *s, i
 	struct search_request sr = s->req;
 	sr.match = s->parsed.match;
 	sr.positive = s->parsed.npositive;
+	sr.match_all = s->parsed.match_all;
 	sr.now = ctx->now;
 	sr.offset = (s->page - 1) * s->per_page;
 	sr.limit = s->per_page;

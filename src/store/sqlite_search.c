@@ -263,44 +263,34 @@ static enum err search_snippet(struct store *st, struct conn *c, struct arena *a
 	return rc;
 }
 
-enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
-		    struct search_hit **out, size_t *n, int64_t *total)
+/* One page of hits for match, the ranked rows without snippets. For
+ * match_all, every row has all `positive` items (not counted again). */
+static enum err search_page(struct store *st, struct conn *c, struct arena *a,
+			    const struct search_request *q, bool match_all, int64_t future,
+			    struct search_hit **out, size_t *n)
 {
-	*out = NULL;
-	*n = 0;
-	if (total)
-		*total = 0;
-	if (!q->match || !*q->match)
-		return ERR_OK;
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	int ticks = 0;
-	sqlite3_progress_handler(c->db, 1000, over_budget, &ticks);
 	bool all = !filtered(q);
 	int64_t limit = q->limit > 0 ? q->limit : 10, offset = q->offset > 0 ? q->offset : 0;
-	int64_t future = 0;
-	enum err rc = ERR_OK;
-	if (total)
-		rc = search_count(st, c, q, all ? S_SEARCH_ALL_COUNT : S_SEARCH_COUNT, total);
-	if (rc == ERR_OK && all)
-		rc = search_count(st, c, q, S_SEARCH_FUTURE, &future);
-	sqlite3_stmt *s = rc == ERR_OK ? stmt(st, c, all ? S_SEARCH_ALL : S_SEARCH) : NULL;
-	if (!s) {
-		rc = rc == ERR_OK ? ERR_DB : rc;
-		goto out;
-	}
+	const char *match = match_all ? q->match_all : q->match;
+	int64_t positive = match_all ? 1 : (int64_t)q->positive;
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *s = stmt(st, c, all ? S_SEARCH_ALL : S_SEARCH);
+	if (!s)
+		return ERR_DB;
 	if (all) {
-		sqlite3_bind_text(s, 1, q->match, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, q->now);
 		sqlite3_bind_int64(s, 5, offset + limit + future);
-		sqlite3_bind_int64(s, 6, (int64_t)q->positive);
+		sqlite3_bind_int64(s, 6, positive);
 	} else {
 		bind_search(s, q);
-		sqlite3_bind_int64(s, 10, (int64_t)q->positive);
+		sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 10, positive);
 	}
 	sqlite3_bind_int64(s, 3, limit);
 	sqlite3_bind_int64(s, 4, offset);
+	enum err rc = ERR_OK;
 	size_t cap = 0;
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
@@ -316,7 +306,7 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 		}
 		struct search_hit *h = &(*out)[(*n)++];
 		row_post(a, s, &h->post);
-		h->matched = sqlite3_column_int(s, 24);
+		h->matched = match_all ? (int)q->positive : sqlite3_column_int(s, 24);
 		/* bm25 is negative, smaller is better: flip it, and put the
 		 * number of matched items first. */
 		h->score = h->matched * 1000.0 - sqlite3_column_double(s, 25);
@@ -324,11 +314,45 @@ enum err sqx_search(struct store *st, struct arena *a, const struct search_reque
 	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
 		rc = search_err(st, c, r);
 	sqlite3_reset(s);
+	return rc;
+}
+
+enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
+		    struct search_hit **out, size_t *n, int64_t *total)
+{
+	*out = NULL;
+	*n = 0;
+	if (total)
+		*total = 0;
+	if (!q->match || !*q->match)
+		return ERR_OK;
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	int ticks = 0;
+	sqlite3_progress_handler(c->db, 1000, over_budget, &ticks);
+	bool all = !filtered(q);
+	int64_t future = 0;
+	enum err rc = ERR_OK;
+	if (total)
+		rc = search_count(st, c, q, all ? S_SEARCH_ALL_COUNT : S_SEARCH_COUNT, total);
+	if (rc == ERR_OK && all)
+		rc = search_count(st, c, q, S_SEARCH_FUTURE, &future);
+	/* Articles with every item come first, and their bm25 is the same
+	 * under either query: when they fill the page, it is the page. */
+	if (rc == ERR_OK && q->match_all && q->positive > 1) {
+		rc = search_page(st, c, a, q, true, future, out, n);
+		if (rc == ERR_OK && (int64_t)*n < (q->limit > 0 ? q->limit : 10)) {
+			*n = 0; /* not enough: rank every match */
+			*out = NULL;
+		}
+	}
+	if (rc == ERR_OK && !*n)
+		rc = search_page(st, c, a, q, false, future, out, n);
 	for (size_t i = 0; rc == ERR_OK && i < *n; i++)
 		rc = search_snippet(st, c, a, q->match, &(*out)[i]);
 	if (a->failed)
 		rc = ERR_NOMEM;
-out:
 	sqlite3_progress_handler(c->db, 0, NULL, NULL);
 	conn_put(st, c);
 	return rc;

@@ -254,6 +254,10 @@ struct search_request {
 	const char *match;  /* FTS5 expression from search_parse */
 	size_t positive;    /* its positive items (search_parse's npositive; 0 =
 			     * unknown): with one, every match has them all */
+	const char *match_all; /* the positive items AND-ed (search_parse's
+				* match_all; NULL = none): articles with every
+				* item rank first, so a page they fill is read
+				* from them alone */
 	int64_t now;        /* public posts as of now */
 	int64_t offset, limit;
 	/* optional filters (0 = none): a category with its sub-categories, a

@@ -67,6 +67,15 @@ def main():
         d = search(s, 'parks budget petition')
         check(slugs(d)[0] == 'budget-parks', 'all words first: %r' % slugs(d))
         check('budget-only' in slugs(d), 'partial matches follow: %r' % slugs(d))
+        # a page filled by articles with every word is read from them
+        # alone; paging one by one agrees with the whole list, scores too
+        for q in ('parks budget petition', 'swing bridge repairs', 'budget libraries'):
+            full = search(s, q)
+            one = [search(s, q, per_page=1, page=n)['results'] for n in
+                   range(1, len(full['results']) + 1)]
+            check([r[0]['slug'] for r in one] == slugs(full) and
+                  [r[0]['score'] for r in one] == [r['score'] for r in full['results']],
+                  'paged %r: %r vs %r' % (q, one, full['results']))
         d = search(s, 'budget zeppelin')
         check(len(slugs(d)) == 2, 'a missing word does not empty the page: %r' % slugs(d))
 

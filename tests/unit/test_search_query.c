@@ -34,6 +34,12 @@ static void test_words_phrases_exclusion_prefix(void **state)
 			    "\"swing bridge\" OR \"repairs\"");
 	assert_string_equal(parse(&a, "budget -libraries", NULL, NULL),
 			    "(\"budget\") NOT (\"libraries\")");
+	/* the same items AND-ed, for the articles that have them all */
+	struct search_query all;
+	assert_int_equal(search_parse(&a, "swing bridge* -tolls", &all), ERR_OK);
+	assert_string_equal(all.match_all, "(\"swing\" AND \"bridge\" *) NOT (\"tolls\")");
+	assert_int_equal(search_parse(&a, "bridge -tolls", &all), ERR_OK);
+	assert_null(all.match_all);
 	assert_string_equal(parse(&a, "mudfl*", NULL, NULL), "\"mudfl\" *");
 	/* stop words go unless nothing else is left */
 	assert_string_equal(parse(&a, "the herons of the estuary", &n, NULL),
