@@ -27,7 +27,8 @@ Prints a Markdown table for bench/RESULTS.md. The temporary site is removed
 unless BENCH_KEEP=1.
 
 Environment: BENCH_CORPUS=100000 BENCH_WORDS=500 BENCH_REPEAT=20
-BENCH_PUBLISH=5 GAZETTE=./gazette BENCH_KEEP=0"""
+BENCH_PUBLISH=5 GAZETTE=./gazette BENCH_KEEP=0 BENCH_SITE= (a site kept by an
+earlier run with BENCH_KEEP=1: steps 6-8 only)"""
 import http.client
 import os
 import random
@@ -46,6 +47,7 @@ WORDS = int(os.environ.get('BENCH_WORDS', '500'))
 REPEAT = int(os.environ.get('BENCH_REPEAT', '20'))
 PUBLISH = int(os.environ.get('BENCH_PUBLISH', '5'))
 KEEP = os.environ.get('BENCH_KEEP', '0') == '1'
+REUSE = os.environ.get('BENCH_SITE', '')
 
 COMMON = ('the city council said on monday that its budget for the coming year would include '
           'new money for schools parks and public transport after residents asked for more '
@@ -198,25 +200,29 @@ def main():
     rows = []
     proc = None
     try:
-        run('--site', site, 'init', '--demo')
-        say('writing %d articles of %d words' % (N, WORDS))
-        took, topic_of = corpus(site)
-        rows.append(('corpus written (input, not measured work)', '%.1f s' % took))
-        say('reindex')
-        _, took = run('--site', site, 'reindex')
-        rows.append(('`gazette reindex` (%d articles)' % N, '%.1f s' % took))
-        say('related --rebuild')
-        _, took = run('--site', site, 'related', '--rebuild')
-        rows.append(('`gazette related --rebuild`', '%.1f s' % took))
-        same, total = on_topic(site, topic_of)
-        rows.append(('first related article on the same topic (of %d topics)' % TOPICS,
-                     '%d of %d (%.1f%%)' % (same, total, 100.0 * same / max(total, 1))))
-        run('--site', site, 'backup', os.path.join(tmp, 'size.db'))
-        size = os.path.getsize(os.path.join(tmp, 'size.db'))
-        rows.append(('database size (a backup copy)', '%.0f MB' % (size / 1e6)))
+        if REUSE:
+            # the queries and publishing again on a site an earlier run kept
+            site = REUSE
+        else:
+            run('--site', site, 'init', '--demo')
+            say('writing %d articles of %d words' % (N, WORDS))
+            took, topic_of = corpus(site)
+            rows.append(('corpus written (input, not measured work)', '%.1f s' % took))
+            say('reindex')
+            _, took = run('--site', site, 'reindex')
+            rows.append(('`gazette reindex` (%d articles)' % N, '%.1f s' % took))
+            say('related --rebuild')
+            _, took = run('--site', site, 'related', '--rebuild')
+            rows.append(('`gazette related --rebuild`', '%.1f s' % took))
+            same, total = on_topic(site, topic_of)
+            rows.append(('first related article on the same topic (of %d topics)' % TOPICS,
+                         '%d of %d (%.1f%%)' % (same, total, 100.0 * same / max(total, 1))))
+            run('--site', site, 'backup', os.path.join(tmp, 'size.db'))
+            size = os.path.getsize(os.path.join(tmp, 'size.db'))
+            rows.append(('database size (a backup copy)', '%.0f MB' % (size / 1e6)))
 
         with open(os.path.join(site, 'gazette.conf'), 'a') as f:
-            f.write('\ncache_mb = 0\naccess_log = 0\n')
+            f.write('\ncache_mb = 0\naccess_log = 0\n')  # the last value wins
         proc = subprocess.Popen([GAZETTE, '--site', site, 'serve', '--listen', '127.0.0.1:0',
                                  '--threads', '1'], stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, text=True)
