@@ -5,7 +5,8 @@
  * on after it (their union): the "detail" is a space-separated list of
  *   pub        the post was or is public (published, or scheduled)
  *   page       it is a static page
- *   nav        a page whose menu entry appeared, vanished or changed
+ *   nav        a menu entry appeared, vanished or changed: a top-level
+ *              page's (the default menu) or a stored menu item's post
  *   c<ID>      its category
  *   a<ID>      its author
  *   t<ID>      one of its tags
@@ -41,6 +42,7 @@ static void row_facets(struct arena *a, sqlite3_stmt *s, void *out)
 	for (; sl && *sl; sl++)
 		h = (h ^ *sl) * 1099511628211ull;
 	f->menu_hash = (h ^ (uint64_t)f->date) * 1099511628211ull; /* the date orders the menu */
+	f->in_menu = sqlite3_column_int(s, 8) != 0;
 }
 
 enum err sq_post_facets(struct store *st, struct conn *c, int64_t id, struct post_facets *f)
@@ -120,10 +122,12 @@ enum err sq_post_changed(struct store *st, struct conn *c, int64_t id,
 	struct buf b = BUF_INIT;
 	add_side(&b, before);
 	add_side(&b, &after);
-	/* A page's menu entry changes when it appears, vanishes, or shows
-	 * another title or slug while public. */
-	bool was = before->exists && before->pub && before->page && !before->parent;
-	bool is = after.exists && after.pub && after.page && !after.parent;
+	/* A menu entry changes when it appears, vanishes, or shows another
+	 * title or URL while public: a top-level page's in the default menu,
+	 * any post's a stored menu links to. */
+	bool was = before->exists && before->pub &&
+		   ((before->page && !before->parent) || before->in_menu);
+	bool is = after.exists && after.pub && ((after.page && !after.parent) || after.in_menu);
 	if (was != is || (is && before->menu_hash != after.menu_hash))
 		add(&b, "nav", 0);
 	rc = b.oom ? ERR_NOMEM : sq_change(st, c, "post", id, b.data ? b.data : "");

@@ -151,6 +151,7 @@ void row_post(struct arena *a, sqlite3_stmt *s, void *out);
  * sq_post_changed() writes the change-log row with the union. */
 struct post_facets {
 	bool exists, pub, page;
+	bool in_menu; /* a stored menu item links to it */
 	int64_t category, author, date, parent;
 	uint64_t menu_hash;
 	int64_t tags[64];

@@ -125,7 +125,8 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			"VALUES (?1, coalesce(?2, ''), coalesce(?3, '')) ON CONFLICT(post_id) DO UPDATE "
 			"SET body_md = coalesce(?2, body_md), body_html = coalesce(?3, body_html)",
 	[S_POST_FACETS] = "SELECT type, status, category_id, author_id, published_at, parent_id, "
-			  "title, slug FROM posts WHERE id = ?1",
+			  "title, slug, EXISTS (SELECT 1 FROM menu_items WHERE kind = 'post' "
+			  "AND target_id = ?1) FROM posts WHERE id = ?1",
 	[S_POST_TAG_IDS] = "SELECT tag_id FROM post_tags WHERE post_id = ?1",
 	[S_POST_GET] = "SELECT " POST_COLS POST_JOINS "WHERE p.id = ?1",
 	[S_POST_BY_SLUG] = "SELECT " POST_COLS POST_JOINS "WHERE p.type = ?1 AND p.slug = ?2",
