@@ -157,7 +157,7 @@ static enum err terms(struct ex *x, struct arena *a)
 		rc = STORE_CALL(x->st, tag_list, a, x->now, &ts, &n);
 	for (size_t i = 0; rc == ERR_OK && i < n; i++) {
 		buf_puts(&x->b, "<wp:tag>\n");
-		eli(x, "wp:term_id", ts[i].id);
+		eli(x, "wp:term_id", EXPORT_TAG_ID + ts[i].id);
 		el(x, "wp:tag_slug", ts[i].slug);
 		el(x, "wp:tag_name", ts[i].name);
 		buf_puts(&x->b, "</wp:tag>\n");

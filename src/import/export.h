@@ -23,9 +23,13 @@
 
 #define EXPORT_GAZETTE_NS "urn:gazette:wxr:1"
 /* WordPress ids are one space for every item: media and menu items get
- * theirs above any post id a site will have. */
+ * theirs above any post id a site will have. Term ids are one space for
+ * every taxonomy too (the importer maps a menu item's term through one
+ * table), so tags get theirs above any category id, and the menu's term
+ * EXPORT_MENU_ID. */
 #define EXPORT_MEDIA_ID 1000000000LL
 #define EXPORT_MENU_ID 2000000000LL
+#define EXPORT_TAG_ID 1000000000LL
 
 /* Write the export to out. *items gets the number of <item>s. */
 enum err export_wordpress(struct store *st, FILE *out, int64_t *items);
