@@ -188,6 +188,8 @@ enum err sq_index_ids(struct store *st, struct conn *c, const int64_t *ids, size
 /* Related articles (sqlite_related.c): recompute id's list and its
  * neighbours' inside the caller's transaction. */
 enum err sq_relate(struct store *st, struct conn *c, int64_t id);
+/* sqlite_words.c: related.h's tokenizer on FTS5 api (NULL when it fails). */
+struct rel_tok *sq_rel_tok(fts5_api *api);
 enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 		     struct post **out, size_t *n);
 enum err sqr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids, size_t *n);
