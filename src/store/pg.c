@@ -286,38 +286,6 @@ static enum err migrate(PGconn *db, int *was, char *errmsg, size_t errlen)
 	}
 }
 
-/* --- not yet implemented (see PG_STATUS.md) ------------------------------- */
-
-static enum err missing(const char *op)
-{
-	log_error("store: %s is not implemented in the PostgreSQL backend yet", op);
-	return ERR_INVALID;
-}
-
-static enum err pgx_related(struct store *st, struct arena *a, int64_t id, int64_t now,
-			    struct post **out, size_t *n)
-{
-	(void)st, (void)a, (void)id, (void)now;
-	*out = NULL;
-	*n = 0;
-	return missing("related");
-}
-
-static enum err pgx_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids,
-				size_t *n)
-{
-	(void)st, (void)a, (void)id;
-	*ids = NULL;
-	*n = 0;
-	return missing("related_ids");
-}
-
-static enum err pgx_relate_all(struct store *st, void (*progress)(int64_t, int64_t))
-{
-	(void)st, (void)progress;
-	return missing("relate_all");
-}
-
 const bool pg_store_complete = false;
 
 /* --- opening and closing ------------------------------------------------- */
@@ -329,6 +297,7 @@ static void pg_close(struct store *st)
 	for (; c; c = next) {
 		next = c->next;
 		PQfinish(c->db);
+		rel_tok_free(c->tok);
 		free(c);
 	}
 	if (q->watch)
@@ -414,15 +383,17 @@ static const struct store_ops pg_ops = {
 	.import_map_set = pgm_import_map_set,
 	.tag_add = pgt_tag_add,
 	.comment_put = pgc_comment_put,
+	.menu_get = pgn_menu_get,
+	.menu_set = pgn_menu_set,
 	.changed = changed,
 	.changes_since = pgs_changes_since,
 	.change_last_id = pgs_change_last_id,
 	.change_last_at = pgs_change_last_at,
 	.search = pgx_search,
 	.spell_words = pgx_spell_words,
-	.related = pgx_related,
-	.related_ids = pgx_related_ids,
-	.relate_all = pgx_relate_all,
+	.related = pgr_related,
+	.related_ids = pgr_related_ids,
+	.relate_all = pgr_relate_all,
 	.search_language = pgx_search_language,
 	.reindex = pgx_reindex,
 	.read_begin = read_begin,
@@ -457,6 +428,9 @@ enum err pg_store_open(struct store **out, const char *url, char *errmsg, size_t
 	/* a database from before the search index (2) gets its index built */
 	if (rc == ERR_OK && was >= 1 && was < 2 && (rc = pgx_reindex(st, NULL)) != ERR_OK)
 		snprintf(errmsg, errlen, "building the search index failed: %s", err_str(rc));
+	/* ... and one from before related articles (3) gets them computed */
+	if (rc == ERR_OK && was >= 1 && was < 3 && (rc = pgr_relate_all(st, NULL)) != ERR_OK)
+		snprintf(errmsg, errlen, "computing related articles failed: %s", err_str(rc));
 	if (rc == ERR_OK && !newest_change(q->watch, &q->last_change)) {
 		snprintf(errmsg, errlen, "PostgreSQL: %s", PQerrorMessage(q->watch));
 		rc = ERR_DB;

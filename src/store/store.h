@@ -234,6 +234,9 @@ struct menu_item {
 
 const char *menu_kind_name(enum menu_kind k);
 bool menu_kind_parse(const char *s, enum menu_kind *out);
+/* What menu_set accepts (both backends): ids unique and positive, kinds
+ * known, parents among the items (and not themselves). */
+bool menu_well_formed(const struct menu_item *items, size_t n);
 
 struct archive_month {
 	int year, month;

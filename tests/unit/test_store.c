@@ -1844,7 +1844,7 @@ int main(void)
 	static const char *const sqlite_only[] = {
 		"test_open_errors", "test_backup", "test_open_v1_fixture",
 		/* not in the PostgreSQL backend yet (src/store/PG_STATUS.md) */
-		"test_related_kept_current", "test_menu"};
+		"test_related_kept_current"};
 	struct CMUnitTest pg_tests[sizeof tests / sizeof tests[0]];
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
