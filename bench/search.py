@@ -10,7 +10,8 @@ Steps (all timed with the wall clock, on this machine):
      straight into the posts tables in one transaction - the corpus is the
      input, not what is measured;
   3. `gazette reindex` (the full-text index and the spelling index);
-  4. `gazette related --rebuild` (every article's related list);
+  4. `gazette related --rebuild` (every article's related list), and how
+     often an article's first related one is about the same topic;
   5. the database size;
   6. `gazette serve` with the page cache off, and a fixed set of queries
      (single words, questions of several words, phrases, prefixes,
@@ -19,7 +20,9 @@ Steps (all timed with the wall clock, on this machine):
   7. the server's resident memory (VmRSS) after the queries;
   8. publishing one more article with `gazette post add` (its search
      index row and the related lists it changes are written before the
-     command returns): the command's wall time, BENCH_PUBLISH times.
+     command returns): the command's wall time, BENCH_PUBLISH times, and
+     the same command saving a draft; the difference is publishing's own
+     cost.
 Prints a Markdown table for bench/RESULTS.md. The temporary site is removed
 unless BENCH_KEEP=1.
 
@@ -133,6 +136,7 @@ def corpus(site):
     tcum = cumulative(150, 0.7)
     now = int(time.time())
     t0 = time.perf_counter()
+    topic_of = {}
     db.execute('BEGIN')
     for i in range(N):
         t = rnd.randrange(TOPICS)
@@ -156,6 +160,7 @@ def corpus(site):
             "('post', 'published', ?, ?, '', ?, ?, ?, ?, ?, ?)",
             ('bench-%d' % i, title, rnd.choice(users), cat, when, when, when, md[:300]))
         pid = cur.lastrowid
+        topic_of[pid] = t
         db.execute('INSERT INTO post_bodies(post_id, body_md, body_html) VALUES (?, ?, ?)',
                    (pid, md, html))
         mine = [tags[(t + k) % len(tags)] for k in range(rnd.randint(0, 2))]
@@ -166,7 +171,20 @@ def corpus(site):
             say('  %d articles written' % i)
     db.execute('COMMIT')
     db.close()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, topic_of
+
+
+def on_topic(site, topic_of):
+    """Share of articles whose first related article is about the same
+    topic (the generator's), over every article with a list."""
+    db = sqlite3.connect(os.path.join(site, 'gazette.db'))
+    same = total = 0
+    for pid, rel in db.execute('SELECT post_id, related_id FROM related WHERE rank = 0'):
+        if pid in topic_of and rel in topic_of:
+            total += 1
+            same += topic_of[pid] == topic_of[rel]
+    db.close()
+    return same, total
 
 
 def pct(xs, p):
@@ -182,7 +200,7 @@ def main():
     try:
         run('--site', site, 'init', '--demo')
         say('writing %d articles of %d words' % (N, WORDS))
-        took = corpus(site)
+        took, topic_of = corpus(site)
         rows.append(('corpus written (input, not measured work)', '%.1f s' % took))
         say('reindex')
         _, took = run('--site', site, 'reindex')
@@ -190,6 +208,9 @@ def main():
         say('related --rebuild')
         _, took = run('--site', site, 'related', '--rebuild')
         rows.append(('`gazette related --rebuild`', '%.1f s' % took))
+        same, total = on_topic(site, topic_of)
+        rows.append(('first related article on the same topic (of %d topics)' % TOPICS,
+                     '%d of %d (%.1f%%)' % (same, total, 100.0 * same / max(total, 1))))
         run('--site', site, 'backup', os.path.join(tmp, 'size.db'))
         size = os.path.getsize(os.path.join(tmp, 'size.db'))
         rows.append(('database size (a backup copy)', '%.0f MB' % (size / 1e6)))
@@ -233,16 +254,28 @@ def main():
             rss = int(re.search(r'VmRSS:\s+(\d+)', f.read()).group(1))
         rows.append(('server RSS after the queries', '%.0f MB' % (rss / 1024)))
 
-        pub = []
+        # publishing: the whole command, and the same command saving a
+        # draft (no index, no related lists) - the difference is what the
+        # search index and "You may also like" cost
+        pub, draft = [], []
         for i in range(PUBLISH):
             _, took = run('--site', site, 'post', 'add', '--title',
                           'Regatta returns to the harbour %d' % i, '--status', 'published',
                           '--tags', 'ferry', input='The regatta and the ferry festival return '
                           'to the harbour this summer, with music and boats.')
             pub.append(took * 1000)
+            _, took = run('--site', site, 'post', 'add', '--title',
+                          'Regatta draft %d' % i, '--status', 'draft', '--tags', 'ferry',
+                          input='The regatta and the ferry festival return to the harbour '
+                          'this summer, with music and boats.')
+            draft.append(took * 1000)
         rows.append(('`post add --status published` at %d articles (whole command: '
                      'median / max of %d)' % (N, PUBLISH),
                      '%.0f / %.0f ms' % (statistics.median(pub), max(pub))))
+        rows.append(('the same saving a draft (no index, no related lists)',
+                     '%.0f / %.0f ms' % (statistics.median(draft), max(draft))))
+        rows.append(('publishing\'s own cost: index + related lists (published - draft, '
+                     'medians)', '%.0f ms' % (statistics.median(pub) - statistics.median(draft))))
     finally:
         if proc:
             proc.terminate()

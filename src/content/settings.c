@@ -24,6 +24,8 @@ static const struct setting {
 	{"posts_per_page", "10", "articles per listing page", C_INT, 1, 100},
 	{"timezone", "UTC", "IANA zone for dates and URLs (restart serve to apply)", C_ZONE, 0, 100},
 	{"language", "en", "BCP 47 language of the site", C_LANG, 2, 35},
+	{"related_count", "4", "articles shown under each article in \"You may also like\" "
+	 "(0: none)", C_INT, 0, 8},
 	{"feed_items", "10", "entries in each RSS/Atom feed", C_INT, 1, 100},
 	{"feed_full_text", "1", "feeds carry the whole article (1) or only the excerpt (0)", C_BOOL,
 	 0, 1},

@@ -11,9 +11,9 @@
 #include "render/json.h"
 #include "site/site.h"
 
-/* "You may also like": the stored related articles still public. The page
- * shows whichever of them are public, so it depends on all of them, and on
- * the list itself (recomputed when other articles come and go). */
+/* "You may also like": the first related_count (setting) of the stored
+ * related articles still public. Which those are depends on all of them,
+ * and on the list itself (recomputed when other articles come and go). */
 static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 			const struct post *p, struct tval *root)
 {
@@ -27,6 +27,9 @@ static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 		rc = STORE_CALL(ctx->st, related, a, p->id, ctx->now, &ps, &n);
 	if (rc != ERR_OK)
 		return rc;
+	int64_t want = settings_snap_int(&ctx->settings, "related_count");
+	if ((int64_t)n > want)
+		n = want > 0 ? (size_t)want : 0;
 	resp_depend(r, rs, "related:%lld", (long long)p->id);
 	for (size_t i = 0; i < nids; i++)
 		resp_depend(r, rs, "post:%lld", (long long)ids[i]);

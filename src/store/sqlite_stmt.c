@@ -223,7 +223,7 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 		       "LEFT JOIN users u ON u.id = p.author_id "
 		       "LEFT JOIN categories c ON c.id = p.category_id "
 		       "WHERE r.post_id = ?1 AND p.status IN ('published','scheduled') "
-		       "AND p.published_at <= ?2 ORDER BY r.rank LIMIT 4",
+		       "AND p.published_at <= ?2 ORDER BY r.rank",
 	/* comments */
 	[S_CM_POST_OK] = "SELECT 1 FROM posts p WHERE p.id = ?1 AND p.type = 'post' AND " VISIBLE("?2"),
 	[S_CM_PARENT_OK] = "SELECT 1 FROM comments WHERE id = ?1 AND post_id = ?2 AND "

@@ -500,7 +500,7 @@ struct store_ops {
 	 * within 2 of its length, most frequent first (for "did you mean"). */
 	enum err (*spell_words)(struct store *st, struct arena *a, const char *word,
 				struct spell_word **out, size_t *n);
-	/* "You may also like": up to 4 public articles related to id, best
+	/* "You may also like": the public articles related to id (up to 8), best
 	 * first; related_ids gives every stored one (public or not). */
 	enum err (*related)(struct store *st, struct arena *a, int64_t id, int64_t now,
 			    struct post **out, size_t *n);

@@ -320,6 +320,16 @@ def main():
             st, home = s.text('/')
             c.ok('class="summary-image"' in home and '-320w.png 320w' in home,
                  'the listing shows it with srcset')
+            r = s.cli('post', 'add', '--title', 'Harbour story, part two', '--status',
+                      'published', '--author', 'au', '--date', '2026-01-11T09:00:00Z',
+                      input='Body text about the harbour story.')
+            _, url2 = id_url(cli_ok(c, r, 'post add'))
+            st, page2 = s.text(url2)
+            rel = page2.split('You may also like', 1)[-1].split('</section>', 1)[0]
+            c.ok('Harbour story' in rel and
+                 re.search(r'<img class="related-image" src="/media/[^"]+\.png" '
+                           r'srcset="[^"]*-320w\.png 320w[^"]*"[^>]* alt=""', rel),
+                 'the related list shows its featured image: %s' % rel[:400])
             st, feed = s.text('/feed/')
             c.ok(re.search(r'<enclosure url="http://[^"]+/media/[^"]+\.png"[^>]*type="image/png"',
                            feed), 'feed enclosure is the featured image')

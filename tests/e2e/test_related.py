@@ -71,6 +71,17 @@ def main():
         st, body = s.text(urls['tram-a'])
         check('Draft about trams' not in body, 'drafts are never related')
 
+        # how many are shown is a setting (the store keeps more)
+        check(s.cli('settings', 'set', 'related_count', '1').returncode == 0, 'related_count 1')
+        check(poll(lambda: len(related_titles(s, urls['tram-a'])) == 1, timeout=5),
+              'related_count 1 shows one: %r' % related_titles(s, urls['tram-a']))
+        check(s.cli('settings', 'set', 'related_count', '0').returncode == 0, 'related_count 0')
+        check(poll(lambda: 'You may also like' not in s.text(urls['tram-a'])[1], timeout=5),
+              'related_count 0 hides the section')
+        r = s.cli('settings', 'set', 'related_count', '9')
+        check(r.returncode != 0 and 'related_count' in r.stderr, 'related_count 9 refused')
+        check(s.cli('settings', 'set', 'related_count', '4').returncode == 0, 'related_count 4')
+
         r = s.cli('related', '--rebuild')
         check(r.returncode == 0 and 'rebuilt' in r.stdout, 'related --rebuild: %s' % r.stderr)
         rel = related_titles(s, urls['tram-a'])
