@@ -285,7 +285,13 @@ int cmd_serve(struct cmd_ctx *c)
 	}
 	printf("Listening on http://%s/\n", bound);
 	fflush(stdout);
-	log_info("serving %s from %s", c->site_dir, c->config.db_path);
+	/* a URL's user and password stay out of the log */
+	const char *db = c->config.db_path, *at = strchr(db, '@');
+	if (config_is_url(db) && at)
+		log_info("serving %s from %.*s//%s", c->site_dir, (int)(strchr(db, ':') - db + 1),
+			 db, at + 1);
+	else
+		log_info("serving %s from %s", c->site_dir, db);
 
 	int sig = 0;
 	sigwait(&sigs, &sig);

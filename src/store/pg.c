@@ -286,7 +286,7 @@ static enum err migrate(PGconn *db, int *was, char *errmsg, size_t errlen)
 	}
 }
 
-const bool pg_store_complete = false;
+const bool pg_store_complete = true;
 
 /* --- opening and closing ------------------------------------------------- */
 
