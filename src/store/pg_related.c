@@ -10,6 +10,7 @@
  * every digit (PostgreSQL 12 or newer prints floats exactly), so a
  * posting is found again by its weight. Steps that touch several terms or
  * entries send them as arrays: one round trip each. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,32 @@ static void bytea_hex(struct buf *b, const void *p, size_t n)
 		buf_putc(b, hex[s[i] >> 4]);
 		buf_putc(b, hex[s[i] & 15]);
 	}
+}
+
+/* Run `which` with an array (of v, or else of u) as $1 and `second` as $2
+ * (PG_NULL: none); NULL with *rc set on failure. */
+static PGresult *run_array(struct pg_rel *x, enum pgs which, const int64_t *v, const uint32_t *u,
+			   size_t n, struct pg_arg second, enum err *rc)
+{
+	struct buf b = BUF_INIT;
+	int_array(&b, v, u, n);
+	PGresult *r = NULL;
+	if (b.oom)
+		*rc = ERR_NOMEM;
+	else if (second.kind == PG_ARG_NULL)
+		r = pg_run(x->st, x->c, which, PG_ARGS(PG_T(b.data)), rc);
+	else
+		r = pg_run(x->st, x->c, which, PG_ARGS(PG_T(b.data), second), rc);
+	buf_free(&b);
+	return r;
+}
+
+/* The 1-based place a row names in its first column, as an index below n
+ * (-1 when out of range). */
+static ptrdiff_t place(const PGresult *r, int row, size_t n)
+{
+	int64_t i = pg_int(r, row, 0) - 1;
+	return i >= 0 && (size_t)i < n ? (ptrdiff_t)i : -1;
 }
 
 static double num(const PGresult *r, int row, int col)
@@ -149,16 +176,8 @@ static enum err df_add(void *ud, const uint32_t *term, const int64_t *delta, siz
 
 static enum err df_get(void *ud, const uint32_t *term, size_t n, int64_t *df)
 {
-	struct pg_rel *x = ud;
-	struct buf t = BUF_INIT;
-	int_array(&t, NULL, term, n);
-	if (t.oom) {
-		buf_free(&t);
-		return ERR_NOMEM;
-	}
 	enum err rc;
-	PGresult *r = pg_run(x->st, x->c, G_REL_DF_GET, PG_ARGS(PG_T(t.data)), &rc);
-	buf_free(&t);
+	PGresult *r = run_array(ud, G_REL_DF_GET, NULL, term, n, PG_NULL, &rc);
 	if (!r)
 		return rc;
 	if ((size_t)PQntuples(r) != n) {
@@ -195,25 +214,17 @@ static enum err postings_put(void *ud, int64_t id, const struct relvec_entry *v,
 static enum err postings(void *ud, const struct relvec_entry *v, size_t n, int cap,
 			 rel_posting_fn each, void *arg)
 {
-	struct pg_rel *x = ud;
 	uint32_t term[RELVEC_KEEP];
 	n = n < RELVEC_KEEP ? n : RELVEC_KEEP;
 	for (size_t i = 0; i < n; i++)
 		term[i] = v[i].term;
-	struct buf t = BUF_INIT;
-	int_array(&t, NULL, term, n);
-	if (t.oom) {
-		buf_free(&t);
-		return ERR_NOMEM;
-	}
 	enum err rc;
-	PGresult *r = pg_run(x->st, x->c, G_REL_POSTINGS, PG_ARGS(PG_T(t.data), PG_I(cap)), &rc);
-	buf_free(&t);
+	PGresult *r = run_array(ud, G_REL_POSTINGS, NULL, term, n, PG_I(cap), &rc);
 	if (!r)
 		return rc;
 	for (int row = 0; row < PQntuples(r); row++) {
-		int64_t i = pg_int(r, row, 0) - 1;
-		if (i >= 0 && (size_t)i < n)
+		ptrdiff_t i = place(r, row, n);
+		if (i >= 0)
 			each(arg, (size_t)i, pg_int(r, row, 1), num(r, row, 2));
 	}
 	PQclear(r);
@@ -222,21 +233,13 @@ static enum err postings(void *ud, const struct relvec_entry *v, size_t n, int c
 
 static enum err facets(void *ud, int64_t id, const int64_t *ids, size_t n, struct rel_facet *out)
 {
-	struct pg_rel *x = ud;
-	struct buf b = BUF_INIT;
-	int_array(&b, ids, NULL, n);
-	if (b.oom) {
-		buf_free(&b);
-		return ERR_NOMEM;
-	}
 	enum err rc;
-	PGresult *r = pg_run(x->st, x->c, G_REL_FACETS, PG_ARGS(PG_T(b.data), PG_I(id)), &rc);
-	buf_free(&b);
+	PGresult *r = run_array(ud, G_REL_FACETS, ids, NULL, n, PG_I(id), &rc);
 	if (!r)
 		return rc;
 	for (int row = 0; row < PQntuples(r); row++) {
-		int64_t i = pg_int(r, row, 0) - 1;
-		if (i >= 0 && (size_t)i < n)
+		ptrdiff_t i = place(r, row, n);
+		if (i >= 0)
 			out[i] = (struct rel_facet){true, pg_bool(r, row, 1), (int)pg_int(r, row, 3),
 						    num(r, row, 2)};
 	}

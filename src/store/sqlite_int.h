@@ -178,6 +178,8 @@ enum err sq_each_article(struct store *st, size_t batch, sq_id_fn each, sq_conn_
 
 /* The search index (sqlite_search.c). */
 int sq_register_search(sqlite3 *db);
+/* The FTS5 API of connection db (NULL when it has none). */
+fts5_api *sq_fts5_api(sqlite3 *db);
 /* Put post id into the index, or take it out when it is not a public
  * article; inside the caller's transaction. */
 enum err sq_index_post(struct store *st, struct conn *c, int64_t id);

@@ -44,19 +44,6 @@ struct rel_tok *sq_rel_tok(fts5_api *api)
 	return t;
 }
 
-/* The FTS5 API of connection db (NULL when it has none). */
-static fts5_api *fts5_of(sqlite3 *db)
-{
-	fts5_api *api = NULL;
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &s, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
-	sqlite3_step(s);
-	sqlite3_finalize(s);
-	return api;
-}
-
 struct rel_tok *rel_tok_new(void)
 {
 	sqlite3 *db = NULL;
@@ -65,7 +52,7 @@ struct rel_tok *rel_tok_new(void)
 		sqlite3_close(db);
 		return NULL;
 	}
-	struct rel_tok *t = sq_rel_tok(fts5_of(db));
+	struct rel_tok *t = sq_rel_tok(sq_fts5_api(db));
 	if (!t) {
 		sqlite3_close(db);
 		return NULL;
