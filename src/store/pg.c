@@ -2,9 +2,11 @@
  * pool, read snapshots, the change-log watcher and the ops table. The ops
  * themselves are in pg_site.c, pg_tax.c, pg_posts.c, pg_list.c,
  * pg_comments.c, pg_session.c and pg_misc.c (see pg_int.h). */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/str.h"
@@ -190,6 +192,38 @@ static enum err changed(struct store *st, bool *yes)
 	}
 	pthread_mutex_unlock(&q->watch_mu);
 	return rc;
+}
+
+/* Wait on the watcher's socket (LISTENing since the first changed()) for up
+ * to ms: a notification, or anything else arriving, ends the wait; the
+ * caller's changed() then tells whether the log moved. Not listening (yet,
+ * or the connection is broken): a plain sleep, changed() reconnects. */
+static enum err wait_change(struct store *st, unsigned ms, bool *announced)
+{
+	struct pg *q = PG(st);
+	*announced = false;
+	pthread_mutex_lock(&q->watch_mu);
+	int fd = -1;
+	bool pending = false;
+	if (q->listening && PQstatus(q->watch) == CONNECTION_OK && PQconsumeInput(q->watch)) {
+		PGnotify *n = PQnotifies(q->watch);
+		pending = n != NULL; /* changed() drains the rest */
+		PQfreemem(n);
+		fd = PQsocket(q->watch);
+	}
+	pthread_mutex_unlock(&q->watch_mu);
+	if (pending) {
+		*announced = true;
+		return ERR_OK;
+	}
+	if (fd >= 0) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		*announced = poll(&p, 1, (int)ms) > 0;
+	} else {
+		struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	return ERR_OK;
 }
 
 /* --- maintenance --------------------------------------------------------- */
@@ -386,6 +420,7 @@ static const struct store_ops pg_ops = {
 	.menu_get = pgn_menu_get,
 	.menu_set = pgn_menu_set,
 	.changed = changed,
+	.wait_change = wait_change,
 	.changes_since = pgs_changes_since,
 	.change_last_id = pgs_change_last_id,
 	.change_last_at = pgs_change_last_at,
