@@ -18,7 +18,7 @@ ADMIN    := $(shell find themes/admin -type f | sort)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit unit-pg spec e2e browser asan lint bench clean fuzz fuzz-smoke fuzz-build security bench-search bench-import
+.PHONY: all deps run test unit unit-pg spec e2e e2e-pg browser asan lint bench clean fuzz fuzz-smoke fuzz-build security bench-search bench-import
 all: gazette
 
 deps:
@@ -90,6 +90,11 @@ test: deps
 
 e2e: gazette
 	@tests/e2e/run.sh ./gazette
+
+# The e2e suite against PostgreSQL: one throw-away server for the run
+# (tests/pg/pgtmp.sh), a database of its own per site (tests/e2e/harness.py).
+e2e-pg: gazette
+	@tests/pg/pgtmp.sh run env GAZETTE_E2E_PG=1 tests/e2e/run.sh ./gazette
 
 # The back office and the comment form in Debian's Chromium, driven by
 # playwright-core (tests/browser/run.js; `make deps` installs both).

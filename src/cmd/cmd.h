@@ -19,6 +19,7 @@
 
 struct cmd_ctx {
 	const char *site_dir;
+	const char *database; /* --database: overrides gazette.conf's (NULL: none) */
 	const char *name;  /* the command name */
 	const char *usage; /* its usage line(s) */
 	int argc;          /* argv[0] is the command name */

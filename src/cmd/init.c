@@ -1,4 +1,6 @@
-/* init.c - `gazette init [--demo]`: create a site folder. */
+/* init.c - `gazette init [--demo]`: create a site folder (gazette.conf,
+ * secret.key) and its database: gazette.db in the folder, or the one the
+ * global --database names (written to gazette.conf), e.g. PostgreSQL. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,7 +61,7 @@ int cmd_init(struct cmd_ctx *c)
 	bool had_key = exists(dir, "secret.key");
 	char conf[1200];
 	snprintf(conf, sizeof conf, "%s/gazette.conf", dir);
-	if (config_write_default(conf) != ERR_OK) {
+	if (config_write_default(conf, c->database) != ERR_OK) {
 		int e = errno;
 		undo(c, dir, made_dir, had_key);
 		return cmd_fail("cannot write %s: %s", conf, strerror(e));
@@ -68,8 +70,15 @@ int cmd_init(struct cmd_ctx *c)
 	int rc = 0;
 	unsigned char key[SECRET_BYTES];
 	char msg[512];
+	const char **keys = NULL, **values = NULL;
+	size_t nset = 0;
 	if (!cmd_open_site(c))
 		rc = 1;
+	else if (STORE_CALL(c->store, setting_list, &c->arena, &keys, &values, &nset) != ERR_OK)
+		rc = cmd_fail("cannot read the database");
+	else if (nset) /* --database naming one that holds a site already */
+		rc = cmd_fail("%s already holds a site; refusing to overwrite it",
+			      c->config.db_path);
 	else if (settings_init_defaults(c->store) != ERR_OK)
 		rc = cmd_fail("cannot write the default settings");
 	else if (secret_load(c->config.secrets_path, true, key, msg, sizeof msg) != ERR_OK)

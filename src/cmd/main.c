@@ -15,7 +15,7 @@ static const struct command {
 	const char *summary;
 	const char *usage;
 } commands[] = {
-	{"init", cmd_init, "create a new site", "gazette [--site DIR] init [--demo]"},
+	{"init", cmd_init, "create a new site", "gazette [--site DIR] [--database URL] init [--demo]"},
 	{"serve", cmd_serve, "serve the site over HTTP",
 	 "gazette [--site DIR] serve [--listen ADDR:PORT] [--threads N] [--theme DIR]"},
 	{"settings", cmd_settings, "show or change site settings",
@@ -74,8 +74,11 @@ static const struct command {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: gazette [--site DIR] COMMAND [ARGS...]\n\n"
-		   "Gazette serves a news site from DIR (default ./site).\n\ncommands:\n");
+	fprintf(f, "usage: gazette [--site DIR] [--database URL] COMMAND [ARGS...]\n\n"
+		   "Gazette serves a news site from DIR (default ./site).\n"
+		   "--database names the database instead of DIR/gazette.conf's `database`:\n"
+		   "a path, or postgresql://... for PostgreSQL (with init: written there).\n"
+		   "\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun `gazette COMMAND --help` for a command's options.\n");
@@ -83,13 +86,17 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	const char *site = "site";
+	const char *site = "site", *database = NULL;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--site") == 0 && i + 1 < argc) {
 			site = argv[++i];
 		} else if (strncmp(argv[i], "--site=", 7) == 0) {
 			site = argv[i] + 7;
+		} else if (strcmp(argv[i], "--database") == 0 && i + 1 < argc) {
+			database = argv[++i];
+		} else if (strncmp(argv[i], "--database=", 11) == 0) {
+			database = argv[i] + 11;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;
@@ -110,11 +117,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gazette: --site needs a directory\n");
 		return 2;
 	}
+	/* as gazette.conf's `database` line would say it (init writes it there) */
+	if (database && (!*database || strpbrk(database, "#\r\n"))) {
+		fprintf(stderr, "gazette: --database needs a URL or a path without '#' "
+				"(percent-encode it in a URL: %%23)\n");
+		return 2;
+	}
 	for (size_t k = 0; k < NCOMMANDS; k++) {
 		if (strcmp(commands[k].name, argv[i]) != 0)
 			continue;
 		struct cmd_ctx c = {0};
 		c.site_dir = site;
+		c.database = database;
 		c.name = commands[k].name;
 		c.usage = commands[k].usage;
 		c.argc = argc - i;

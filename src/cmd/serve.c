@@ -2,8 +2,9 @@
  *
  * Besides the HTTP server, one background thread keeps the site current:
  * every change_poll_ms it publishes scheduled posts whose time has come and
- * follows the change log (writes from CLI commands in other processes), so
- * nothing depends on a request arriving. Pages are rendered from the
+ * follows the change log (writes from CLI commands in other processes, or
+ * from other nodes: on PostgreSQL it also wakes as soon as one is
+ * announced), so nothing depends on a request arriving. Pages are rendered from the
  * database on every request for now; the page cache will purge from the
  * same loop. */
 #include <getopt.h>
@@ -109,6 +110,25 @@ static bool follow_changes(struct watcher *w)
 	}
 }
 
+/* Until the next tick (poll_ms), in slices that notice the server
+ * stopping; on PostgreSQL sooner, when any node announces a change
+ * (LISTEN/NOTIFY). */
+static void wait_tick(struct watcher *w)
+{
+	for (unsigned left = w->poll_ms; left && !atomic_load(&w->stop);) {
+		unsigned slice = left < 250 ? left : 250;
+		bool announced = false;
+		if (!w->st->ops->wait_change ||
+		    STORE_CALL(w->st, wait_change, slice, &announced) != ERR_OK) {
+			struct timespec ts = {0, (long)slice * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+		if (announced)
+			return;
+		left -= slice;
+	}
+}
+
 static void *watch(void *arg)
 {
 	struct watcher *w = arg;
@@ -125,8 +145,7 @@ static void *watch(void *arg)
 		if (changed || w->retry)
 			w->retry = !follow_changes(w);
 		pthread_mutex_unlock(&w->mu);
-		struct timespec ts = {w->poll_ms / 1000, (long)(w->poll_ms % 1000) * 1000000L};
-		nanosleep(&ts, NULL);
+		wait_tick(w);
 	}
 	return NULL;
 }
@@ -285,7 +304,13 @@ int cmd_serve(struct cmd_ctx *c)
 	}
 	printf("Listening on http://%s/\n", bound);
 	fflush(stdout);
-	log_info("serving %s from %s", c->site_dir, c->config.db_path);
+	/* a URL's user and password stay out of the log */
+	const char *db = c->config.db_path, *at = strchr(db, '@');
+	if (config_is_url(db) && at)
+		log_info("serving %s from %.*s//%s", c->site_dir, (int)(strchr(db, ':') - db + 1),
+			 db, at + 1);
+	else
+		log_info("serving %s from %s", c->site_dir, db);
 
 	int sig = 0;
 	sigwait(&sigs, &sig);

@@ -53,9 +53,11 @@ bool cmd_open_site(struct cmd_ctx *c)
 		cmd_fail("%s", msg);
 		return false;
 	}
+	if (c->database)
+		config_set_database(&c->config, c->site_dir, c->database);
 	/* Only init creates a database: a mistyped `database` line must not
 	 * quietly start an empty site. */
-	if (!c->creating && !strstr(c->config.db_path, "://") &&
+	if (!c->creating && !config_is_url(c->config.db_path) &&
 	    access(c->config.db_path, F_OK) != 0) {
 		cmd_fail("no database at %s (see `database` in %s/gazette.conf)", c->config.db_path,
 			 c->site_dir);

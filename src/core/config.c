@@ -1,6 +1,7 @@
 /* config.c - gazette.conf: defaults, parsing, the commented default file. */
 #include "core/config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,24 @@ enum err config_load(struct config *c, const char *site_dir, char *errmsg, size_
 	return rc;
 }
 
+bool config_is_url(const char *v)
+{
+	if (!isalpha((unsigned char)v[0]))
+		return false;
+	size_t i = 1;
+	while (isalnum((unsigned char)v[i]) || v[i] == '+' || v[i] == '-' || v[i] == '.')
+		i++;
+	return strncmp(v + i, "://", 3) == 0;
+}
+
+void config_set_database(struct config *c, const char *site_dir, const char *v)
+{
+	if (v[0] == '/' || config_is_url(v))
+		str_copy(c->db_path, v, sizeof c->db_path);
+	else
+		snprintf(c->db_path, sizeof c->db_path, "%s/%s", site_dir, v);
+}
+
 enum err config_read(struct config *c, const char *site_dir, FILE *f, char *errmsg,
 		     size_t errlen)
 {
@@ -87,10 +106,7 @@ enum err config_read(struct config *c, const char *site_dir, FILE *f, char *errm
 		if (strcmp(k, "listen") == 0)
 			str_copy(c->listen, v, sizeof c->listen);
 		else if (strcmp(k, "database") == 0) {
-			if (v[0] == '/')
-				str_copy(c->db_path, v, sizeof c->db_path);
-			else
-				snprintf(c->db_path, sizeof c->db_path, "%s/%s", site_dir, v);
+			config_set_database(c, site_dir, v);
 		} else if (strcmp(k, "secrets") == 0) {
 			if (v[0] == '/')
 				str_copy(c->secrets_path, v, sizeof c->secrets_path);
@@ -138,16 +154,18 @@ enum err config_read(struct config *c, const char *site_dir, FILE *f, char *errm
 	return rc;
 }
 
-enum err config_write_default(const char *path)
+enum err config_write_default(const char *path, const char *database)
 {
 	FILE *f = fopen(path, "wx");
 	if (!f)
 		return ERR_IO;
 	fputs("# Gazette process settings. Site settings (title, base URL, ...) live in\n"
 	      "# the database: see `gazette settings`.\n"
-	      "listen = 127.0.0.1:8080\n"
-	      "database = gazette.db\n"
-	      "# secrets = secret.key          (signing key; share it between nodes)\n"
+	      "listen = 127.0.0.1:8080\n",
+	      f);
+	/* a URL's password may be left out: libpq reads ~/.pgpass and PGPASSWORD */
+	fprintf(f, "database = %s\n", database ? database : "gazette.db");
+	fputs("# secrets = secret.key          (signing key; share it between nodes)\n"
 	      "# theme = /path/to/theme        (default: the built-in theme)\n"
 	      "# trusted_proxies = 127.0.0.1   (who may set X-Forwarded-For/-Proto)\n"
 	      "# threads = 0                   (0 = one per core)\n"

@@ -7,6 +7,7 @@
 #ifndef GAZETTE_CORE_CONFIG_H
 #define GAZETTE_CORE_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +16,8 @@
 
 struct config {
 	char site_dir[1024];
-	char db_path[1100];        /* "database": path relative to site_dir or absolute */
+	char db_path[1100];        /* "database": a URL (postgresql://...) as written, else a
+				    * path relative to site_dir or absolute */
 	char secrets_path[1100];   /* "secrets": the signing key file (auth/secret.h) */
 	char listen[256];          /* "listen": ADDR:PORT, default 127.0.0.1:8080 */
 	char theme_dir[1024];      /* "theme": empty = the compiled-in default theme */
@@ -44,7 +46,13 @@ enum err config_load(struct config *c, const char *site_dir, char *errmsg, size_
  * anchors a relative "database". The caller owns and closes f. */
 enum err config_read(struct config *c, const char *site_dir, FILE *f, char *errmsg,
 		     size_t errlen);
-/* Write a commented default gazette.conf (init). */
-enum err config_write_default(const char *path);
+/* Set "database" as the file's line would: a URL (scheme://...) stays as
+ * it is, a relative path is taken from site_dir. */
+void config_set_database(struct config *c, const char *site_dir, const char *v);
+/* True for "scheme://..." (RFC 3986 scheme characters). */
+bool config_is_url(const char *v);
+/* Write a commented default gazette.conf (init), naming `database` (NULL:
+ * gazette.db in the site folder). */
+enum err config_write_default(const char *path, const char *database);
 
 #endif

@@ -1,4 +1,5 @@
-/* names.c - the stored / command-line names of the closed sets in store.h. */
+/* names.c - the stored / command-line names of the closed sets in store.h,
+ * and the checks on values that both backends make. */
 #include <string.h>
 
 #include "store/store.h"
@@ -96,5 +97,24 @@ bool menu_kind_parse(const char *s, enum menu_kind *out)
 	if (i < 0)
 		return false;
 	*out = (enum menu_kind)i;
+	return true;
+}
+
+bool menu_well_formed(const struct menu_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].id <= 0 || (unsigned)items[i].kind >= MENU_KIND__MAX ||
+		    items[i].parent_id == items[i].id)
+			return false;
+		bool parent_found = items[i].parent_id == 0;
+		for (size_t k = 0; k < n; k++) {
+			if (k != i && items[k].id == items[i].id)
+				return false;
+			if (items[k].id == items[i].parent_id)
+				parent_found = true;
+		}
+		if (!parent_found)
+			return false;
+	}
 	return true;
 }

@@ -2,9 +2,11 @@
  * pool, read snapshots, the change-log watcher and the ops table. The ops
  * themselves are in pg_site.c, pg_tax.c, pg_posts.c, pg_list.c,
  * pg_comments.c, pg_session.c and pg_misc.c (see pg_int.h). */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/str.h"
@@ -192,6 +194,38 @@ static enum err changed(struct store *st, bool *yes)
 	return rc;
 }
 
+/* Wait on the watcher's socket (LISTENing since the first changed()) for up
+ * to ms: a notification, or anything else arriving, ends the wait; the
+ * caller's changed() then tells whether the log moved. Not listening (yet,
+ * or the connection is broken): a plain sleep, changed() reconnects. */
+static enum err wait_change(struct store *st, unsigned ms, bool *announced)
+{
+	struct pg *q = PG(st);
+	*announced = false;
+	pthread_mutex_lock(&q->watch_mu);
+	int fd = -1;
+	bool pending = false;
+	if (q->listening && PQstatus(q->watch) == CONNECTION_OK && PQconsumeInput(q->watch)) {
+		PGnotify *n = PQnotifies(q->watch);
+		pending = n != NULL; /* changed() drains the rest */
+		PQfreemem(n);
+		fd = PQsocket(q->watch);
+	}
+	pthread_mutex_unlock(&q->watch_mu);
+	if (pending) {
+		*announced = true;
+		return ERR_OK;
+	}
+	if (fd >= 0) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		*announced = poll(&p, 1, (int)ms) > 0;
+	} else {
+		struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	return ERR_OK;
+}
+
 /* --- maintenance --------------------------------------------------------- */
 
 static enum err backup(struct store *st, const char *dest)
@@ -286,39 +320,7 @@ static enum err migrate(PGconn *db, int *was, char *errmsg, size_t errlen)
 	}
 }
 
-/* --- not yet implemented (see PG_STATUS.md) ------------------------------- */
-
-static enum err missing(const char *op)
-{
-	log_error("store: %s is not implemented in the PostgreSQL backend yet", op);
-	return ERR_INVALID;
-}
-
-static enum err pgx_related(struct store *st, struct arena *a, int64_t id, int64_t now,
-			    struct post **out, size_t *n)
-{
-	(void)st, (void)a, (void)id, (void)now;
-	*out = NULL;
-	*n = 0;
-	return missing("related");
-}
-
-static enum err pgx_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids,
-				size_t *n)
-{
-	(void)st, (void)a, (void)id;
-	*ids = NULL;
-	*n = 0;
-	return missing("related_ids");
-}
-
-static enum err pgx_relate_all(struct store *st, void (*progress)(int64_t, int64_t))
-{
-	(void)st, (void)progress;
-	return missing("relate_all");
-}
-
-const bool pg_store_complete = false;
+const bool pg_store_complete = true;
 
 /* --- opening and closing ------------------------------------------------- */
 
@@ -329,6 +331,7 @@ static void pg_close(struct store *st)
 	for (; c; c = next) {
 		next = c->next;
 		PQfinish(c->db);
+		rel_tok_free(c->tok);
 		free(c);
 	}
 	if (q->watch)
@@ -414,15 +417,18 @@ static const struct store_ops pg_ops = {
 	.import_map_set = pgm_import_map_set,
 	.tag_add = pgt_tag_add,
 	.comment_put = pgc_comment_put,
+	.menu_get = pgn_menu_get,
+	.menu_set = pgn_menu_set,
 	.changed = changed,
+	.wait_change = wait_change,
 	.changes_since = pgs_changes_since,
 	.change_last_id = pgs_change_last_id,
 	.change_last_at = pgs_change_last_at,
 	.search = pgx_search,
 	.spell_words = pgx_spell_words,
-	.related = pgx_related,
-	.related_ids = pgx_related_ids,
-	.relate_all = pgx_relate_all,
+	.related = pgr_related,
+	.related_ids = pgr_related_ids,
+	.relate_all = pgr_relate_all,
 	.search_language = pgx_search_language,
 	.reindex = pgx_reindex,
 	.read_begin = read_begin,
@@ -457,6 +463,9 @@ enum err pg_store_open(struct store **out, const char *url, char *errmsg, size_t
 	/* a database from before the search index (2) gets its index built */
 	if (rc == ERR_OK && was >= 1 && was < 2 && (rc = pgx_reindex(st, NULL)) != ERR_OK)
 		snprintf(errmsg, errlen, "building the search index failed: %s", err_str(rc));
+	/* ... and one from before related articles (3) gets them computed */
+	if (rc == ERR_OK && was >= 1 && was < 3 && (rc = pgr_relate_all(st, NULL)) != ERR_OK)
+		snprintf(errmsg, errlen, "computing related articles failed: %s", err_str(rc));
 	if (rc == ERR_OK && !newest_change(q->watch, &q->last_change)) {
 		snprintf(errmsg, errlen, "PostgreSQL: %s", PQerrorMessage(q->watch));
 		rc = ERR_DB;

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "store/related.h"
 #include "store/store.h"
 
 enum pgs {
@@ -63,6 +64,11 @@ enum pgs {
 	G_FTS_BY_AUTHOR, G_ARTICLE_IDS, G_SPELL_FORGET, G_SPELL_ADD, G_SPELL_CLEAR, G_SPELL_HAS,
 	G_SPELL_NEAR, G_SEARCH, G_SEARCH_COUNT, G_SEARCH_TIMEOUT, G_SEARCH_CFG, G_SEARCH_CFG_SET,
 	G_TS_CONFIG_EXISTS,
+	G_REL_TEXT, G_REL_DOC_GET, G_REL_DOC_PUT, G_REL_DOC_DEL, G_REL_DF_ADD, G_REL_DF_PRUNE,
+	G_REL_DF_GET, G_REL_POSTING_ADD, G_REL_POSTING_DEL, G_REL_POSTINGS, G_REL_FACETS,
+	G_REL_SCORES, G_REL_CLEAR, G_REL_PUT, G_REL_LISTED_BY, G_REL_OF, G_REL_LIST,
+	G_REL_CLEAR_DOCS, G_REL_CLEAR_POSTINGS, G_REL_CLEAR_DF,
+	G_MENU_GET, G_MENU_CLEAR, G_MENU_ADD,
 	G__MAX
 };
 
@@ -76,6 +82,7 @@ struct pconn {
 	unsigned char prepared[G__MAX];
 	unsigned char listed[PG_LIST_SHAPES / 8]; /* shapes prepared on this connection */
 	bool in_tx;         /* inside BEGIN ... COMMIT (no silent retry then) */
+	struct rel_tok *tok; /* related articles' words (pg_related.c), made on first use */
 	int64_t changes;    /* rows the last statement touched */
 	int64_t last_id;    /* first column of its first row (INSERT ... RETURNING id) */
 	struct pconn *next;
@@ -246,6 +253,18 @@ enum err pgx_spell_words(struct store *st, struct arena *a, const char *word,
 enum err pgx_search_language(struct store *st, const char *lang,
 			     void (*progress)(int64_t done, int64_t total));
 enum err pgx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total));
+
+/* Related articles (pg_related.c): after a write to post id, in c's
+ * transaction (related.h). */
+enum err pg_relate(struct store *st, struct pconn *c, int64_t id);
+enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
+		     struct post **out, size_t *n);
+enum err pgr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids,
+			 size_t *n);
+enum err pgr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t total));
+/* The navigation menu (pg_menu.c). */
+enum err pgn_menu_get(struct store *st, struct arena *a, struct menu_item **out, size_t *n);
+enum err pgn_menu_set(struct store *st, const struct menu_item *items, size_t n);
 
 /* Migrations (pg_schema.c): each a NULL-terminated list of SQL scripts,
  * run in order in one transaction. */

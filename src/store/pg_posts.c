@@ -156,14 +156,15 @@ enum err pg_post_changed(struct store *st, struct pconn *c, int64_t id,
 
 /* --- writes --------------------------------------------------------------- */
 
-/* After any write to a post, in its transaction: the search index and the
- * change-log row naming what it touched. TODO(related): recompute the
- * related lists here once they exist in this backend (sqlite_posts.c's
- * written() does). */
+/* After any write to a post, in its transaction: the search index, the
+ * related lists (from the index's text), and the change-log row naming
+ * what it touched. */
 static enum err written(struct store *st, struct pconn *c, int64_t id,
 			const struct pg_facets *before)
 {
 	enum err rc = pg_index_post(st, c, id);
+	if (rc == ERR_OK)
+		rc = pg_relate(st, c, id);
 	return rc == ERR_OK ? pg_post_changed(st, c, id, before) : rc;
 }
 

@@ -3,7 +3,7 @@
  * Its own numbering (recorded in gazette_schema.version), not SQLite's:
  * migration 1 is the SQLite schema as of its migration 11 (the media
  * library and the import map) in PostgreSQL terms, without the search
- * index (migration 2) and related articles (to come). pg.c applies the
+ * index (migration 2), related articles (3) and the menu (4). pg.c applies the
  * missing ones at open, each in its own transaction with the version bump,
  * under an advisory lock so that nodes starting together apply each once.
  *
@@ -225,6 +225,58 @@ static const char *const m2[] = {
 	NULL,
 };
 
-const char *const *const pg_migrations[] = {m1, m2};
+/* 3: related articles (pg_related.c, store/related.c; SQLite's 5 and 12):
+ * each public article's list; per public article its distinct terms (to
+ * keep the document frequencies exact when its text changes) and its
+ * TF-IDF vector, as the same little-endian blobs SQLite keeps; the
+ * vectors' postings by term, heaviest first; how many public articles have
+ * each term (term 0 counts the articles). Terms are unsigned 32-bit
+ * hashes, hence BIGINT. Filled for an existing site by pg.c. */
+static const char *const m3[] = {
+	"CREATE TABLE related(\n"
+	"  post_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,\n"
+	"  rank BIGINT NOT NULL,\n"
+	"  related_id BIGINT NOT NULL REFERENCES posts(id) ON DELETE CASCADE,\n"
+	"  score double precision NOT NULL,\n"
+	"  PRIMARY KEY(post_id, rank)\n"
+	");\n"
+	"CREATE INDEX related_by ON related(related_id);\n"
+	/* no foreign keys: the rows are taken out by the code that knows
+	 * their terms */
+	"CREATE TABLE related_docs(\n"
+	"  post_id BIGINT PRIMARY KEY,\n"
+	"  terms bytea NOT NULL,\n"
+	"  vector bytea NOT NULL\n"
+	");\n"
+	"CREATE TABLE related_postings(\n"
+	"  term BIGINT NOT NULL,\n"
+	"  weight double precision NOT NULL,\n"
+	"  post_id BIGINT NOT NULL,\n"
+	"  PRIMARY KEY(term, weight, post_id)\n"
+	");\n"
+	"CREATE TABLE related_df(\n"
+	"  term BIGINT PRIMARY KEY,\n"
+	"  df BIGINT NOT NULL\n"
+	");\n",
+	NULL,
+};
+
+/* 4: the site's navigation menu (pg_menu.c; SQLite's 13): ordered items,
+ * each a URL, or a post or category by id, nested by parent_id; no rows =
+ * the default menu (top categories and pages). */
+static const char *const m4[] = {
+	"CREATE TABLE menu_items(\n"
+	"  id BIGINT PRIMARY KEY,\n"
+	"  parent_id BIGINT NOT NULL DEFAULT 0,\n"
+	"  position BIGINT NOT NULL DEFAULT 0,\n"
+	"  kind text NOT NULL CHECK (kind IN ('url','post','category')),\n"
+	"  label text NOT NULL DEFAULT '',\n"
+	"  url text NOT NULL DEFAULT '',\n"
+	"  target_id BIGINT NOT NULL DEFAULT 0\n"
+	");\n",
+	NULL,
+};
+
+const char *const *const pg_migrations[] = {m1, m2, m3, m4};
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

@@ -394,4 +394,62 @@ const char *const pg_stmt_sql[G__MAX] = {
 	[G_SEARCH_CFG] = "SELECT cfg::text FROM search_config",
 	[G_SEARCH_CFG_SET] = "UPDATE search_config SET cfg = $1::regconfig",
 	[G_TS_CONFIG_EXISTS] = "SELECT 1 FROM pg_ts_config WHERE cfgname = $1",
+	/* related articles (pg_related.c, migration 3); arrays carry a whole
+	 * vector, list or set of terms in one round trip */
+	[G_REL_TEXT] = "SELECT title, body, tags FROM posts_search WHERE post_id = $1",
+	[G_REL_DOC_GET] = "SELECT terms, vector FROM related_docs WHERE post_id = $1",
+	[G_REL_DOC_PUT] = "INSERT INTO related_docs(post_id, terms, vector) "
+			  "VALUES ($1, $2::bytea, $3::bytea) ON CONFLICT (post_id) DO UPDATE "
+			  "SET terms = excluded.terms, vector = excluded.vector",
+	[G_REL_DOC_DEL] = "DELETE FROM related_docs WHERE post_id = $1",
+	/* $1 terms (distinct), $2 their deltas */
+	[G_REL_DF_ADD] = "INSERT INTO related_df(term, df) "
+			 "SELECT t, d FROM unnest($1::bigint[], $2::bigint[]) AS x(t, d) "
+			 "ON CONFLICT (term) DO UPDATE SET df = related_df.df + excluded.df",
+	[G_REL_DF_PRUNE] = "DELETE FROM related_df WHERE term = ANY($1::bigint[]) AND df <= 0",
+	[G_REL_DF_GET] = "SELECT coalesce(d.df, 0) FROM unnest($1::bigint[]) WITH ORDINALITY "
+			 "AS x(term, i) LEFT JOIN related_df d ON d.term = x.term ORDER BY x.i",
+	/* $1 terms, $2 weights of article $3 */
+	[G_REL_POSTING_ADD] = "INSERT INTO related_postings(term, weight, post_id) "
+			      "SELECT t, w, $3 FROM unnest($1::bigint[], $2::float8[]) AS x(t, w) "
+			      "ON CONFLICT DO NOTHING",
+	[G_REL_POSTING_DEL] = "DELETE FROM related_postings p USING unnest($1::bigint[], "
+			      "$2::float8[]) AS x(t, w) WHERE p.term = x.t AND p.weight = x.w "
+			      "AND p.post_id = $3",
+	/* the $2 heaviest postings of each term of $1, by the term's place */
+	[G_REL_POSTINGS] = "SELECT x.i, p.post_id, p.weight FROM unnest($1::bigint[]) "
+			   "WITH ORDINALITY AS x(term, i) CROSS JOIN LATERAL (SELECT post_id, weight "
+			   "FROM related_postings WHERE term = x.term "
+			   "ORDER BY weight DESC, post_id DESC LIMIT $2) p "
+			   "ORDER BY x.i, p.weight DESC, p.post_id DESC",
+	/* candidates $1 against article $2: same category, seconds apart,
+	 * shared tags (a candidate gone has no row) */
+	[G_REL_FACETS] = "SELECT x.i, p.category_id <> 0 AND p.category_id = me.category_id, "
+			 "p.published_at - me.published_at, "
+			 "(SELECT count(*) FROM post_tags y JOIN post_tags z ON z.tag_id = y.tag_id "
+			 "AND z.post_id = $2 WHERE y.post_id = p.id) "
+			 "FROM unnest($1::bigint[]) WITH ORDINALITY AS x(id, i) "
+			 "JOIN posts p ON p.id = x.id JOIN posts me ON me.id = $2",
+	[G_REL_SCORES] = "SELECT related_id, score FROM related WHERE post_id = $1 ORDER BY rank",
+	[G_REL_CLEAR] = "DELETE FROM related WHERE post_id = $1",
+	[G_REL_PUT] = "INSERT INTO related(post_id, rank, related_id, score) "
+		      "SELECT $1, x.i - 1, x.r, x.s FROM unnest($2::bigint[], $3::float8[]) "
+		      "WITH ORDINALITY AS x(r, s, i)",
+	[G_REL_LISTED_BY] = "SELECT post_id FROM related WHERE related_id = $1",
+	[G_REL_OF] = "SELECT related_id FROM related WHERE post_id = $1 ORDER BY rank",
+	[G_REL_LIST] = "SELECT " PG_POST_LIST_COLS "FROM related r JOIN posts p ON p.id = r.related_id "
+		       "LEFT JOIN users u ON u.id = p.author_id "
+		       "LEFT JOIN categories c ON c.id = p.category_id "
+		       "WHERE r.post_id = $1 AND p.status IN ('published','scheduled') "
+		       "AND p.published_at <= $2 ORDER BY r.rank",
+	[G_REL_CLEAR_DOCS] = "DELETE FROM related_docs",
+	[G_REL_CLEAR_POSTINGS] = "DELETE FROM related_postings",
+	[G_REL_CLEAR_DF] = "DELETE FROM related_df",
+
+	/* the navigation menu (pg_menu.c, migration 4) */
+	[G_MENU_GET] = "SELECT id, parent_id, position, kind, label, url, target_id FROM menu_items "
+		       "ORDER BY position, id",
+	[G_MENU_CLEAR] = "DELETE FROM menu_items",
+	[G_MENU_ADD] = "INSERT INTO menu_items(id, parent_id, position, kind, label, url, target_id) "
+		       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
 };

@@ -180,6 +180,8 @@ enum err sq_each_article(struct store *st, size_t batch, sq_id_fn each, sq_conn_
 
 /* The search index (sqlite_search.c). */
 int sq_register_search(sqlite3 *db);
+/* The FTS5 API of connection db (NULL when it has none). */
+fts5_api *sq_fts5_api(sqlite3 *db);
 /* Put post id into the index, or take it out when it is not a public
  * article; inside the caller's transaction. */
 enum err sq_index_post(struct store *st, struct conn *c, int64_t id);
@@ -190,6 +192,8 @@ enum err sq_index_ids(struct store *st, struct conn *c, const int64_t *ids, size
 /* Related articles (sqlite_related.c): recompute id's list and its
  * neighbours' inside the caller's transaction. */
 enum err sq_relate(struct store *st, struct conn *c, int64_t id);
+/* sqlite_words.c: related.h's tokenizer on FTS5 api (NULL when it fails). */
+struct rel_tok *sq_rel_tok(fts5_api *api);
 enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 		     struct post **out, size_t *n);
 enum err sqr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids, size_t *n);

@@ -27,29 +27,9 @@ enum err sqm_menu_get(struct store *st, struct arena *a, struct menu_item **out,
 	return sq_all(st, a, S_MENU_GET, NULL, 0, row_item, sizeof **out, (void **)out, n);
 }
 
-/* Ids unique and positive, parents among them (and not themselves). */
-static bool well_formed(const struct menu_item *items, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (items[i].id <= 0 || (unsigned)items[i].kind >= MENU_KIND__MAX ||
-		    items[i].parent_id == items[i].id)
-			return false;
-		bool parent_found = items[i].parent_id == 0;
-		for (size_t k = 0; k < n; k++) {
-			if (k != i && items[k].id == items[i].id)
-				return false;
-			if (items[k].id == items[i].parent_id)
-				parent_found = true;
-		}
-		if (!parent_found)
-			return false;
-	}
-	return true;
-}
-
 enum err sqm_menu_set(struct store *st, const struct menu_item *items, size_t n)
 {
-	if (!well_formed(items, n))
+	if (!menu_well_formed(items, n))
 		return ERR_INVALID;
 	struct conn *c = conn_get(st);
 	if (!c)

@@ -45,15 +45,21 @@ static void matched_fn(const Fts5ExtensionApi *x, Fts5Context *ctx, sqlite3_cont
 	sqlite3_result_int(out, count);
 }
 
-int sq_register_search(sqlite3 *db)
+fts5_api *sq_fts5_api(sqlite3 *db)
 {
 	fts5_api *api = NULL;
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &s, NULL) != SQLITE_OK)
-		return SQLITE_ERROR;
+		return NULL;
 	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
 	sqlite3_step(s);
 	sqlite3_finalize(s);
+	return api;
+}
+
+int sq_register_search(sqlite3 *db)
+{
+	fts5_api *api = sq_fts5_api(db);
 	if (!api || api->iVersion < 2)
 		return SQLITE_ERROR;
 	int rc = api->xCreateFunction(api, "gz_matched", NULL, matched_fn, NULL);

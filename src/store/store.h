@@ -234,6 +234,9 @@ struct menu_item {
 
 const char *menu_kind_name(enum menu_kind k);
 bool menu_kind_parse(const char *s, enum menu_kind *out);
+/* What menu_set accepts (both backends): ids unique and positive, kinds
+ * known, parents among the items (and not themselves). */
+bool menu_well_formed(const struct menu_item *items, size_t n);
 
 struct archive_month {
 	int year, month;
@@ -488,6 +491,12 @@ struct store_ops {
 	/* Cheap check whether another connection/process wrote since the last
 	 * call (SQLite: PRAGMA data_version). */
 	enum err (*changed)(struct store *st, bool *yes);
+	/* Optional (NULL: the caller sleeps): wait up to ms milliseconds, and
+	 * return sooner with *announced when a change may have been announced
+	 * (PostgreSQL: NOTIFY on the change-log channel, from any node), so a
+	 * server purges within moments of another node's write instead of at
+	 * its next poll. A false alarm costs one more changed() call. */
+	enum err (*wait_change)(struct store *st, unsigned ms, bool *announced);
 	enum err (*changes_since)(struct store *st, struct arena *a, int64_t after_id,
 				  struct change **out, size_t *n);
 	enum err (*change_last_id)(struct store *st, int64_t *id);

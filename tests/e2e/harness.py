@@ -7,6 +7,14 @@ Usage:
         s.cli('post', 'add', '--title', 'X', input='body')  # CompletedProcess
         s.raw(b'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')  # raw bytes back
 
+PostgreSQL: with GAZETTE_E2E_PG=1 every Site keeps its content in a
+PostgreSQL database of its own (init --database URL; dropped on exit) on one
+throw-away server: the one GAZETTE_E2E_PG_URL names (make e2e-pg starts it
+for the whole run with tests/pg/pgtmp.sh), else one started for this file
+(tests/pg/pgtmp.py). PG is True then. s.sql(query) reads the database under
+test either way; tests about SQLite files themselves skip on PostgreSQL
+(`if PG: ...`), saying so.
+
 The binary is $GAZETTE (set by tests/e2e/run.sh). Each Site has its own
 temporary directory, removed on exit. Server stderr goes to site_dir/serve.log
 and is printed when a test fails. Nothing is mocked: real HTTP over TCP.
@@ -41,6 +49,114 @@ import weakref
 from contextlib import contextmanager
 
 GAZETTE = os.path.abspath(os.environ.get('GAZETTE', './gazette'))
+PG = os.environ.get('GAZETTE_E2E_PG', '') not in ('', '0')
+_pg_server = None   # PgTmp started by this process (no GAZETTE_E2E_PG_URL)
+_pg_seq = [0]
+
+
+def _psql():
+    import glob
+    for d in sorted(glob.glob('/usr/lib/postgresql/*/bin'), reverse=True):
+        if os.path.exists(os.path.join(d, 'psql')):
+            return os.path.join(d, 'psql')
+    return 'psql'
+
+
+def pg_server_url():
+    """The server's URL (its maintenance database), starting one if needed."""
+    global _pg_server
+    url = os.environ.get('GAZETTE_E2E_PG_URL') or os.environ.get('GAZETTE_TEST_PG')
+    if url:
+        return url
+    if _pg_server is None:
+        import atexit
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'pg'))
+        from pgtmp import PgTmp
+        _pg_server = PgTmp().start()
+        atexit.register(_pg_server.stop)
+    return _pg_server.url
+
+
+def psql(url, query):
+    """Rows of query on url as lists of strings (None for NULL)."""
+    r = subprocess.run([_psql(), '-X', '-q', '-At', '-F', '\x1f', '-R', '\x1d',
+                        '-P', 'null=\x1e', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', query],
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise AssertionError('psql %r: %s' % (query, r.stderr.strip()))
+    out = r.stdout[:-1] if r.stdout.endswith('\n') else r.stdout
+    return [[None if v == '\x1e' else v for v in row.split('\x1f')]
+            for row in out.split('\x1d') if row != ''] if out else []
+
+
+def _pg_literal(v):
+    if v is None:
+        return 'NULL'
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+class _PgCursor:
+    def __init__(self, rows):
+        self.rows = rows
+
+    def fetchall(self):
+        return self.rows
+
+    def fetchone(self):
+        return self.rows[0] if self.rows else None
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+class PgConnection:
+    """Enough of sqlite3.Connection for tests reading (or writing behind
+    the server's back) a PostgreSQL site: execute(sql, params) with ?
+    placeholders, each statement on its own (autocommit). Rows keep their
+    types, as sqlite3 gives them (through row_to_json): integers, floats,
+    text, None; booleans are True/False, which compare equal to 1/0."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def execute(self, sql, params=()):
+        parts = sql.split('?')
+        if len(parts) - 1 != len(params):
+            raise AssertionError('%d placeholders, %d values: %s' % (len(parts) - 1,
+                                                                     len(params), sql))
+        text = parts[0] + ''.join(_pg_literal(v) + p for v, p in zip(params, parts[1:]))
+        if not re.match(r'\s*(SELECT|WITH|VALUES)\b', text, re.I):
+            psql(self.url, text)
+            return _PgCursor([])
+        rows = psql(self.url, 'SELECT row_to_json(r) FROM (%s) r' % text)
+        return _PgCursor([tuple(v for _, v in json.loads(r[0], object_pairs_hook=list))
+                          for r in rows])
+
+    def commit(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def pg_new_database():
+    """A fresh database on the server for one site; returns its URL."""
+    base = pg_server_url()
+    _pg_seq[0] += 1
+    name = 'e2e_%d_%d_%d' % (os.getpid(), _pg_seq[0], int(time.time() * 1000) % 100000)
+    psql(base, 'CREATE DATABASE %s' % name)
+    return base.rsplit('/', 1)[0] + '/' + name, name
+
+
+def pg_drop_database(name):
+    try:
+        psql(pg_server_url(), 'DROP DATABASE IF EXISTS %s WITH (FORCE)' % name)
+    except AssertionError as e:
+        sys.stderr.write('harness: %s\n' % e)
 
 
 def check(cond, msg):
@@ -70,11 +186,14 @@ class Site:
         self.conf_extra = conf_extra
         self.proc = None
         self.addr = None
+        self.db_url = self.db_name = None
 
     # --- lifecycle ---------------------------------------------------------
     def __enter__(self):
         self.tmp = tempfile.mkdtemp(prefix='gazette-e2e-')
         self.dir = os.path.join(self.tmp, 'site')
+        if PG:
+            self.db_url, self.db_name = pg_new_database()
         if self.do_init:
             args = ['init'] + (['--demo'] if self.demo else [])
             r = self.cli(*args)
@@ -92,6 +211,8 @@ class Site:
         if problems or (et is not None and et is not SystemExit) or getattr(self, 'print_log', False):
             self.dump_log()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.db_name:
+            pg_drop_database(self.db_name)
         if problems and et is None:
             raise AssertionError('gazette serve: ' + '; '.join(problems))
         if problems and et is SystemExit:
@@ -171,10 +292,54 @@ class Site:
 
     # --- clients -----------------------------------------------------------
     def cli(self, *args, input=None, site=True, timeout=60):
-        cmd = [GAZETTE] + (['--site', self.dir] if site else []) + list(args)
+        """Run `gazette [--site DIR] ARGS`; on PostgreSQL an init (and only
+        an init) also gets --database with this site's database."""
+        pre = ['--site', self.dir] if site else []
+        if self.db_url and args and args[0] == 'init':
+            pre += ['--database', self.db_url]
+        cmd = [GAZETTE] + pre + list(args)
         kw = {} if input is not None else {'stdin': subprocess.DEVNULL}
         return subprocess.run(cmd, input=input, capture_output=True, text=True,
                               env=self.env, timeout=timeout, **kw)
+
+    def db(self):
+        """A connection to the database under test, behind the server's back:
+        sqlite3's, or on PostgreSQL a PgConnection (? placeholders too)."""
+        if self.db_url:
+            return PgConnection(self.db_url)
+        import sqlite3
+        return sqlite3.connect(os.path.join(self.dir, 'gazette.db'))
+
+    def sql(self, query, params=()):
+        """All rows of one statement (committed) on the database under test."""
+        con = self.db()
+        try:
+            rows = con.execute(query, params).fetchall()
+            con.commit()
+            return rows
+        finally:
+            con.close()
+
+    def dump(self):
+        """The whole database's content as text, to compare before and after
+        something that must not change it (PostgreSQL: pg_dump's data,
+        without sequence positions, which rolled-back inserts advance)."""
+        if self.db_url:
+            r = subprocess.run([os.path.join(os.path.dirname(_psql()), 'pg_dump'), '--data-only',
+                                '--no-owner', '-d', self.db_url], capture_output=True, text=True,
+                               timeout=60)
+            if r.returncode != 0:
+                raise AssertionError('pg_dump: %s' % r.stderr.strip())
+            # (and without pg_dump's per-run \restrict key)
+            return '\n'.join(l for l in r.stdout.splitlines()
+                             if not l.startswith(('SELECT pg_catalog.setval', '\\restrict',
+                                                  '\\unrestrict')))
+        import sqlite3
+        con = sqlite3.connect(os.path.join(self.dir, 'gazette.db'))
+        try:
+            return '\n'.join(con.iterdump())
+        finally:
+            con.close()
 
     def request(self, method, path, body=None, headers=None, source=None):
         conn = http.client.HTTPConnection(self.host, self.port, timeout=10,

@@ -123,10 +123,7 @@ def main():
             c.status(st, 200, 'dashboard signed in')
             c.eq(h.get('cache-control'), 'no-store', 'admin pages are not stored')
             c.ok('Dashboard' in body and 'Sign out' in body, 'dashboard content')
-            import sqlite3
-            db = sqlite3.connect(s.dir + '/gazette.db')
-            rows = [r[0] for r in db.execute('SELECT token_hash FROM sessions')]
-            db.close()
+            rows = [r[0] for r in s.sql('SELECT token_hash FROM sessions')]
             c.ok(rows and b.cookie not in rows, 'the token is stored only hashed')
             b2 = Browser(s)
             st, h, _ = b2.signin('ed', PASSWORDS['ed'], '//evil.example/')

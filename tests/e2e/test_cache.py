@@ -5,7 +5,6 @@ poll interval), unrelated pages stay cached."""
 import gzip
 import os
 import re
-import sqlite3
 import sys
 
 from harness import Site, check, poll
@@ -27,9 +26,7 @@ def xcache(s, path, headers=None):
 def settle(s):
     """Wait until the server has acted on every change in the database
     (/healthz reports how far it has followed the change log)."""
-    con = sqlite3.connect(os.path.join(s.dir, 'gazette.db'))
-    last = con.execute('SELECT coalesce(max(id), 0) FROM changes').fetchone()[0]
-    con.close()
+    last = s.sql('SELECT coalesce(max(id), 0) FROM changes')[0][0]
 
     def caught_up():
         st, h, b = s.get('/healthz')

@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import time
 
-from harness import Checks, Site, cli_ok, id_url
+from harness import PG, Checks, Site, cli_ok, id_url
 
 c = Checks('test_cli')
 COMMANDS = ['init', 'serve', 'settings', 'backup', 'post', 'page', 'category', 'tag', 'user']
@@ -32,11 +32,7 @@ def snapshot(d):
 
 
 def db_dump(path):
-    con = sqlite3.connect(path)
-    try:
-        return '\n'.join(con.iterdump())
-    finally:
-        con.close()
+    return s.dump()  # the Site below: its SQLite file or its PostgreSQL database
 
 
 def ym_now():
@@ -52,6 +48,39 @@ def has_line(out, *words):
     return any(all(w in l for w in words) for l in out.splitlines())
 
 
+def check_backup(out):
+    """A SQLite backup file: whole, and the live database's posts."""
+    c.ok(os.path.isfile(out), 'backup wrote no file')
+    with open(out, 'rb') as f:
+        c.eq(f.read(16), b'SQLite format 3\x00', 'backup file header')
+    con = sqlite3.connect('file:%s?mode=ro' % out, uri=True)
+    c.eq(con.execute('PRAGMA integrity_check').fetchone()[0], 'ok', 'backup integrity_check')
+    live = sqlite3.connect(db)
+
+    def post_rows(cn):
+        for (name,) in cn.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+            cols = [r[1] for r in cn.execute('PRAGMA table_info("%s")' % name)]
+            if 'title' in cols and 'slug' in cols:
+                return sorted(cn.execute('SELECT * FROM "%s"' % name).fetchall(),
+                              key=repr)
+        return None
+
+    got, want = post_rows(con), post_rows(live)
+    c.ok(want is not None and len(want) >= 5, 'no posts table found in the live database')
+    c.ok(got == want, 'backup posts differ from the live database (%s vs %s rows)'
+         % (len(got or []), len(want or [])))
+    c.ok(any('Added While Serving' in repr(r) for r in got or []),
+         'backup lacks the post added just before it')
+    c.eq(con.execute('PRAGMA user_version').fetchone()[0],
+         live.execute('PRAGMA user_version').fetchone()[0], 'backup user_version')
+    con.close()
+    live.close()
+    before = snapshot(s.tmp).get('backup.db')
+    r = s.cli('backup', out)
+    c.ok(r.returncode != 0, 'backup over an existing file exited 0')
+    c.eq(snapshot(s.tmp).get('backup.db'), before, 'refused backup changed the existing file')
+
+
 with Site(init=False, serve=False) as s:
     db = os.path.join(s.dir, 'gazette.db')
 
@@ -59,7 +88,12 @@ with Site(init=False, serve=False) as s:
     with c.section('init'):
         r = s.cli('init')
         cli_ok(c, r, 'init in a missing folder')
-        c.ok(os.path.isfile(db), 'init wrote no gazette.db')
+        if PG:
+            with open(os.path.join(s.dir, 'gazette.conf')) as f:
+                c.ok('database = %s\n' % s.db_url in f.read(),
+                     'init --database did not write the URL to gazette.conf')
+        else:
+            c.ok(os.path.isfile(db), 'init wrote no gazette.db')
         c.ok(os.path.isfile(os.path.join(s.dir, 'gazette.conf')), 'init wrote no gazette.conf')
         before = snapshot(s.dir)
         for args in (['init'], ['init', '--demo']):
@@ -128,9 +162,7 @@ with Site(init=False, serve=False) as s:
         out = cli_ok(c, s.cli('user', 'list'), 'user list')
         c.ok(has_line(out, 'alice', 'admin'), 'user list has no alice/admin line: %r' % out)
         c.ok(has_line(out, 'bob', 'author'), 'user list has no bob/author line: %r' % out)
-        con = sqlite3.connect(db)
-        dump = '\n'.join(con.iterdump())
-        con.close()
+        dump = s.dump()
         c.ok('correct horse battery' not in dump, 'the password is stored in clear text')
         c.ok('$argon2id$' in dump, 'no argon2id password hash in the database')
         before = db_dump(db)
@@ -433,35 +465,13 @@ with Site(init=False, serve=False) as s:
         cli_ok(c, r, 'post add while serving')
         out = os.path.join(s.tmp, 'backup.db')
         r = s.cli('backup', out)
-        cli_ok(c, r, 'backup FILE while serving')
-        c.ok(os.path.isfile(out), 'backup wrote no file')
-        with open(out, 'rb') as f:
-            c.eq(f.read(16), b'SQLite format 3\x00', 'backup file header')
-        con = sqlite3.connect('file:%s?mode=ro' % out, uri=True)
-        c.eq(con.execute('PRAGMA integrity_check').fetchone()[0], 'ok', 'backup integrity_check')
-        live = sqlite3.connect(db)
-
-        def post_rows(cn):
-            for (name,) in cn.execute("SELECT name FROM sqlite_master WHERE type='table'"):
-                cols = [r[1] for r in cn.execute('PRAGMA table_info("%s")' % name)]
-                if 'title' in cols and 'slug' in cols:
-                    return sorted(cn.execute('SELECT * FROM "%s"' % name).fetchall(),
-                                  key=repr)
-            return None
-        got, want = post_rows(con), post_rows(live)
-        c.ok(want is not None and len(want) >= 5, 'no posts table found in the live database')
-        c.ok(got == want, 'backup posts differ from the live database (%s vs %s rows)'
-             % (len(got or []), len(want or [])))
-        c.ok(any('Added While Serving' in repr(r) for r in got or []),
-             'backup lacks the post added just before it')
-        c.eq(con.execute('PRAGMA user_version').fetchone()[0],
-             live.execute('PRAGMA user_version').fetchone()[0], 'backup user_version')
-        con.close()
-        live.close()
-        before = snapshot(s.tmp).get('backup.db')
-        r = s.cli('backup', out)
-        c.ok(r.returncode != 0, 'backup over an existing file exited 0')
-        c.eq(snapshot(s.tmp).get('backup.db'), before, 'refused backup changed the existing file')
+        if PG:  # by design: a PostgreSQL site is backed up with pg_dump
+            c.ok(r.returncode != 0 and 'pg_dump' in r.stderr,
+                 'backup of a PostgreSQL site: exit %s, %r' % (r.returncode, r.stderr))
+            c.ok(not os.path.exists(out), 'refused backup wrote a file')
+        else:
+            cli_ok(c, r, 'backup FILE while serving')
+            check_backup(out)
         st, _, _ = s.get('/')
         c.status(st, 200, 'GET / after backup')
         st, _, b = s.get('/category/news/town-hall/')

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from email.utils import parsedate_to_datetime
 
 import feedparser
 
-from harness import Checks, Page, Site, poll
+from harness import PG, Checks, Page, Site, poll
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -153,10 +152,7 @@ def hidden_posts(s):
     r = s.cli('post', 'add', '--title', 'Hidden trash', '--slug', 'hidden-trash',
               '--status', 'published', input='binned')
     c.ok(r.returncode == 0, 'add trash: %s' % r.stderr)
-    con = sqlite3.connect(os.path.join(s.dir, 'gazette.db'))
-    con.execute("UPDATE posts SET status = 'trash' WHERE slug = 'hidden-trash'")
-    con.commit()
-    con.close()
+    s.sql("UPDATE posts SET status = 'trash' WHERE slug = 'hidden-trash'")
     slugs.append('hidden-trash')
     r = s.cli('page', 'add', '--title', 'Hidden page', '--slug', 'hidden-page',
               '--status', 'draft', input='draft page')
@@ -392,11 +388,9 @@ def roundtrip_site():
         c.ok(r.returncode == 0, 'post add control: %s' % r.stderr)
         cid, curl = r.stdout.strip().split('\t')
         # Legacy or imported text may hold C0 controls the CLI refuses.
-        con = sqlite3.connect(os.path.join(s.dir, 'gazette.db'))
-        con.execute("UPDATE posts SET title = 'Con' || char(1) || 'tr' || char(11) || 'ol' || "
-                    "char(127) || char(31) WHERE id = ?", (int(cid),))
-        con.commit()
-        con.close()
+        ch = 'chr' if PG else 'char'
+        s.sql("UPDATE posts SET title = 'Con' || {0}(1) || 'tr' || {0}(11) || 'ol' || "
+              "{0}(127) || {0}(31) WHERE id = ?".format(ch), (int(cid),))
         s.start()
         want_title = TRICKY + '  end'
         st, h, p = s.page(turl)

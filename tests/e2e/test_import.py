@@ -16,7 +16,6 @@ unchanged.
 import calendar
 import re
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from harness import GAZETTE, Checks, Site, cli_ok
+from harness import GAZETTE, PG, Checks, Site, cli_ok
 from wxrgen import generate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -87,8 +86,7 @@ def summary(out):
 
 
 def db(s):
-    con = sqlite3.connect(os.path.join(s.dir, 'gazette.db'))
-    return con
+    return s.db()
 
 
 def snapshot(s):
@@ -114,11 +112,12 @@ def site_contents(s):
             "b.body_md, p.summary, p.published_at, p.sticky, p.comments_open, "
             "(SELECT path FROM categories WHERE id = p.category_id), "
             "(SELECT slug FROM posts q WHERE q.id = p.parent_id), "
-            "(SELECT group_concat(slug) FROM (SELECT t.slug FROM post_tags pt JOIN tags t "
-            "ON t.id = pt.tag_id WHERE pt.post_id = p.id ORDER BY t.slug)), "
+            "(SELECT %s FROM (SELECT t.slug FROM post_tags pt JOIN tags t "
+            "ON t.id = pt.tag_id WHERE pt.post_id = p.id ORDER BY t.slug) x), "
             "(SELECT login FROM users WHERE id = p.author_id), "
             "(SELECT orig_name FROM media WHERE id = p.featured_media_id) "
-            "FROM posts p JOIN post_bodies b ON b.post_id = p.id")}
+            "FROM posts p JOIN post_bodies b ON b.post_id = p.id"
+            % ("string_agg(slug, ',')" if PG else 'group_concat(slug)'))}
         # media file names carry 8 random hex digits: the same file differs there
         posts = {k: (v[0], v[1], v[2], media_names(v[3])) + v[4:] for k, v in posts.items()}
         comments = {}
@@ -246,7 +245,7 @@ with Site() as s:
                 bad_dates.append((wp(it, 'post_id'), g, got))
         c.eq(bad_dates, [], 'published_at = wp:post_date_gmt')
         sticky = [wp(it, 'post_id') for it in BY_TYPE['post'] if wp(it, 'is_sticky') == '1']
-        c.eq(sorted(r[0] for r in q('SELECT id FROM posts WHERE sticky = 1')),
+        c.eq(sorted(r[0] for r in q('SELECT id FROM posts WHERE sticky')),
              sorted(ids[x] for x in sticky), 'sticky posts')
         c.ok(len(sticky) >= 1, 'the file has a sticky post')
         ex = q("SELECT excerpt FROM posts WHERE id = ?", ids['993'])

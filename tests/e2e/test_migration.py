@@ -11,13 +11,18 @@ import shutil
 import sqlite3
 import sys
 
-from harness import ARTICLE_RE, Checks, Site, cli_ok, poll
+from harness import ARTICLE_RE, PG, Checks, Site, cli_ok, poll
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.environ.get('GAZETTE_V1_FIXTURE',
                          os.path.join(HERE, '..', 'data', 'schema-v1.sql'))
 
 c = Checks('test_migration')
+if PG:
+    # SQLite files made by old versions; PostgreSQL's upgrades are checked
+    # by the store contract suite (test_pg_migrations, make unit-pg)
+    print('test_migration: SQLite only, skipped on PostgreSQL')
+    sys.exit(0)
 if not os.path.isfile(FIXTURE):
     print('FAIL test_migration: the version-1 fixture %s does not exist (it must be a complete '
           'schema-version-1 database dump with PRAGMA user_version=1, a user, a category and a '

@@ -1077,6 +1077,14 @@ static void test_config_good_keys(void **state)
 	write_file(dir, "gazette.conf", "database = /var/lib/gazette/g.db\n");
 	assert_int_equal(config_load(&c, dir, msg, sizeof msg), ERR_OK);
 	assert_string_equal(c.db_path, "/var/lib/gazette/g.db");
+	/* so is a URL (a PostgreSQL database), and a default file can name one */
+	write_file(dir, "gazette.conf", "database = postgresql://gz@db.example/site?sslmode=require\n");
+	assert_int_equal(config_load(&c, dir, msg, sizeof msg), ERR_OK);
+	assert_string_equal(c.db_path, "postgresql://gz@db.example/site?sslmode=require");
+	assert_true(config_is_url("postgres://x/y"));
+	assert_false(config_is_url("data/site.db"));
+	assert_false(config_is_url("1a://x"));
+	assert_false(config_is_url("dir/a://x"));
 	/* keys not in the file keep their defaults on reload */
 	assert_string_equal(c.listen, "127.0.0.1:8080");
 	rm_dir(dir);
@@ -1088,9 +1096,9 @@ static void test_config_default_file_loads(void **state)
 	char *dir = make_dir();
 	char path[1200];
 	snprintf(path, sizeof path, "%s/gazette.conf", dir);
-	assert_int_equal(config_write_default(path), ERR_OK);
+	assert_int_equal(config_write_default(path, NULL), ERR_OK);
 	/* never overwrites */
-	assert_int_not_equal(config_write_default(path), ERR_OK);
+	assert_int_not_equal(config_write_default(path, NULL), ERR_OK);
 	struct config c;
 	char msg[256] = "";
 	assert_int_equal(config_load(&c, dir, msg, sizeof msg), ERR_OK);

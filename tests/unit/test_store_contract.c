@@ -1418,20 +1418,27 @@ static void test_reconnect_after_restart(void **state)
 }
 
 /* Upgrading a PostgreSQL database: one from before the search index gets
- * migration 2 and its index built on open; a newer one is refused. */
+ * migrations 2-4, its index built and its related articles computed on
+ * open; a newer one is refused. */
 static void test_pg_migrations(void **state)
 {
 	struct fx *f = *state;
 	const char *url = test_pg_url();
 	if (!url)
 		skip();
-	add_article(f, "old", "An old article about zeppelins", "Airships.", f->user, 0, NULL, 0,
-		    clock_now() - DAY);
+	int64_t old = add_article(f, "old", "An old article about zeppelins",
+				  "Airships, zeppelins and hangars.", f->user, 0, NULL, 0,
+				  clock_now() - DAY);
+	int64_t older = add_article(f, "older", "Zeppelins over the harbour",
+				    "Hangars for airships and zeppelins.", f->user, 0, NULL, 0,
+				    clock_now() - 2 * DAY);
 	store_close(f->st);
 	f->st = NULL;
 	/* back to version 1, as a site made before search would be */
 	assert_true(test_pg_exec(url, "DROP TABLE posts_search, spell_words, search_config; "
 				      "DROP AGGREGATE gz_or(tsquery); "
+				      "DROP TABLE related, related_docs, related_postings, related_df; "
+				      "DROP TABLE menu_items; "
 				      "UPDATE gazette_schema SET version = 1"));
 	char msg[256] = "";
 	assert_int_equal(test_store_reopen(&f->st, f->path, msg, sizeof msg), ERR_OK);
@@ -1441,7 +1448,11 @@ static void test_pg_migrations(void **state)
 	size_t n = 0;
 	int64_t total = 0;
 	find(f, "zeppelins", (struct search_request){0}, &n, &total);
-	assert_int_equal(total, 1);
+	assert_int_equal(total, 2);
+	int64_t *ids = NULL;
+	assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, old, &ids, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], older);
 	store_close(f->st);
 	f->st = NULL;
 
@@ -1449,7 +1460,9 @@ static void test_pg_migrations(void **state)
 	assert_int_equal(test_store_reopen(&f->st, f->path, msg, sizeof msg), ERR_INVALID);
 	assert_non_null(strstr(msg, "newer"));
 	f->st = NULL;
-	assert_true(test_pg_exec(url, "UPDATE gazette_schema SET version = 2"));
+	char sql[64];
+	snprintf(sql, sizeof sql, "UPDATE gazette_schema SET version = %d", pg_schema_latest());
+	assert_true(test_pg_exec(url, sql));
 	assert_int_equal(test_store_reopen(&f->st, f->path, msg, sizeof msg), ERR_OK);
 }
 
