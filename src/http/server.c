@@ -1039,6 +1039,7 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 		free(e->deps);
 		e->etag = NULL;
 		e->deps = NULL;
+		e->ndeps = 0;
 		cache_insert(x->srv->app->cache, e, UINT64_MAX); /* refused: frees e */
 		return;
 	}
