@@ -36,6 +36,8 @@
 #   BENCH_PERF=0 (1: afterwards, `perf record -g` gazette under load (b) for
 #                 BENCH_DURATION and print the top of `perf report`)
 #   BENCH_SERVER_CPU / BENCH_CLIENT_CPU (default: first two allowed CPUs)
+#   BENCH_BULK=0 (1: the BENCH_ARTICLES go straight into the database with
+#                 bench/bigsite.py, then `gazette reindex`; no related lists)
 #   BENCH_SEARCH=ferry  BENCH_STARTS=3  BENCH_RSS_REQUESTS=0 (e.g. 1000000)
 #   BENCH_RSS_STEP=100000  BENCH_BIG_ARTICLES=0 (e.g. 100000)  BENCH_BIG_CACHED=10000
 #   GAZETTE=./gazette  NGINX=nginx  WRK=wrk  PERF=perf
@@ -60,6 +62,7 @@ RSS_REQUESTS=${BENCH_RSS_REQUESTS:-0}
 RSS_STEP=${BENCH_RSS_STEP:-100000}
 BIG_ARTICLES=${BENCH_BIG_ARTICLES:-0}
 BIG_CACHED=${BENCH_BIG_CACHED:-10000}
+BULK=${BENCH_BULK:-0}
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 warn() { printf 'bench: WARNING: %s\n' "$*" >&2; }
@@ -71,7 +74,7 @@ die() {
 	exit 1
 }
 
-for v in "$CONNECTIONS" "$ROUNDS" "$ARTICLES" "$WORDS" "$PROFILE" "$STARTS" "$RSS_REQUESTS" "$RSS_STEP" "$BIG_ARTICLES" "$BIG_CACHED"; do
+for v in "$CONNECTIONS" "$ROUNDS" "$ARTICLES" "$WORDS" "$PROFILE" "$STARTS" "$RSS_REQUESTS" "$RSS_STEP" "$BIG_ARTICLES" "$BIG_CACHED" "$BULK"; do
 	case $v in '' | *[!0-9]*) die "BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ARTICLES, BENCH_WORDS and BENCH_PERF and the other BENCH_ counts take a number (got '$v')" ;; esac
 done
 case $SEARCH_Q in '' | *[!a-z]*) die "BENCH_SEARCH: one lower-case word (got '$SEARCH_Q')" ;; esac
@@ -167,24 +170,31 @@ list() { "$GAZETTE" --site "$SITE" "$@" | cut -f2 | tr '\n' ' '; }
 # different ports, would not render the same bytes.
 "$GAZETTE" --site "$SITE" settings set base_url https://courier.example >/dev/null ||
 	die "gazette settings set base_url failed"
-CATS=$(list category list) AUTHORS=$(list user list) TAGS=$(list tag list)
-awk -v n="$ARTICLES" -v words="$WORDS" -v dir="$TMP/gen" -v now="$(date +%s)" -v seed=42 \
-	-v cats="$CATS" -v authors="$AUTHORS" -v tags="$TAGS" \
-	-f bench/genposts.awk >"$TMP/gen/manifest" || die "article generation failed"
-say "adding $ARTICLES generated articles of ~$WORDS words"
-TAB=$(printf '\t')
-k=0
-while IFS=$TAB read -r i title cat author tags date; do
-	set -- --title "$title" --status published --date "$date" --file "$TMP/gen/$i.md"
-	[ "$cat" = - ] || set -- "$@" --category "$cat"
-	[ "$author" = - ] || set -- "$@" --author "$author"
-	[ "$tags" = - ] || set -- "$@" --tags "$tags"
-	"$GAZETTE" --site "$SITE" post add "$@" </dev/null >>"$TMP/gen/added" ||
-		die "post add failed for generated article $i ($title)"
-	rm -f "$TMP/gen/$i.md"
-	k=$((k + 1))
-	[ $((k % 1000)) -ne 0 ] || say "  $k of $ARTICLES added ($(($(date +%s) - t0)) s)"
-done <"$TMP/gen/manifest"
+if [ "$BULK" = 1 ]; then
+	# minutes instead of hours at 10,000 (post add recomputes related lists)
+	say "writing $ARTICLES generated articles straight into the database (bench/bigsite.py), then gazette reindex"
+	python3 bench/bigsite.py "$SITE" "$ARTICLES" "$WORDS" >/dev/null || die "bench/bigsite.py failed"
+	"$GAZETTE" --site "$SITE" reindex >/dev/null || die "gazette reindex failed"
+else
+	CATS=$(list category list) AUTHORS=$(list user list) TAGS=$(list tag list)
+	awk -v n="$ARTICLES" -v words="$WORDS" -v dir="$TMP/gen" -v now="$(date +%s)" -v seed=42 \
+		-v cats="$CATS" -v authors="$AUTHORS" -v tags="$TAGS" \
+		-f bench/genposts.awk >"$TMP/gen/manifest" || die "article generation failed"
+	say "adding $ARTICLES generated articles of ~$WORDS words"
+	TAB=$(printf '\t')
+	k=0
+	while IFS=$TAB read -r i title cat author tags date; do
+		set -- --title "$title" --status published --date "$date" --file "$TMP/gen/$i.md"
+		[ "$cat" = - ] || set -- "$@" --category "$cat"
+		[ "$author" = - ] || set -- "$@" --author "$author"
+		[ "$tags" = - ] || set -- "$@" --tags "$tags"
+		"$GAZETTE" --site "$SITE" post add "$@" </dev/null >>"$TMP/gen/added" ||
+			die "post add failed for generated article $i ($title)"
+		rm -f "$TMP/gen/$i.md"
+		k=$((k + 1))
+		[ $((k % 1000)) -ne 0 ] || say "  $k of $ARTICLES added ($(($(date +%s) - t0)) s)"
+	done <"$TMP/gen/manifest"
+fi
 "$GAZETTE" --site "$SITE" post list --status published >"$TMP/posts" || die "post list failed"
 NPOSTS=$(wc -l <"$TMP/posts")
 [ "$NPOSTS" -gt 0 ] || die "no published posts"
