@@ -217,6 +217,7 @@ printf '\n# bench/run.sh: case (d), the same database and signing key without th
 
 # ---- the two gazette processes ----
 start_gazette() { # SITE-DIR NAME: sets STARTED_PID and STARTED_BASE (http://127.0.0.1:PORT/)
+	: >"$TMP/$2.out" # before the process starts: polled at once below
 	$SRV_PIN "$GAZETTE" --site "$1" serve --listen 127.0.0.1:0 --threads 1 \
 		</dev/null >"$TMP/$2.out" 2>>"$TMP/$2.log" & # append mode: check_log truncates it
 	STARTED_PID=$!
@@ -622,6 +623,7 @@ if [ "$BIG_ARTICLES" -gt 0 ]; then
 	# room for every page: its three bodies are ~30 KB
 	printf '\n# bench/run.sh: room for BENCH_BIG_CACHED pages\ncache_mb = 2048\n' >>"$BIG/gazette.conf"
 	BIG_START=$(startup_median "$BIG" "$(sed -n 1p "$TMP/big.paths")")
+	: >"$TMP/big.out"
 	$SRV_PIN "$GAZETTE" --site "$BIG" serve --listen 127.0.0.1:0 --threads 1 \
 		</dev/null >"$TMP/big.out" 2>>"$TMP/big.log" &
 	BIG_PID=$!
