@@ -93,6 +93,7 @@ fi
 
 # ---- cleanup: every process we started and the temp dir, on any exit ----
 TMP='' GZ_PID='' NC_PID='' NGX_PID='' NGX_WORKERS='' WRK_PID='' PERF_PID='' ST_PID='' BIG_PID=''
+STARTED_PID=''
 alive() { # PID: running (not gone, not a zombie)
 	kill -0 "$1" 2>/dev/null || return 1
 	case $(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) in Z*) return 1 ;; esac
@@ -117,6 +118,7 @@ cleanup() {
 	stop "$WRK_PID"
 	stop "$ST_PID"
 	stop "$BIG_PID"
+	stop "$STARTED_PID" # a server start_gazette gave up on
 	stop "$PERF_PID"
 	stop "$GZ_PID"
 	stop "$NC_PID"
@@ -235,9 +237,9 @@ start_gazette() { # SITE-DIR NAME: sets STARTED_PID and STARTED_BASE (http://127
 	done
 }
 start_gazette "$SITE" gazette
-GZ_PID=$STARTED_PID GZ_BASE=$STARTED_BASE
+GZ_PID=$STARTED_PID GZ_BASE=$STARTED_BASE STARTED_PID=''
 start_gazette "$NOCACHE" nocache
-NC_PID=$STARTED_PID NC_BASE=$STARTED_BASE
+NC_PID=$STARTED_PID NC_BASE=$STARTED_BASE STARTED_PID=''
 GZ_URL=${GZ_BASE%/}$ART_URL
 HOME_URL=$GZ_BASE
 NC_URL=${NC_BASE%/}$ART_URL
