@@ -12,7 +12,14 @@
 #   (c) the home page from the same cache;
 #   (d) the same article from a second `gazette serve` on the same database
 #       with `cache_mb = 0` appended to its gazette.conf (rendered from the
-#       database on every request), checked not to answer X-Cache: HIT.
+#       database on every request), checked not to answer X-Cache: HIT;
+#   (e) the RSS feed /feed/ from the page cache;
+#   (f) a search (/search?q=BENCH_SEARCH) on the cache-off process, so the
+#       query runs on every request.
+# Then start-up time (a fresh `serve` until the article answers 200, median
+# of BENCH_STARTS), and optionally RSS over BENCH_RSS_REQUESTS requests
+# (sampled every BENCH_RSS_STEP) and RSS of a BENCH_BIG_ARTICLES site with
+# BENCH_BIG_CACHED pages cached (bench/bigsite.py builds it).
 #
 # Steps: a temporary site (`init --demo` + BENCH_ARTICLES generated articles
 # of ~BENCH_WORDS words); the two gazette processes (`--threads 1`); the
@@ -29,6 +36,10 @@
 #   BENCH_PERF=0 (1: afterwards, `perf record -g` gazette under load (b) for
 #                 BENCH_DURATION and print the top of `perf report`)
 #   BENCH_SERVER_CPU / BENCH_CLIENT_CPU (default: first two allowed CPUs)
+#   BENCH_BULK=0 (1: the BENCH_ARTICLES go straight into the database with
+#                 bench/bigsite.py, then `gazette reindex`; no related lists)
+#   BENCH_SEARCH=ferry  BENCH_STARTS=3  BENCH_RSS_REQUESTS=0 (e.g. 1000000)
+#   BENCH_RSS_STEP=100000  BENCH_BIG_ARTICLES=0 (e.g. 100000)  BENCH_BIG_CACHED=10000
 #   GAZETTE=./gazette  NGINX=nginx  WRK=wrk  PERF=perf
 set -eu
 
@@ -45,6 +56,13 @@ ARTICLES=${BENCH_ARTICLES:-300}
 WORDS=${BENCH_WORDS:-600}
 KEEP=${BENCH_KEEP:-0}
 PROFILE=${BENCH_PERF:-0}
+SEARCH_Q=${BENCH_SEARCH:-ferry}
+STARTS=${BENCH_STARTS:-3}
+RSS_REQUESTS=${BENCH_RSS_REQUESTS:-0}
+RSS_STEP=${BENCH_RSS_STEP:-100000}
+BIG_ARTICLES=${BENCH_BIG_ARTICLES:-0}
+BIG_CACHED=${BENCH_BIG_CACHED:-10000}
+BULK=${BENCH_BULK:-0}
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 warn() { printf 'bench: WARNING: %s\n' "$*" >&2; }
@@ -56,9 +74,10 @@ die() {
 	exit 1
 }
 
-for v in "$CONNECTIONS" "$ROUNDS" "$ARTICLES" "$WORDS" "$PROFILE"; do
-	case $v in '' | *[!0-9]*) die "BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ARTICLES, BENCH_WORDS and BENCH_PERF take a number (got '$v')" ;; esac
+for v in "$CONNECTIONS" "$ROUNDS" "$ARTICLES" "$WORDS" "$PROFILE" "$STARTS" "$RSS_REQUESTS" "$RSS_STEP" "$BIG_ARTICLES" "$BIG_CACHED" "$BULK"; do
+	case $v in '' | *[!0-9]*) die "BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ARTICLES, BENCH_WORDS and BENCH_PERF and the other BENCH_ counts take a number (got '$v')" ;; esac
 done
+case $SEARCH_Q in '' | *[!a-z]*) die "BENCH_SEARCH: one lower-case word (got '$SEARCH_Q')" ;; esac
 for v in "$DURATION" "$WARMUP"; do
 	case $v in [0-9]*[smh] | [0-9]*) ;; *) die "BENCH_DURATION/BENCH_WARMUP: a wrk duration like 10s (got '$v')" ;; esac
 done
@@ -73,7 +92,8 @@ if [ "$PROFILE" != 0 ]; then
 fi
 
 # ---- cleanup: every process we started and the temp dir, on any exit ----
-TMP='' GZ_PID='' NC_PID='' NGX_PID='' NGX_WORKERS='' WRK_PID='' PERF_PID=''
+TMP='' GZ_PID='' NC_PID='' NGX_PID='' NGX_WORKERS='' WRK_PID='' PERF_PID='' ST_PID='' BIG_PID=''
+STARTED_PID=''
 alive() { # PID: running (not gone, not a zombie)
 	kill -0 "$1" 2>/dev/null || return 1
 	case $(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) in Z*) return 1 ;; esac
@@ -96,6 +116,9 @@ cleanup() {
 	*) printf '\nbench: FAIL: stopped (exit %s); rerun with sh -x bench/run.sh to see where\n' "$rc" >&2 ;;
 	esac
 	stop "$WRK_PID"
+	stop "$ST_PID"
+	stop "$BIG_PID"
+	stop "$STARTED_PID" # a server start_gazette gave up on
 	stop "$PERF_PID"
 	stop "$GZ_PID"
 	stop "$NC_PID"
@@ -149,24 +172,31 @@ list() { "$GAZETTE" --site "$SITE" "$@" | cut -f2 | tr '\n' ' '; }
 # different ports, would not render the same bytes.
 "$GAZETTE" --site "$SITE" settings set base_url https://courier.example >/dev/null ||
 	die "gazette settings set base_url failed"
-CATS=$(list category list) AUTHORS=$(list user list) TAGS=$(list tag list)
-awk -v n="$ARTICLES" -v words="$WORDS" -v dir="$TMP/gen" -v now="$(date +%s)" -v seed=42 \
-	-v cats="$CATS" -v authors="$AUTHORS" -v tags="$TAGS" \
-	-f bench/genposts.awk >"$TMP/gen/manifest" || die "article generation failed"
-say "adding $ARTICLES generated articles of ~$WORDS words"
-TAB=$(printf '\t')
-k=0
-while IFS=$TAB read -r i title cat author tags date; do
-	set -- --title "$title" --status published --date "$date" --file "$TMP/gen/$i.md"
-	[ "$cat" = - ] || set -- "$@" --category "$cat"
-	[ "$author" = - ] || set -- "$@" --author "$author"
-	[ "$tags" = - ] || set -- "$@" --tags "$tags"
-	"$GAZETTE" --site "$SITE" post add "$@" </dev/null >>"$TMP/gen/added" ||
-		die "post add failed for generated article $i ($title)"
-	rm -f "$TMP/gen/$i.md"
-	k=$((k + 1))
-	[ $((k % 1000)) -ne 0 ] || say "  $k of $ARTICLES added ($(($(date +%s) - t0)) s)"
-done <"$TMP/gen/manifest"
+if [ "$BULK" = 1 ]; then
+	# minutes instead of hours at 10,000 (post add recomputes related lists)
+	say "writing $ARTICLES generated articles straight into the database (bench/bigsite.py), then gazette reindex"
+	python3 bench/bigsite.py "$SITE" "$ARTICLES" "$WORDS" >/dev/null || die "bench/bigsite.py failed"
+	"$GAZETTE" --site "$SITE" reindex >/dev/null || die "gazette reindex failed"
+else
+	CATS=$(list category list) AUTHORS=$(list user list) TAGS=$(list tag list)
+	awk -v n="$ARTICLES" -v words="$WORDS" -v dir="$TMP/gen" -v now="$(date +%s)" -v seed=42 \
+		-v cats="$CATS" -v authors="$AUTHORS" -v tags="$TAGS" \
+		-f bench/genposts.awk >"$TMP/gen/manifest" || die "article generation failed"
+	say "adding $ARTICLES generated articles of ~$WORDS words"
+	TAB=$(printf '\t')
+	k=0
+	while IFS=$TAB read -r i title cat author tags date; do
+		set -- --title "$title" --status published --date "$date" --file "$TMP/gen/$i.md"
+		[ "$cat" = - ] || set -- "$@" --category "$cat"
+		[ "$author" = - ] || set -- "$@" --author "$author"
+		[ "$tags" = - ] || set -- "$@" --tags "$tags"
+		"$GAZETTE" --site "$SITE" post add "$@" </dev/null >>"$TMP/gen/added" ||
+			die "post add failed for generated article $i ($title)"
+		rm -f "$TMP/gen/$i.md"
+		k=$((k + 1))
+		[ $((k % 1000)) -ne 0 ] || say "  $k of $ARTICLES added ($(($(date +%s) - t0)) s)"
+	done <"$TMP/gen/manifest"
+fi
 "$GAZETTE" --site "$SITE" post list --status published >"$TMP/posts" || die "post list failed"
 NPOSTS=$(wc -l <"$TMP/posts")
 [ "$NPOSTS" -gt 0 ] || die "no published posts"
@@ -182,13 +212,14 @@ say "site ready in $GEN_S s: $NPOSTS published posts; article #$ART_ID $ART_URL"
 # given by absolute path and `cache_mb = 0` appended), the same database.
 mkdir "$NOCACHE"
 cp "$SITE/gazette.conf" "$NOCACHE/gazette.conf"
-printf '\n# bench/run.sh: case (d), the same database without the page cache\ndatabase = %s\ncache_mb = 0\n' \
-	"$SITE/gazette.db" >>"$NOCACHE/gazette.conf"
+printf '\n# bench/run.sh: case (d), the same database and signing key without the page cache\ndatabase = %s\nsecrets = %s\ncache_mb = 0\n' \
+	"$SITE/gazette.db" "$SITE/secret.key" >>"$NOCACHE/gazette.conf"
 ! grep -q '^[[:space:]]*cache_mb' "$SITE/gazette.conf" ||
 	warn "the site's gazette.conf sets cache_mb: $(grep '^[[:space:]]*cache_mb' "$SITE/gazette.conf")"
 
 # ---- the two gazette processes ----
 start_gazette() { # SITE-DIR NAME: sets STARTED_PID and STARTED_BASE (http://127.0.0.1:PORT/)
+	: >"$TMP/$2.out" # before the process starts: polled at once below
 	$SRV_PIN "$GAZETTE" --site "$1" serve --listen 127.0.0.1:0 --threads 1 \
 		</dev/null >"$TMP/$2.out" 2>>"$TMP/$2.log" & # append mode: check_log truncates it
 	STARTED_PID=$!
@@ -206,9 +237,9 @@ start_gazette() { # SITE-DIR NAME: sets STARTED_PID and STARTED_BASE (http://127
 	done
 }
 start_gazette "$SITE" gazette
-GZ_PID=$STARTED_PID GZ_BASE=$STARTED_BASE
+GZ_PID=$STARTED_PID GZ_BASE=$STARTED_BASE STARTED_PID=''
 start_gazette "$NOCACHE" nocache
-NC_PID=$STARTED_PID NC_BASE=$STARTED_BASE
+NC_PID=$STARTED_PID NC_BASE=$STARTED_BASE STARTED_PID=''
 GZ_URL=${GZ_BASE%/}$ART_URL
 HOME_URL=$GZ_BASE
 NC_URL=${NC_BASE%/}$ART_URL
@@ -222,6 +253,12 @@ fetch() { # URL BODY-FILE HEADER-FILE [CURL-ARGS...] -> "STATUS HEADER-BYTES BOD
 header() { # HEADER-FILE NAME: the value of that response header (first one), or nothing
 	tr -d '\r' <"$1" | awk -v n="$2" 'BEGIN { n = tolower(n) ":" }
 		tolower(substr($0, 1, length(n))) == n { v = substr($0, length(n) + 1); sub(/^[ \t]+/, "", v); print v; exit }'
+}
+# The comment form's token carries the second the page was rendered, so a
+# page rendered afresh (cache off) differs from the cached copy there only.
+same_page() { # FILE FILE: the same bytes but for the comment form's token
+	tok='s/name="token" value="[^"]*"/name="token" value="T"/'
+	[ "$(sed "$tok" "$1" | cksum)" = "$(sed "$tok" "$2" | cksum)" ]
 }
 keepalive() { # URL -> yes|no: does a second request reuse the connection?
 	c=$(curl -sS --max-time 10 -o /dev/null -o /dev/null -w '%{num_connects} ' "$1" "$1" 2>/dev/null || true)
@@ -297,12 +334,42 @@ NC_HDR=$2
 if [ "$(header "$P/nocache.1.h" X-Cache)" = HIT ] || [ "$(header "$P/nocache.h" X-Cache)" = HIT ]; then
 	die "the process with cache_mb = 0 answered X-Cache: HIT"
 fi
-if [ "$3" != "$BODY" ] || ! cmp -s "$P/nocache" "$WWW/article.html"; then
+if [ "$3" != "$BODY" ] || ! same_page "$P/nocache" "$WWW/article.html"; then
 	die "the article without the cache ($3 bytes) differs from the cached one ($BODY bytes)"
 fi
 [ -z "$(cache_counts "$NC_BASE")" ] || die "the process with cache_mb = 0 reports cache stats on /healthz: its cache is on"
 NC_KA=$(keepalive "$NC_URL")
 [ "$NC_KA" = yes ] || warn "gazette (cache_mb = 0) did not keep the connection alive"
+
+# (e) the RSS feed from the cache: MISS, then a HIT with the same bytes.
+FEED_URL=${GZ_BASE%/}/feed/
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$FEED_URL" "$P/feed.miss" "$P/feed.miss.h")
+[ "$1" = 200 ] || die "GET $FEED_URL answered $1, not 200"
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$FEED_URL" "$P/feed" "$P/feed.h")
+[ "$1" = 200 ] || die "GET $FEED_URL (second time) answered $1, not 200"
+FEED_HDR=$2 FEED_BODY=$3
+[ "$(header "$P/feed.h" X-Cache)" = HIT ] ||
+	die "the second request of $FEED_URL did not come from the page cache (X-Cache: '$(header "$P/feed.h" X-Cache)', expected HIT)"
+cmp -s "$P/feed.miss" "$P/feed" || die "the cached feed (HIT) differs from the feed as first rendered (MISS)"
+grep -q '<rss' "$P/feed" || die "$FEED_URL is not an RSS document"
+FEED_KA=$(keepalive "$FEED_URL")
+
+# (f) a search on the cache-off process, so every request runs the query
+# (a repeated search would otherwise be a cache hit like (b)).
+SEARCH_URL=${NC_BASE%/}/search?q=$SEARCH_Q
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$SEARCH_URL" "$P/search.1" "$P/search.1.h")
+[ "$1" = 200 ] || die "GET $SEARCH_URL answered $1, not 200"
+# shellcheck disable=SC2046 # fetch prints three words
+set -- $(fetch "$SEARCH_URL" "$P/search" "$P/search.h")
+[ "$1" = 200 ] || die "GET $SEARCH_URL (second time) answered $1, not 200"
+SEARCH_HDR=$2 SEARCH_BODY=$3
+cmp -s "$P/search.1" "$P/search" || die "two answers to $SEARCH_URL differ"
+[ "$(header "$P/search.h" X-Cache)" != HIT ] || die "the process with cache_mb = 0 answered X-Cache: HIT for $SEARCH_URL"
+grep -qi "$SEARCH_Q" "$P/search" || die "the results for '$SEARCH_Q' do not show the word"
+SEARCH_KA=$(keepalive "$SEARCH_URL")
 
 # ---- nginx on a free port, serving the same bytes ----
 rand_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000)); }
@@ -425,8 +492,10 @@ while [ $r -le "$ROUNDS" ]; do
 	measure a "$NGX_PID" "$NGX_URL" $((NGX_HDR + BODY)) $r
 	measure b "$GZ_PID" "$GZ_URL" $((GZ_HDR + BODY)) $r "$GZ_BASE"
 	measure c "$GZ_PID" "$HOME_URL" $((HOME_HDR + HOME_BODY)) $r "$GZ_BASE"
+	measure e "$GZ_PID" "$FEED_URL" $((FEED_HDR + FEED_BODY)) $r "$GZ_BASE"
 	check_log gazette
 	measure d "$NC_PID" "$NC_URL" $((NC_HDR + BODY)) $r
+	measure f "$NC_PID" "$SEARCH_URL" $((SEARCH_HDR + SEARCH_BODY)) $r
 	check_log nocache
 	r=$((r + 1))
 done
@@ -436,7 +505,7 @@ after() { # NAME URL EXPECTED-BODY-FILE X-CACHE (or '': any but HIT)
 	name=$1 url=$2 want=$3 xc=$4
 	# shellcheck disable=SC2046 # fetch prints three words
 	set -- $(fetch "$url" "$TMP/after.body" "$TMP/after.headers")
-	if [ "$1" != 200 ] || ! cmp -s "$TMP/after.body" "$want"; then
+	if [ "$1" != 200 ] || ! same_page "$TMP/after.body" "$want"; then
 		die "after the run $name answered $1 with $3 bytes (expected 200 and the same $(wc -c <"$want") bytes as before)"
 	fi
 	got=$(header "$TMP/after.headers" X-Cache)
@@ -448,11 +517,139 @@ after() { # NAME URL EXPECTED-BODY-FILE X-CACHE (or '': any but HIT)
 }
 after "gazette (article)" "$GZ_URL" "$WWW/article.html" HIT
 after "gazette (home page)" "$HOME_URL" "$P/home" HIT
+after "gazette (feed)" "$FEED_URL" "$P/feed" HIT
+after "gazette (search, cache_mb = 0)" "$SEARCH_URL" "$P/search" ''
 after "gazette (cache_mb = 0)" "$NC_URL" "$WWW/article.html" ''
 after nginx "$NGX_URL" "$WWW/article.html" ''
 check_log gazette
 check_log nocache
 CACHE_LINE=$(curl -sS --max-time 10 "${GZ_BASE%/}/healthz" | sed -n 's/^cache //p')
+
+# ---- start-up: from exec to the first served request ----
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+startup() { # SITE-DIR PATH -> "LISTENING-MS FIRST-200-MS": a fresh `serve`, timed
+	rm -f "$TMP/start.out"
+	t0=$(now_ms)
+	$SRV_PIN "$GAZETTE" --site "$1" serve --listen 127.0.0.1:0 --threads 1 \
+		</dev/null >"$TMP/start.out" 2>>"$TMP/start.log" &
+	ST_PID=$!
+	until grep -q '^Listening on http://' "$TMP/start.out" 2>/dev/null; do
+		alive "$ST_PID" || die "gazette serve (start-up run) exited: $(tail -n 5 "$TMP/start.log")"
+		[ $(($(now_ms) - t0)) -lt 60000 ] || die "gazette serve printed no 'Listening on' line within 60 s"
+	done
+	t1=$(now_ms)
+	u=$(sed -n 's/^Listening on //p' "$TMP/start.out")
+	u=${u%/}$2
+	until [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$u")" = 200 ]; do
+		[ $(($(now_ms) - t0)) -lt 60000 ] || die "no 200 from $u within 60 s of starting"
+	done
+	t2=$(now_ms)
+	stop "$ST_PID"
+	ST_PID=''
+	echo "$((t1 - t0)) $((t2 - t0))"
+}
+startup_median() { # SITE-DIR PATH -> a sentence: the median of STARTS starts
+	k=0
+	: >"$TMP/starts"
+	while [ $k -lt "$STARTS" ]; do
+		startup "$1" "$2" >>"$TMP/starts"
+		k=$((k + 1))
+	done
+	sort -n -k2 "$TMP/starts" | awk '{ l[NR] = $1; f[NR] = $2; all = all (NR > 1 ? ", " : "") $2 }
+		END { m = int((NR + 1) / 2)
+			printf "first article page (200) %d ms after exec, its \"Listening on\" line at %d ms (the median of %d starts: %s ms)", f[m], l[m], NR, all }'
+}
+STARTUP_LINE=''
+if [ "$STARTS" -gt 0 ]; then
+	say "start-up time: $STARTS fresh starts of gazette serve, each until the article answers 200"
+	STARTUP_LINE="$(startup_median "$SITE" "$ART_URL") ($NPOSTS posts)"
+fi
+
+vmrss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null; }
+served() { # BASE-URL: hits + misses so far (every request the cache looked at)
+	cache_counts "$1" | awk '{ print $1 + $2 }'
+}
+# wrk over a list of paths until the server has answered TARGET more
+# requests (its own count, from /healthz), sampling RSS every STEP.
+RSS_ROWS=''
+paths_run() { # PID BASE-URL PATHS-FILE TARGET STEP LOG-NAME -> RSS rows "requests RSS-kB" in $TMP/rss.rows
+	pid=$1 base=$2 file=$3 target=$4 step=$5
+	: >"$TMP/rss.rows"
+	start=$(served "$base")
+	[ -n "$start" ] || die "no cache counters on ${base}healthz"
+	echo "0 $(vmrss_kb "$pid")" >>"$TMP/rss.rows"
+	$CLI_PIN "$WRK" -t1 -c"$CONNECTIONS" -d24h -s bench/paths.lua "$base" -- "$file" "$target" \
+		>"$TMP/wrk/paths.out" 2>&1 &
+	WRK_PID=$!
+	next=$step
+	while :; do
+		sleep 0.2
+		n=$(($(served "$base") - start))
+		if [ "$n" -ge "$next" ] || [ "$n" -ge "$target" ]; then
+			echo "$n $(vmrss_kb "$pid")" >>"$TMP/rss.rows"
+			[ "$6" = '' ] || check_log "$6"
+			while [ "$next" -le "$n" ]; do next=$((next + step)); done
+		fi
+		[ "$n" -lt "$target" ] || break
+		alive "$WRK_PID" || die "wrk stopped after $n of $target requests: $(cat "$TMP/wrk/paths.out")"
+		alive "$pid" || die "the server died after $n requests"
+	done
+	kill -INT "$WRK_PID" 2>/dev/null || true
+	wait "$WRK_PID" 2>/dev/null || true
+	WRK_PID=''
+	grep -q 'status_errors=0 ' "$TMP/wrk/paths.out" || die "error statuses during the paths run: $(tail -n 3 "$TMP/wrk/paths.out")"
+}
+
+# ---- RSS over many requests (BENCH_RSS_REQUESTS) ----
+if [ "$RSS_REQUESTS" -gt 0 ]; then
+	# every article, the home page, the feed, a tag archive and searches:
+	# misses fill the cache on the first pass, hits after that
+	cut -f4 "$TMP/posts" | sed 's|^https*://[^/]*||' >"$TMP/rss.paths"
+	printf '/\n/feed/\n/feed/atom/\n/search?q=%s\n/search?q=harbour\n/page/2/\n' "$SEARCH_Q" >>"$TMP/rss.paths"
+	say "RSS of gazette (pid $GZ_PID) over $RSS_REQUESTS requests on $(wc -l <"$TMP/rss.paths") paths, sampled every $RSS_STEP"
+	paths_run "$GZ_PID" "$GZ_BASE" "$TMP/rss.paths" "$RSS_REQUESTS" "$RSS_STEP" gazette
+	cp "$TMP/rss.rows" "$TMP/rss.main"
+	RSS_CACHE=$(curl -sS --max-time 10 "${GZ_BASE%/}/healthz" | sed -n 's/^cache //p')
+fi
+
+# ---- RSS at BENCH_BIG_ARTICLES articles with BENCH_BIG_CACHED cached pages ----
+if [ "$BIG_ARTICLES" -gt 0 ]; then
+	BIG=$TMP/big
+	t0=$(date +%s)
+	say "building a site of $BIG_ARTICLES articles (bench/bigsite.py, straight into the database)"
+	"$GAZETTE" --site "$BIG" init --demo >/dev/null || die "gazette init --demo (big site) failed"
+	"$GAZETTE" --site "$BIG" settings set base_url https://courier.example >/dev/null || die "settings set (big site) failed"
+	python3 bench/bigsite.py "$BIG" "$BIG_ARTICLES" "$WORDS" >"$TMP/big.paths" || die "bench/bigsite.py failed"
+	BIG_GEN_S=$(($(date +%s) - t0))
+	[ "$(wc -l <"$TMP/big.paths")" -ge "$BIG_CACHED" ] || die "BENCH_BIG_CACHED ($BIG_CACHED) is more than the articles"
+	# room for every page: its three bodies are ~30 KB
+	printf '\n# bench/run.sh: room for BENCH_BIG_CACHED pages\ncache_mb = 2048\n' >>"$BIG/gazette.conf"
+	BIG_START=$(startup_median "$BIG" "$(sed -n 1p "$TMP/big.paths")")
+	: >"$TMP/big.out"
+	$SRV_PIN "$GAZETTE" --site "$BIG" serve --listen 127.0.0.1:0 --threads 1 \
+		</dev/null >"$TMP/big.out" 2>>"$TMP/big.log" &
+	BIG_PID=$!
+	n=0
+	until grep -q '^Listening on http://' "$TMP/big.out"; do
+		alive "$BIG_PID" || die "gazette serve (big site) exited: $(tail -n 5 "$TMP/big.log")"
+		[ $n -lt 600 ] || die "gazette serve (big site) did not start"
+		sleep 0.1
+		n=$((n + 1))
+	done
+	BIG_BASE=$(sed -n 's/^Listening on //p' "$TMP/big.out")
+	sleep 1
+	BIG_RSS0=$(vmrss_kb "$BIG_PID")
+	# spread over the whole site: every (N / CACHED)th article
+	awk -v n="$BIG_ARTICLES" -v k="$BIG_CACHED" 'BEGIN { s = n / k } NR > (c * s) && c < k { print; c++ }' \
+		"$TMP/big.paths" >"$TMP/big.cached"
+	say "fetching $(wc -l <"$TMP/big.cached") distinct articles once each into the cache"
+	paths_run "$BIG_PID" "$BIG_BASE" "$TMP/big.cached" "$BIG_CACHED" "$BIG_CACHED" big
+	BIG_RSS1=$(vmrss_kb "$BIG_PID")
+	BIG_CACHE=$(curl -sS --max-time 10 "${BIG_BASE%/}/healthz" | sed -n 's/^cache //p')
+	BIG_DB=$(du -k "$BIG/gazette.db" | cut -f1)
+	stop "$BIG_PID"
+	BIG_PID=''
+fi
 
 # ---- optional: where gazette's time goes under load (b) ----
 if [ "$PROFILE" != 0 ]; then
@@ -488,6 +685,8 @@ awk -v rounds="$ROUNDS" -v body="$BODY" -v gzh="$GZ_HDR" -v ngh="$NGX_HDR" -v nc
 	-v dur="$DURATION" -v pin="$PINNING" -v ngv="$NGX_VERSION" -v model="${MODEL:-unknown CPU}" \
 	-v ncpu="$(nproc 2>/dev/null || echo '?')" -v rev="$REV" -v load="$LOAD" -v gen="$GEN_S" \
 	-v gzka="$GZ_KA" -v hka="$HOME_KA" -v ncka="$NC_KA" -v ngka="$NGX_KA" -v cache="$CACHE_LINE" \
+	-v fbody="$FEED_BODY" -v fh="$FEED_HDR" -v fka="$FEED_KA" -v sbody="$SEARCH_BODY" -v sh="$SEARCH_HDR" \
+	-v ska="$SEARCH_KA" -v sq="$SEARCH_Q" -v startup="$STARTUP_LINE" \
 	-v date="$(date -u '+%Y-%m-%d %H:%M UTC')" '
 	function commas(x,   s, neg) {
 		s = sprintf("%.0f", x); neg = ""
@@ -510,34 +709,39 @@ awk -v rounds="$ROUNDS" -v body="$BODY" -v gzh="$GZ_HDR" -v ngh="$NGX_HDR" -v nc
 		label["b"] = "(b) gazette: the same article from the page cache"
 		label["c"] = "(c) gazette: the home page from the page cache"
 		label["d"] = "(d) gazette: the same article, cache off (`cache_mb = 0`)"
+		label["e"] = "(e) gazette: the RSS feed (`/feed/`) from the page cache"
+		label["f"] = "(f) gazette: a search (`/search?q=" sq "`), cache off"
 		bytes["a"] = commas(ngh) " + " commas(body); ka["a"] = ngka
 		bytes["b"] = commas(gzh) " + " commas(body); ka["b"] = gzka
 		bytes["c"] = commas(hh) " + " commas(hbody); ka["c"] = hka
 		bytes["d"] = commas(nch) " + " commas(body); ka["d"] = ncka
-		split("a b c d", cs, " ")
+		bytes["e"] = commas(fh) " + " commas(fbody); ka["e"] = fka
+		bytes["f"] = commas(sh) " + " commas(sbody); ka["f"] = ska
+		ncases = split("a b c d e f", cs, " ")
 		printf "\nGazette benchmark, %s - %s, %s CPUs, %s\n", date, model, ncpu, pin
 		printf "gazette: %s\narticle %s (\"%s\") from a site of %d published posts (built in %d s)\n", rev, url, title, nposts, gen
 		printf "wrk -t1 -c%s -d%s --latency, no Accept-Encoding (identity bodies), after a warm-up; load average before: %s\n", conns, dur, load
 		printf "article body %s bytes (gazette also serves it as gzip %s and brotli %s bytes); home page body %s bytes\n",
 			commas(body), (gzb == "-" ? "-" : commas(gzb)), (brb == "-" ? "-" : commas(brb)), commas(hbody)
 		if (cache != "") printf "gazette cache after the run: %s\n", cache
+		if (startup != "") printf "start-up to the first served request: %s\n", startup
 		if (rounds > 1) {
 			printf "\n| round | case | req/s | p50 | p99 | server CPU per request | server CPU use | client core busy |\n"
 			printf "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
-			for (i = 1; i <= rounds; i++) for (s = 1; s <= 4; s++) {
+			for (i = 1; i <= rounds; i++) for (s = 1; s <= ncases; s++) {
 				n = cs[s]
 				printf "| %d | (%s) | %s | %s | %s | %.1f µs | %.0f%% | %s |\n", i, n, commas(val[n, i, 2]),
 					ms(val[n, i, 4]), ms(val[n, i, 3]), val[n, i, 5], val[n, i, 6], pct(val[n, i, 9])
 			}
 			printf "\nMedians of %d rounds:\n", rounds
 		}
-		for (s = 1; s <= 4; s++) {
+		for (s = 1; s <= ncases; s++) {
 			n = cs[s]
 			R[n] = median(n, 2); P50[n] = median(n, 4); P99[n] = median(n, 3); C[n] = median(n, 5)
 		}
 		printf "\n| case | req/s | p50 | p99 | server CPU per request | server CPU use | client core busy | response bytes (headers + body) | keep-alive | req/s ÷ (a) | p50 ÷ (a) | p99 ÷ (a) | CPU per request ÷ (a) |\n"
 		printf "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n"
-		for (s = 1; s <= 4; s++) {
+		for (s = 1; s <= ncases; s++) {
 			n = cs[s]
 			printf "| %s | %s | %s | %s | %.1f µs | %.0f%% | %s | %s | %s | **%.3fx** | %.2fx | %.2fx | %.2fx |\n",
 				label[n], commas(R[n]), ms(P50[n]), ms(P99[n]), C[n], median(n, 6), pct(median(n, 9)),
@@ -555,4 +759,18 @@ if [ "$PROFILE" != 0 ]; then
 	cat "$TMP/perf.self"
 	printf '\nIncluding callees (>= 3%%; frame-pointer call chains, so partial):\n\n'
 	cat "$TMP/perf.children"
+fi
+if [ "$RSS_REQUESTS" -gt 0 ]; then
+	printf '\nRSS of the cache-on process over %s requests (wrk -c%s cycling through %s paths: every article, home, feeds, searches; first pass misses, then hits):\n\n' \
+		"$RSS_REQUESTS" "$CONNECTIONS" "$(wc -l <"$TMP/rss.paths")"
+	awk '{ printf "| %s | %.1f MB |\n", $1, $2 / 1024; r[NR] = $2; q[NR] = $1 }
+		BEGIN { print "| requests served | VmRSS |"; print "| ---: | ---: |" }
+		END { if (NR >= 3) printf "\nFrom the second sample (%d requests) to the last (%d): %+.1f MB (%+.1f%%)\n", q[2], q[NR], (r[NR] - r[2]) / 1024, (r[NR] - r[2]) * 100 / r[2] }' "$TMP/rss.main"
+	printf 'cache after: %s\n' "$RSS_CACHE"
+fi
+if [ "$BIG_ARTICLES" -gt 0 ]; then
+	printf '\nBig site: %s articles (built in %s s, database %.0f MB); start-up: %s\n' "$BIG_ARTICLES" "$BIG_GEN_S" "$(echo "$BIG_DB" | awk '{ print $1 / 1024 }')" "$BIG_START"
+	printf 'RSS idle after start-up: %.1f MB; after %s distinct articles fetched once each: %.1f MB\n' \
+		"$(echo "$BIG_RSS0" | awk '{ print $1 / 1024 }')" "$BIG_CACHED" "$(echo "$BIG_RSS1" | awk '{ print $1 / 1024 }')"
+	printf 'cache: %s\n' "$BIG_CACHE"
 fi

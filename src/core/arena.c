@@ -104,14 +104,28 @@ char *arena_strdup(struct arena *a, const char *s)
 	return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+/* One formatting pass when the text fits in the current chunk's free space
+ * (the common case: short URLs and labels); otherwise a second pass into a
+ * block of the measured size. */
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	struct arena_chunk *c = a->head;
+	size_t room = c ? c->size - c->off : 0;
+	if (a->cap && room > a->cap - (a->used < a->cap ? a->used : a->cap))
+		room = a->cap - (a->used < a->cap ? a->used : a->cap);
+	char *dst = c ? (char *)c->data + c->off : NULL;
+	int n = vsnprintf(room ? dst : NULL, room, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return NULL;
+	size_t need = ((size_t)n + 1 + ALIGN - 1) & ~(ALIGN - 1);
+	if (need <= room) { /* it fit: claim it as an allocation */
+		char *p = arena_alloc(a, (size_t)n + 1);
+		/* the same chunk, the same place: nothing else ran in between */
+		return p == dst ? p : NULL;
+	}
 	char *p = arena_alloc(a, (size_t)n + 1);
 	if (!p)
 		return NULL;

@@ -190,6 +190,35 @@ bool time_parse_iso(const char *s, int64_t *out)
 	return false;
 }
 
+/* "YYYY-MM-DDTHH:MM:SS" into o (19 bytes), without printf: pages and feeds
+ * format many dates. Years outside 0-9999 are printed by the caller's
+ * fallback. */
+static void put2(char *o, int v)
+{
+	o[0] = (char)('0' + v / 10 % 10);
+	o[1] = (char)('0' + v % 10);
+}
+
+static bool put_datetime(char *o, const struct tm *tm)
+{
+	int y = tm->tm_year + 1900;
+	if (y < 0 || y > 9999)
+		return false;
+	put2(o, y / 100);
+	put2(o + 2, y % 100);
+	o[4] = '-';
+	put2(o + 5, tm->tm_mon + 1);
+	o[7] = '-';
+	put2(o + 8, tm->tm_mday);
+	o[10] = 'T';
+	put2(o + 11, tm->tm_hour);
+	o[13] = ':';
+	put2(o + 14, tm->tm_min);
+	o[16] = ':';
+	put2(o + 17, tm->tm_sec);
+	return true;
+}
+
 char *time_iso(struct arena *a, int64_t t)
 {
 	time_t tt = (time_t)t;
@@ -199,6 +228,15 @@ char *time_iso(struct arena *a, int64_t t)
 	char sign = off < 0 ? '-' : '+';
 	if (off < 0)
 		off = -off;
+	char *o = off / 3600 < 100 ? arena_alloc(a, 26) : NULL;
+	if (o && put_datetime(o, &tm)) {
+		o[19] = sign;
+		put2(o + 20, (int)(off / 3600));
+		o[22] = ':';
+		put2(o + 23, (int)(off % 3600 / 60));
+		o[25] = '\0';
+		return o;
+	}
 	return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900,
 			    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign,
 			    off / 3600, (off % 3600) / 60);
@@ -209,6 +247,12 @@ char *time_utc(struct arena *a, int64_t t)
 	time_t tt = (time_t)t;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
+	char *o = arena_alloc(a, 21);
+	if (o && put_datetime(o, &tm)) {
+		o[19] = 'Z';
+		o[20] = '\0';
+		return o;
+	}
 	return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
 			    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

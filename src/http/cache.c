@@ -9,12 +9,30 @@
 #include <time.h>
 
 #define NBUCKETS 4096 /* power of two */
+#define DEP_BUCKETS_MIN 1024 /* power of two; the index doubles as keys grow */
+
+/* The dependency index: a node per distinct key, listing (doubly linked)
+ * one link per entry that depends on it. A node goes when its last link
+ * does. */
+struct dep_node {
+	uint64_t dep;
+	struct cache_link *head;
+	struct dep_node *hnext;
+};
+
+struct cache_link {
+	struct cache_entry *e;
+	struct dep_node *node;
+	struct cache_link *prev, *next;
+};
 
 struct cache {
 	pthread_mutex_t mu;
 	uint64_t seed; /* random per process: bucket positions cannot be precomputed */
 	struct cache_entry *buckets[NBUCKETS];
 	struct cache_entry *lru_head, *lru_tail; /* head = most recent */
+	struct dep_node **dep_buckets;
+	size_t ndep_buckets, ndep_nodes;
 	size_t bytes, max_bytes, entries;
 	_Atomic uint64_t epoch;
 	struct cache_stats st;
@@ -65,6 +83,13 @@ struct cache *cache_new(size_t max_bytes, void (*free_native)(void *native))
 		c->seed = (uint64_t)(uintptr_t)c ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull;
 	c->max_bytes = max_bytes;
 	c->free_native = free_native;
+	c->ndep_buckets = DEP_BUCKETS_MIN;
+	c->dep_buckets = calloc(c->ndep_buckets, sizeof *c->dep_buckets);
+	if (!c->dep_buckets) {
+		pthread_mutex_destroy(&c->mu);
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -78,6 +103,7 @@ static void entry_free(struct cache *c, struct cache_entry *e)
 	free(e->key);
 	free(e->etag);
 	free(e->deps);
+	free(e->links);
 	free(e);
 }
 
@@ -128,6 +154,103 @@ static void lru_push(struct cache *c, struct cache_entry *e)
 		c->lru_tail = e;
 }
 
+static size_t dep_bucket(const struct cache *c, uint64_t dep)
+{
+	uint64_t h = dep ^ c->seed;
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDull;
+	h ^= h >> 33;
+	return (size_t)(h & (c->ndep_buckets - 1));
+}
+
+static struct dep_node **dep_slot(struct cache *c, uint64_t dep)
+{
+	struct dep_node **p = &c->dep_buckets[dep_bucket(c, dep)];
+	while (*p && (*p)->dep != dep)
+		p = &(*p)->hnext;
+	return p;
+}
+
+/* Twice the buckets when keys outnumber them; on failure the chains just
+ * get longer. */
+static void dep_grow(struct cache *c)
+{
+	size_t n = c->ndep_buckets * 2;
+	struct dep_node **nb = calloc(n, sizeof *nb);
+	if (!nb)
+		return;
+	struct dep_node **old = c->dep_buckets;
+	size_t oldn = c->ndep_buckets;
+	c->dep_buckets = nb;
+	c->ndep_buckets = n;
+	for (size_t i = 0; i < oldn; i++) {
+		struct dep_node *d = old[i], *next;
+		for (; d; d = next) {
+			next = d->hnext;
+			size_t b = dep_bucket(c, d->dep);
+			d->hnext = nb[b];
+			nb[b] = d;
+		}
+	}
+	free(old);
+}
+
+static void unindex_entry(struct cache *c, struct cache_entry *e);
+
+/* Put e's distinct deps in the index; false (nothing indexed) when out of
+ * memory. */
+static bool index_entry(struct cache *c, struct cache_entry *e)
+{
+	for (size_t i = 0; i < e->nlinks; i++) {
+		struct cache_link *l = &e->links[i];
+		struct dep_node **p = dep_slot(c, e->deps[i]);
+		if (!*p) {
+			struct dep_node *d = calloc(1, sizeof *d);
+			if (!d) {
+				unindex_entry(c, e); /* the links made so far */
+				return false;
+			}
+			d->dep = e->deps[i];
+			*p = d;
+			c->ndep_nodes++;
+		}
+		l->e = e;
+		l->node = *p;
+		l->prev = NULL;
+		l->next = (*p)->head;
+		if (l->next)
+			l->next->prev = l;
+		(*p)->head = l;
+	}
+	if (c->ndep_nodes > c->ndep_buckets)
+		dep_grow(c);
+	return true;
+}
+
+static void unindex_entry(struct cache *c, struct cache_entry *e)
+{
+	for (size_t i = 0; i < e->nlinks; i++) {
+		struct cache_link *l = &e->links[i];
+		if (!l->node)
+			continue;
+		if (l->prev)
+			l->prev->next = l->next;
+		else
+			l->node->head = l->next;
+		if (l->next)
+			l->next->prev = l->prev;
+		if (!l->node->head) {
+			struct dep_node **p = dep_slot(c, l->node->dep);
+			if (*p == l->node)
+				*p = l->node->hnext;
+			free(l->node);
+			c->ndep_nodes--;
+		}
+		l->node = NULL;
+		l->prev = l->next = NULL;
+	}
+}
+
 /* Take e out of the table and the LRU list. When nobody holds it, it goes
  * on *dead (through hnext) to be freed once the lock is dropped - freeing
  * thousands of entries under the lock would stall every hit; otherwise the
@@ -138,6 +261,7 @@ static void unlink_entry(struct cache *c, struct cache_entry *e, struct cache_en
 	if (*p == e)
 		*p = e->hnext;
 	lru_unlink(c, e);
+	unindex_entry(c, e);
 	e->linked = false;
 	c->bytes -= e->bytes;
 	c->entries--;
@@ -167,6 +291,7 @@ void cache_free(struct cache *c)
 	while (c->lru_head)
 		unlink_entry(c, c->lru_head, &dead);
 	free_dead(c, dead);
+	free(c->dep_buckets);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -227,14 +352,47 @@ void cache_release(struct cache *c, struct cache_entry *e)
  * 1.5 KB with our dozen headers), plus allocator overhead. */
 #define NATIVE_OVERHEAD 2048
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 bool cache_insert(struct cache *c, struct cache_entry *e, uint64_t epoch)
 {
-	e->bytes = sizeof *e + strlen(e->key) + e->ndeps * sizeof *e->deps + 64;
+	/* distinct deps, each with its link (made outside the lock) */
+	if (!e->deps)
+		e->ndeps = 0;
+	if (e->ndeps) {
+		qsort(e->deps, e->ndeps, sizeof *e->deps, cmp_u64);
+		size_t n = 1;
+		for (size_t i = 1; i < e->ndeps; i++)
+			if (e->deps[i] != e->deps[n - 1])
+				e->deps[n++] = e->deps[i];
+		e->ndeps = n;
+		e->links = calloc(n, sizeof *e->links);
+		if (!e->links) {
+			pthread_mutex_lock(&c->mu);
+			c->st.refused++;
+			pthread_mutex_unlock(&c->mu);
+			entry_free(c, e);
+			return false;
+		}
+		e->nlinks = n;
+	}
+	e->bytes = sizeof *e + strlen(e->key) + e->ndeps * (sizeof *e->deps + sizeof *e->links) +
+		   64;
 	for (int i = 0; i < ENC__MAX; i++)
 		e->bytes += e->len[i] + (e->native[i] ? NATIVE_OVERHEAD : 0);
 	struct cache_entry *dead = NULL;
 	pthread_mutex_lock(&c->mu);
 	if (atomic_load(&c->epoch) != epoch || e->bytes > c->max_bytes / 4) {
+		c->st.refused++;
+		pthread_mutex_unlock(&c->mu);
+		entry_free(c, e);
+		return false;
+	}
+	if (!index_entry(c, e)) {
 		c->st.refused++;
 		pthread_mutex_unlock(&c->mu);
 		entry_free(c, e);
@@ -267,16 +425,13 @@ size_t cache_purge(struct cache *c, const uint64_t *deps, size_t n)
 	struct cache_entry *dead = NULL;
 	pthread_mutex_lock(&c->mu);
 	atomic_fetch_add(&c->epoch, 1);
-	/* A scan: purges are rare next to reads, and entries are thousands. */
-	struct cache_entry *e = c->lru_head, *next;
-	for (; e; e = next) {
-		next = e->next;
-		bool hit = false;
-		for (size_t i = 0; i < e->ndeps && !hit; i++)
-			for (size_t k = 0; k < n && !hit; k++)
-				hit = e->deps[i] == deps[k];
-		if (hit) {
-			unlink_entry(c, e, &dead);
+	/* Through the index: each step removes an entry, which takes its
+	 * links (and the node, with its last one) out. */
+	for (size_t k = 0; k < n; k++) {
+		struct dep_node *d;
+		while ((d = *dep_slot(c, deps[k])) != NULL) {
+			c->st.purge_steps++;
+			unlink_entry(c, d->head->e, &dead);
 			purged++;
 		}
 	}
@@ -307,6 +462,7 @@ struct cache_stats cache_stats(struct cache *c)
 	s.entries = c->entries;
 	s.bytes = c->bytes;
 	s.max_bytes = c->max_bytes;
+	s.dep_keys = c->ndep_nodes;
 	pthread_mutex_unlock(&c->mu);
 	return s;
 }

@@ -7,6 +7,11 @@
  * depends on any key it touches. site/deps.h says which keys pages declare
  * and site/purge.c which keys each kind of change touches.
  *
+ * An index from each dependency key to the entries that list it makes a
+ * purge cost what it removes: a lookup per key, then one step per purged
+ * entry (and per key of it, to take it out of the index); entries that do
+ * not depend on the keys are never visited.
+ *
  * Size is capped in bytes, least recently used out first. A request notes
  * cache_epoch() when it starts; an entry rendered by a request that began
  * before some purge is refused (it may hold what the purge removed).
@@ -26,6 +31,7 @@
 #include "http/compress.h"
 
 struct cache;
+struct cache_link;
 
 struct cache_entry {
 	char *key;
@@ -38,6 +44,8 @@ struct cache_entry {
 	uint64_t *deps;
 	size_t ndeps;
 	/* private to cache.c */
+	struct cache_link *links; /* one per distinct dep, in the index */
+	size_t nlinks;
 	size_t bytes;
 	unsigned refs;
 	bool linked;
@@ -46,7 +54,9 @@ struct cache_entry {
 
 struct cache_stats {
 	uint64_t hits, misses, inserts, refused, purged, evicted, expired;
+	uint64_t purge_steps; /* index links followed by cache_purge, in all */
 	size_t entries, bytes, max_bytes;
+	size_t dep_keys;      /* distinct dependency keys in the index */
 };
 
 struct cache *cache_new(size_t max_bytes, void (*free_native)(void *native));
@@ -70,7 +80,8 @@ struct cache_entry *cache_entry_new(const char *key);
  * the same key. */
 bool cache_insert(struct cache *c, struct cache_entry *e, uint64_t epoch);
 
-/* Drop every entry depending on any of deps; returns how many. */
+/* Drop every entry depending on any of deps (through the index: entries
+ * depending on none of them are not looked at); returns how many. */
 size_t cache_purge(struct cache *c, const uint64_t *deps, size_t n);
 size_t cache_purge_all(struct cache *c);
 struct cache_stats cache_stats(struct cache *c);

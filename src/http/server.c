@@ -76,6 +76,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "http/access.h"
 #include "http/cache.h"
 #include "http/conditional.h"
 #include "http/ipnet.h"
@@ -91,6 +92,7 @@
 #define MP_BUFFER 4096 /* the post processor's buffer (part headers must fit) */
 #define DISCARD_MAX ((size_t)64 << 20) /* body bytes we read and drop, at most */
 #define STOP_GRACE_MS 5000
+#define LOG_FLUSH_MS 500 /* buffered access lines reach stderr within this */
 
 /* The security headers of every HTML response (fresh, cached, 304 or
  * error). Themes have no inline scripts; <script type="application/ld+json">
@@ -207,33 +209,6 @@ static bool header_value_ok(const char *s)
 	return true;
 }
 
-/* Copy s for a log line: bytes outside printable ASCII, '"' and '\\' become
- * \xHH; long values are cut with "...". */
-static void log_escape(const char *s, char *out, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-	if (!s)
-		s = "-";
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (o + 8 >= n) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-}
-
 /* ---- connections and the deadline watchdog ---------------------------- */
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **sock_ctx,
@@ -338,28 +313,34 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return x;
 }
 
+/* One line per request, into this thread's log buffer (core/log.h): no
+ * write(2) per request. */
 static void access_log(struct rctx *x, int status, enum MHD_RequestTerminationCode toe)
 {
-	char target[520], method[40];
-	log_escape(x->req.target, target, sizeof target);
-	log_escape(x->method, method, sizeof method);
-	const char *why = "";
+	struct access_rec rec = {
+		.ip = x->req.client_ip ? x->req.client_ip : x->conn ? x->conn->peer : "-",
+		.method = x->method,
+		.target = x->req.target,
+		.status = status,
+		.bytes = x->bytes,
+		.us = mono_us() - x->t0_us,
+		.why = "",
+		.cache = x->cache,
+	};
 	if (x->conn && atomic_load(&x->conn->killed))
-		why = " deadline";
+		rec.why = " deadline";
 	else if (toe == MHD_REQUEST_TERMINATED_WITH_ERROR)
-		why = " error";
+		rec.why = " error";
 	else if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
-		why = " idle-timeout";
+		rec.why = " idle-timeout";
 	else if (toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN)
-		why = " shutdown";
+		rec.why = " shutdown";
 	else if (toe == MHD_REQUEST_TERMINATED_READ_ERROR)
-		why = " read-error";
+		rec.why = " read-error";
 	else if (toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT)
-		why = " aborted";
-	const char *ip = x->req.client_ip ? x->req.client_ip : x->conn ? x->conn->peer : "-";
-	log_info("access %s \"%s %s\" %d %zu %lldus%s%s%s", ip, method, target, status, x->bytes,
-		 (long long)(mono_us() - x->t0_us), why, x->cache ? " cache=" : "",
-		 x->cache ? x->cache : "");
+		rec.why = " aborted";
+	char line[ACCESS_LINE_MAX];
+	log_buffered(line, access_format(line, &rec));
 }
 
 static void parts_free(struct rctx *x)
@@ -1058,6 +1039,7 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 		free(e->deps);
 		e->etag = NULL;
 		e->deps = NULL;
+		e->ndeps = 0;
 		cache_insert(x->srv->app->cache, e, UINT64_MAX); /* refused: frees e */
 		return;
 	}
@@ -1369,6 +1351,9 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	mhd_last[0] = '\0';
+	/* access lines go out in batches, at least every LOG_FLUSH_MS */
+	if (s->access_log && !log_buffer_start(LOG_FLUSH_MS))
+		log_warn("access log: no flusher thread, writing each line at once");
 	s->d = MHD_start_daemon(
 		flags, want_port, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)NULL,
@@ -1384,6 +1369,8 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 		MHD_OPTION_END);
 	(void)sslen;
 	if (!s->d) {
+		if (s->access_log)
+			log_buffer_stop();
 		snprintf(errmsg, errlen, "cannot listen on %s: %s", cfg->listen,
 			 mhd_last[0] ? mhd_last : "libmicrohttpd failed to start");
 		server_free(s);
@@ -1407,6 +1394,8 @@ enum err server_start(struct server **out, const struct app *app, char *bound, s
 		if (pthread_create(&s->wd, NULL, watchdog, s) != 0) {
 			snprintf(errmsg, errlen, "cannot start the deadline watchdog thread");
 			MHD_stop_daemon(s->d);
+			if (s->access_log)
+				log_buffer_stop();
 			server_free(s);
 			return ERR_NOMEM;
 		}
@@ -1439,5 +1428,7 @@ void server_stop(struct server *s)
 		pthread_join(s->wd, NULL);
 	}
 	MHD_stop_daemon(s->d);
+	if (s->access_log)
+		log_buffer_stop(); /* every request has completed: write the last lines */
 	server_free(s);
 }

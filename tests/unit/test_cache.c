@@ -1,9 +1,11 @@
 /* test_cache.c - the page cache: lookup, LRU by bytes, purge by
- * dependency, the epoch rule, references outliving removal. */
+ * dependency (through the dependency index: a purge visits only what it
+ * removes), the epoch rule, references outliving removal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,6 +134,99 @@ static void test_reference_outlives_purge(void **state)
 	cache_free(c);
 }
 
+/* A purge follows the index: its steps are the entries it removes, however
+ * many other entries there are. */
+static void test_purge_cost_is_what_it_removes(void **state)
+{
+	(void)state;
+	struct cache *c = cache_new((size_t)64 << 20, free_native);
+	uint64_t e0 = cache_epoch(c);
+	char key[32], dep[32];
+	for (int i = 0; i < 10000; i++) {
+		snprintf(key, sizeof key, "/p/%d/", i);
+		snprintf(dep, sizeof dep, "post:%d", i);
+		assert_true(cache_insert(c, entry(key, 10, dep, i % 100 == 0 ? "list:home" : NULL),
+					 e0));
+	}
+	struct cache_stats s = cache_stats(c);
+	assert_int_equal(s.entries, 10000);
+	assert_int_equal(s.dep_keys, 10001);
+	uint64_t steps = s.purge_steps;
+
+	uint64_t k = cache_dep("post:4242");
+	assert_int_equal(cache_purge(c, &k, 1), 1);
+	s = cache_stats(c);
+	assert_int_equal(s.purge_steps - steps, 1);
+	assert_int_equal(s.dep_keys, 10000); /* its only key went with it */
+	assert_false(has(c, "/p/4242/"));
+	assert_true(has(c, "/p/4241/"));
+
+	steps = s.purge_steps;
+	uint64_t ks[3] = {cache_dep("list:home"), cache_dep("post:7"), cache_dep("tag:1")};
+	assert_int_equal(cache_purge(c, ks, 3), 101); /* 100 listed home, plus post 7 */
+	s = cache_stats(c);
+	assert_int_equal(s.purge_steps - steps, 101);
+	assert_int_equal(s.entries, 10000 - 102);
+	/* entry 0 depended on both post:0 and list:home: both keys gone */
+	assert_int_equal(s.dep_keys, 10000 - 1 - 100 - 1 - 0);
+	assert_false(has(c, "/p/0/"));
+	assert_false(has(c, "/p/100/"));
+	assert_true(has(c, "/p/101/"));
+
+	steps = s.purge_steps;
+	assert_int_equal(cache_purge(c, ks, 3), 0); /* nothing left to find */
+	assert_int_equal(cache_stats(c).purge_steps, steps);
+	cache_free(c);
+}
+
+/* A dependency named twice counts once; replaced and evicted entries leave
+ * the index. */
+static void test_index_follows_entries(void **state)
+{
+	(void)state;
+	natives_freed = 0;
+	struct cache *c = cache_new(48000, free_native);
+	uint64_t e0 = cache_epoch(c);
+	assert_true(cache_insert(c, entry("/a/", 10, "post:1", "post:1"), e0));
+	assert_int_equal(cache_stats(c).dep_keys, 1);
+	uint64_t k1 = cache_dep("post:1");
+	assert_int_equal(cache_purge(c, &k1, 1), 1);
+	assert_int_equal(cache_stats(c).dep_keys, 0);
+
+	/* replaced: the old entry's keys are gone, the new one's are in */
+	assert_true(cache_insert(c, entry("/a/", 10, "post:1", "list:home"), e0 + 1));
+	assert_true(cache_insert(c, entry("/a/", 10, "post:2", NULL), e0 + 1));
+	assert_int_equal(cache_stats(c).dep_keys, 1);
+	assert_int_equal(cache_purge(c, &k1, 1), 0);
+	assert_true(has(c, "/a/"));
+	uint64_t k2 = cache_dep("post:2");
+
+	/* evicted: its keys leave with it */
+	uint64_t e1 = cache_epoch(c);
+	assert_true(cache_insert(c, entry("/1/", 9000, "post:11", NULL), e1));
+	assert_true(cache_insert(c, entry("/2/", 9000, "post:12", NULL), e1));
+	assert_true(cache_insert(c, entry("/3/", 9000, "post:13", NULL), e1));
+	assert_true(cache_insert(c, entry("/4/", 9000, "post:14", NULL), e1));
+	assert_true(cache_insert(c, entry("/5/", 9000, "post:15", NULL), e1));
+	struct cache_stats s = cache_stats(c);
+	assert_true(s.evicted >= 1);
+	assert_int_equal(s.dep_keys, s.entries); /* one key per entry left */
+	assert_false(has(c, "/a/")); /* least recently used */
+	assert_int_equal(cache_purge(c, &k2, 1), 0);
+
+	/* a purged entry still held by a response is freed on release */
+	struct cache_entry *e = cache_get(c, "/5/");
+	assert_non_null(e);
+	uint64_t k15 = cache_dep("post:15");
+	int before = natives_freed;
+	assert_int_equal(cache_purge(c, &k15, 1), 1);
+	assert_int_equal(natives_freed, before);
+	cache_release(c, e);
+	assert_int_equal(natives_freed, before + 1);
+	assert_int_equal(cache_purge(c, &k15, 1), 0);
+	cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +235,8 @@ int main(void)
 		cmocka_unit_test(test_epoch_refuses_stale),
 		cmocka_unit_test(test_lru_by_bytes),
 		cmocka_unit_test(test_reference_outlives_purge),
+		cmocka_unit_test(test_purge_cost_is_what_it_removes),
+		cmocka_unit_test(test_index_follows_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

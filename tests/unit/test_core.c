@@ -93,6 +93,38 @@ static void test_arena_alloc_alignment(void **state)
 	arena_free(&a);
 }
 
+/* arena_printf formats in place when the text fits the chunk, else
+ * twice: every length around a chunk's end, the cap, and earlier strings
+ * left intact. */
+static void test_arena_printf_edges(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a, 0);
+	char *prev[600] = {0};
+	size_t lens[600];
+	char want[9000];
+	for (size_t i = 0; i < 600; i++) {
+		lens[i] = (i * 37) % 700 + (i == 599 ? 8000 : 0);
+		memset(want, 'a' + (int)(i % 26), lens[i]);
+		want[lens[i]] = '\0';
+		prev[i] = arena_printf(&a, "%s", want);
+		assert_non_null(prev[i]);
+		assert_int_equal(((uintptr_t)prev[i]) % _Alignof(max_align_t), 0);
+	}
+	for (size_t i = 0; i < 600; i++) {
+		assert_int_equal(strlen(prev[i]), lens[i]);
+		for (size_t k = 0; k < lens[i]; k++)
+			assert_int_equal(prev[i][k], 'a' + (int)(i % 26));
+	}
+	arena_free(&a);
+	arena_init(&a, 100); /* the cap holds for formatted text too */
+	assert_non_null(arena_printf(&a, "%s", "0123456789012345678901234567890123456789"));
+	assert_null(arena_printf(&a, "%080d", 7));
+	assert_true(a.failed);
+	arena_free(&a);
+}
+
 static void test_arena_zalloc_and_macros(void **state)
 {
 	(void)state;
@@ -1216,6 +1248,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena_alloc_alignment),
 		cmocka_unit_test(test_arena_zalloc_and_macros),
+		cmocka_unit_test(test_arena_printf_edges),
 		cmocka_unit_test(test_arena_cap),
 		cmocka_unit_test(test_arena_large_and_reuse),
 		cmocka_unit_test(test_arena_strings),

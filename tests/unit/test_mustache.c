@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "render/json.h"
 #include "render/mustache.h"
 #include "render/value.h"
 
@@ -467,6 +469,80 @@ static void test_threads_identical_output(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* json_script writes what jansson's json_dumps(JSON_COMPACT |
+ * JSON_ESCAPE_SLASH) writes, plus <, >, & and U+2028/2029 escaped. */
+static struct json *ld_tree(const char *text)
+{
+	struct json *o = json_obj(), *arr = json_arr(), *inner = json_obj();
+	json_set_str(o, "@type", "NewsArticle");
+	json_set_str(o, "headline", text);
+	json_set_str(o, "url", "https://example.org/2025/08/a-b/?q=1&x=2");
+	json_set(o, "n", json_int(-1234567890123));
+	json_set(o, "zero", json_int(0));
+	json_set(o, "yes", json_flag(true));
+	json_set(o, "no", json_flag(false));
+	json_set(o, "r", json_num(0.25));
+	json_push(arr, json_str(text));
+	json_push(arr, json_obj());
+	json_push(arr, json_arr());
+	json_set_str(inner, text, "key with specials");
+	json_push(arr, inner);
+	json_set(o, "list", arr);
+	return o;
+}
+
+static char *reference_script(const char *text)
+{
+	struct json *j = ld_tree(text);
+	char *s = json_dumps((json_t *)j, JSON_COMPACT | JSON_ESCAPE_SLASH);
+	json_free(j);
+	assert_non_null(s);
+	struct buf b = BUF_INIT;
+	for (const char *p = s; *p; p++) {
+		if (*p == '<')
+			buf_puts(&b, "\\u003c");
+		else if (*p == '>')
+			buf_puts(&b, "\\u003e");
+		else if (*p == '&')
+			buf_puts(&b, "\\u0026");
+		else if (strncmp(p, "\xE2\x80\xA8", 3) == 0) {
+			buf_puts(&b, "\\u2028");
+			p += 2;
+		} else if (strncmp(p, "\xE2\x80\xA9", 3) == 0) {
+			buf_puts(&b, "\\u2029");
+			p += 2;
+		} else
+			buf_putc(&b, *p);
+	}
+	free(s);
+	return buf_detach(&b, NULL);
+}
+
+static void test_json_script_matches_jansson(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"plain",
+		"",
+		"quote \" backslash \\ slash / </script><!-- & more",
+		"controls \x01\x08\x09\x0a\x0c\x0d\x1f\x7f end",
+		"line\xE2\x80\xA8para\xE2\x80\xA9 dash \xE2\x80\x93 euro \xE2\x82\xAC",
+		"\xE2\x80\xA8",
+		"caf\xC3\xA9 \xF0\x9F\x93\xB0 \xE6\x96\xB0\xE8\x81\x9E",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		struct arena a;
+		arena_init(&a, 0);
+		char *want = reference_script(texts[i]);
+		const char *got = json_script(&a, ld_tree(texts[i]));
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		assert_null(strchr(got, '<'));
+		free(want);
+		arena_free(&a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_layout_inheritance),
 		cmocka_unit_test(test_threads_identical_output),
+		cmocka_unit_test(test_json_script_matches_jansson),
 	};
 	return cmocka_run_group_tests_name("mustache", tests, NULL, NULL);
 }
