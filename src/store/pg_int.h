@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "store/facets.h"
 #include "store/related.h"
 #include "store/store.h"
 
@@ -227,17 +228,9 @@ void pg_row_post(struct arena *a, const PGresult *r, int row, void *out);
 
 /* What a post write touches, for its change-log row (pg_posts.c; the same
  * detail tokens as sqlite_facets.c documents). */
-struct pg_facets {
-	bool exists, pub, page;
-	int64_t category, author, date, parent;
-	uint64_t menu_hash;
-	int64_t tags[64];
-	size_t ntags;
-	bool too_many_tags;
-};
-enum err pg_post_facets(struct store *st, struct pconn *c, int64_t id, struct pg_facets *f);
+enum err pg_post_facets(struct store *st, struct pconn *c, int64_t id, struct post_facets *f);
 enum err pg_post_changed(struct store *st, struct pconn *c, int64_t id,
-			 const struct pg_facets *before);
+			 const struct post_facets *before);
 
 /* The search index (pg_search.c), inside the caller's transaction: put
  * post id in (or take it out when it is not a public article); the ids

@@ -2,7 +2,7 @@
  * bodies and tags in one transaction), reading one, status changes,
  * deletion, publishing what is due, the month archive, and the change-log
  * row every post write records (what it touched before and after: the
- * tokens sqlite_facets.c documents, which site/purge.c reads). Listings are
+ * tokens store/facets.h documents, which site/purge.c reads). Listings are
  * in pg_list.c. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,9 +47,7 @@ void pg_row_post(struct arena *a, const PGresult *r, int row, void *out)
 
 /* --- what a write touches ------------------------------------------------- */
 
-#define MAX_TAGS 64
-
-enum err pg_post_facets(struct store *st, struct pconn *c, int64_t id, struct pg_facets *f)
+enum err pg_post_facets(struct store *st, struct pconn *c, int64_t id, struct post_facets *f)
 {
 	memset(f, 0, sizeof *f);
 	enum err rc;
@@ -68,87 +66,27 @@ enum err pg_post_facets(struct store *st, struct pconn *c, int64_t id, struct pg
 	f->author = pg_int(r, 0, 3);
 	f->date = pg_int(r, 0, 4);
 	f->parent = pg_int(r, 0, 5);
-	/* a cheap fingerprint of what a menu shows: title and slug (and the
-	 * date, which orders the menu) */
-	const unsigned char *t = (const unsigned char *)PQgetvalue(r, 0, 6);
-	const unsigned char *sl = (const unsigned char *)PQgetvalue(r, 0, 7);
-	uint64_t h = 1469598103934665603ull;
-	for (; *t; t++)
-		h = (h ^ *t) * 1099511628211ull;
-	h = (h ^ '/') * 1099511628211ull;
-	for (; *sl; sl++)
-		h = (h ^ *sl) * 1099511628211ull;
-	f->menu_hash = (h ^ (uint64_t)f->date) * 1099511628211ull;
+	facets_menu_hash(f, PQgetvalue(r, 0, 6), PQgetvalue(r, 0, 7));
+	f->in_menu = pg_bool(r, 0, 8);
 	PQclear(r);
 	r = pg_run(st, c, G_POST_TAG_IDS, PG_ARGS(PG_I(id)), &rc);
 	if (!r)
 		return rc;
-	for (int i = 0; i < PQntuples(r); i++) {
-		if (f->ntags == MAX_TAGS) {
-			f->too_many_tags = true;
-			break;
-		}
-		f->tags[f->ntags++] = pg_int(r, i, 0);
-	}
+	for (int i = 0; i < PQntuples(r) && !f->too_many_tags; i++)
+		facets_add_tag(f, pg_int(r, i, 0));
 	PQclear(r);
 	return ERR_OK;
 }
 
-static bool seen(const struct buf *b, const char *tok)
-{
-	size_t n = strlen(tok);
-	for (const char *p = b->data; p && (p = strstr(p, tok)); p += n)
-		if ((p == b->data || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
-static void add(struct buf *b, const char *fmt, int64_t v)
-{
-	char tok[32];
-	snprintf(tok, sizeof tok, fmt, (long long)v);
-	if (seen(b, tok))
-		return;
-	if (b->len)
-		buf_putc(b, ' ');
-	buf_puts(b, tok);
-}
-
-static void add_side(struct buf *b, const struct pg_facets *f)
-{
-	if (!f->exists)
-		return;
-	if (f->pub)
-		add(b, "pub", 0);
-	if (f->page)
-		add(b, "page", 0);
-	if (f->category)
-		add(b, "c%lld", f->category);
-	if (f->author)
-		add(b, "a%lld", f->author);
-	add(b, "d%lld", f->date);
-	for (size_t i = 0; i < f->ntags; i++)
-		add(b, "t%lld", f->tags[i]);
-	if (f->too_many_tags)
-		add(b, "all", 0);
-}
-
 enum err pg_post_changed(struct store *st, struct pconn *c, int64_t id,
-			 const struct pg_facets *before)
+			 const struct post_facets *before)
 {
-	struct pg_facets after;
+	struct post_facets after;
 	enum err rc = pg_post_facets(st, c, id, &after);
 	if (rc != ERR_OK)
 		return rc;
 	struct buf b = BUF_INIT;
-	add_side(&b, before);
-	add_side(&b, &after);
-	/* a page's menu entry changes when it appears, vanishes, or shows
-	 * another title or slug while public */
-	bool was = before->exists && before->pub && before->page && !before->parent;
-	bool is = after.exists && after.pub && after.page && !after.parent;
-	if (was != is || (is && before->menu_hash != after.menu_hash))
-		add(&b, "nav", 0);
+	facets_detail(&b, before, &after);
 	rc = b.oom ? ERR_NOMEM : pg_change(st, c, "post", id, b.data ? b.data : "");
 	buf_free(&b);
 	return rc;
@@ -160,7 +98,7 @@ enum err pg_post_changed(struct store *st, struct pconn *c, int64_t id,
  * related lists (from the index's text), and the change-log row naming
  * what it touched. */
 static enum err written(struct store *st, struct pconn *c, int64_t id,
-			const struct pg_facets *before)
+			const struct post_facets *before)
 {
 	enum err rc = pg_index_post(st, c, id);
 	if (rc == ERR_OK)
@@ -184,7 +122,7 @@ enum err pgp_post_save(struct store *st, const struct post_input *in, int64_t *i
 	int64_t now = clock_now();
 	int64_t pid = in->id;
 	bool upd = in->id != 0;
-	struct pg_facets before = {0};
+	struct post_facets before = {0};
 	enum err rc = pg_begin(st, c);
 	if (rc == ERR_OK && upd)
 		rc = pg_post_facets(st, c, in->id, &before);
@@ -253,7 +191,7 @@ static enum err post_write(struct store *st, int64_t id, enum pgs which,
 	struct pconn *c = pg_conn_get(st);
 	if (!c)
 		return ERR_DB;
-	struct pg_facets before;
+	struct post_facets before;
 	enum err rc = pg_begin(st, c);
 	if (rc == ERR_OK)
 		rc = pg_post_facets(st, c, id, &before);
@@ -307,7 +245,7 @@ enum err pgp_post_publish_due(struct store *st, int64_t now, size_t *n)
 			ids[k++] = pg_int(r, i, 0);
 		PQclear(r);
 		for (size_t i = 0; i < k && rc == ERR_OK; i++) {
-			struct pg_facets before;
+			struct post_facets before;
 			rc = pg_post_facets(st, c, ids[i], &before);
 			/* pages cached before its time do not show it: to them it was
 			 * not public yet (so a page going live also updates menus) */

@@ -160,7 +160,8 @@ const char *const pg_stmt_sql[G__MAX] = {
 			"body_md = coalesce($2::text, post_bodies.body_md), "
 			"body_html = coalesce($3::text, post_bodies.body_html)",
 	[G_POST_FACETS] = "SELECT type, status, category_id, author_id, published_at, parent_id, "
-			  "title, slug FROM posts WHERE id = $1",
+			  "title, slug, EXISTS (SELECT 1 FROM menu_items WHERE kind = 'post' "
+			  "AND target_id = $1) FROM posts WHERE id = $1",
 	[G_POST_TAG_IDS] = "SELECT tag_id FROM post_tags WHERE post_id = $1 ORDER BY tag_id",
 	[G_POST_GET] = "SELECT " POST_COLS POST_JOINS "WHERE p.id = $1",
 	[G_POST_BY_SLUG] = "SELECT " POST_COLS POST_JOINS "WHERE p.type = $1 AND p.slug = $2",

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "store/facets.h"
 #include "store/store.h"
 
 enum stmt {
@@ -147,17 +148,8 @@ void row_user(struct arena *a, sqlite3_stmt *s, void *out);
 /* A post row in the column order of POST_COLS (sqlite_stmt.c). */
 void row_post(struct arena *a, sqlite3_stmt *s, void *out);
 
-/* What a post touches (sqlite_facets.c): read before a write, then
- * sq_post_changed() writes the change-log row with the union. */
-struct post_facets {
-	bool exists, pub, page;
-	bool in_menu; /* a stored menu item links to it */
-	int64_t category, author, date, parent;
-	uint64_t menu_hash;
-	int64_t tags[64];
-	size_t ntags;
-	bool too_many_tags;
-};
+/* What a post touches (sqlite_facets.c, store/facets.h): read before a
+ * write, then sq_post_changed() writes the change-log row with the union. */
 enum err sq_post_facets(struct store *st, struct conn *c, int64_t id, struct post_facets *f);
 enum err sq_post_changed(struct store *st, struct conn *c, int64_t id,
 			 const struct post_facets *before);
