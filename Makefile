@@ -83,6 +83,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-pg
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory e2e-pg
 	@$(MAKE) --no-print-directory browser
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke

@@ -15,7 +15,6 @@ and a few more) prove the checker reports what it should.
 import collections
 import os
 import re
-import sqlite3
 import sys
 import tempfile
 import urllib.parse
@@ -60,14 +59,15 @@ def write(name, text):
 
 
 def site_state(s):
-    con = sqlite3.connect(os.path.join(s.dir, 'gazette.db'))
+    con = s.db()  # SQLite or PostgreSQL, whichever the site uses
     q = lambda sql: con.execute(sql).fetchall()
     try:
         return {
             'posts': collections.Counter({(t, STATUS[st]): n for t, st, n in q(
                 'SELECT type, status, count(*) FROM posts GROUP BY 1, 2')}),
             'titles': dict(q('SELECT id, title FROM posts')),
-            'sticky': {r[0] for r in q('SELECT id FROM posts WHERE sticky AND type = \'post\'')},
+            'sticky': {r[0] for r in q('SELECT id FROM posts WHERE type = \'post\' AND '
+                                        '(CASE WHEN sticky THEN 1 ELSE 0 END) = 1')},
             'page_parents': dict(q('SELECT id, parent_id FROM posts WHERE parent_id > 0')),
             'categories': dict(q('SELECT c.slug, coalesce(p.slug, \'\') FROM categories c '
                                  'LEFT JOIN categories p ON p.id = c.parent_id')),
