@@ -21,9 +21,8 @@ child's VmHWM, sampled every 10 ms; ru_maxrss of the children as a check).
 What is left of step 3 after step 2 is the cost of the writes. Prints a
 Markdown table; the temporary folder is removed unless BENCH_KEEP=1.
 
-Environment: BENCH_POSTS=1000 (about 75 s here; the issue's figure is
-100000, which takes hours while "You may also like" lists are computed as
-each post is saved: ~70 ms a post at 1,000 and growing) BENCH_PARAS=6
+Environment: BENCH_POSTS=1000 (about 20 s here; the issue's figure is
+100000: about 25 minutes, see bench/RESULTS.md) BENCH_PARAS=6
 BENCH_ATTACHMENTS=0 BENCH_DRY_ONLY=0 (1: only the dry run - reading,
 checking, converting and sanitizing the whole file, the part whose memory
 must stay bounded) GAZETTE=./gazette BENCH_KEEP=0"""
