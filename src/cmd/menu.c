@@ -40,7 +40,8 @@ static int add(struct cmd_ctx *c, struct menu_item *m, size_t n, const char *lab
 	struct menu_item *all = ARENA_ARRAY(&c->arena, struct menu_item, n + 1);
 	if (!all)
 		return cmd_fail("out of memory");
-	memcpy(all, m, n * sizeof *m);
+	if (n)
+		memcpy(all, m, n * sizeof *m); /* m is NULL for an empty menu */
 	struct menu_item *it = &all[n];
 	memset(it, 0, sizeof *it);
 	it->label = label;

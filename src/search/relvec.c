@@ -164,7 +164,8 @@ void relvec_words_finish(struct relvec_words *w)
 	}
 	for (size_t i = 0; i < n; i++)
 		pair[i] = (uint64_t)w->term[i] << 32 | w->tf[i];
-	qsort(pair, n, sizeof *pair, cmp_u64);
+	if (n > 1)
+		qsort(pair, n, sizeof *pair, cmp_u64);
 	for (size_t i = 0; i < n; i++) {
 		w->term[i] = (uint32_t)(pair[i] >> 32);
 		w->tf[i] = (uint32_t)pair[i];
