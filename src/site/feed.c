@@ -91,6 +91,38 @@ enum err site_send_xml(struct req *r, struct resp *rs, struct view_ctx *ctx, con
 	return ERR_OK;
 }
 
+/* Write and send the feed of entries es: its title and subtitle, its URL
+ * base + "feed/" (or "feed/atom/"), the page it stands for (home), and as
+ * updated the newest entry's time (the site's last change for none). */
+static enum err send_feed(struct req *r, struct resp *rs, struct view_ctx *ctx,
+			  enum feed_format fmt, const char *title, const char *subtitle,
+			  const char *base, const char *home, struct feed_entry *es, size_t n)
+{
+	struct arena *a = ctx->a;
+	int64_t updated = 0;
+	for (size_t i = 0; i < n; i++)
+		if (es[i].updated > updated)
+			updated = es[i].updated;
+	if (!updated)
+		STORE_CALL(ctx->st, change_last_at, &updated);
+	const char *suffix = fmt == FEED_ATOM ? "feed/atom/" : "feed/";
+	struct feed f = {
+		.title = title,
+		.subtitle = subtitle ? subtitle : "",
+		.lang = ctx->site.lang,
+		.self_url = view_abs(ctx, arena_printf(a, "%s%s", base, suffix)),
+		.home_url = view_abs(ctx, home),
+		.updated = updated,
+		.entries = es,
+		.n = n,
+	};
+	f.id = f.self_url;
+	if (!f.title || !f.self_url || !f.home_url)
+		return ERR_NOMEM;
+	enum err rc = feed_write(&rs->body, a, fmt, &f);
+	return rc == ERR_OK ? site_send_xml(r, rs, ctx, feed_content_type(fmt), 0) : rc;
+}
+
 /* The feed of the listing q at base ("/", "/tag/x/"); name is the
  * listing's title ("" for the whole site). */
 static enum err serve_feed(struct req *r, struct resp *rs, struct view_ctx *ctx,
@@ -115,33 +147,12 @@ static enum err serve_feed(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	struct feed_entry *es = n ? ARENA_ARRAY(a, struct feed_entry, n) : NULL;
 	if (n && !es)
 		return ERR_NOMEM;
-	int64_t updated = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if ((rc = post_entry(r, rs, ctx, &ps[i], &es[i])) != ERR_OK)
 			return rc;
-		if (es[i].updated > updated)
-			updated = es[i].updated;
-	}
-	if (!updated) /* an empty feed: as new as the site */
-		STORE_CALL(ctx->st, change_last_at, &updated);
-	const char *suffix = fmt == FEED_ATOM ? "feed/atom/" : "feed/";
-	struct feed f = {
-		.title = *name ? arena_printf(a, "%s \xE2\x80\x93 %s", ctx->site.title, name)
-			       : ctx->site.title,
-		.subtitle = subtitle ? subtitle : "",
-		.lang = ctx->site.lang,
-		.self_url = view_abs(ctx, arena_printf(a, "%s%s", base, suffix)),
-		.home_url = view_abs(ctx, base),
-		.updated = updated,
-		.entries = es,
-		.n = n,
-	};
-	f.id = f.self_url;
-	if (!f.title || !f.self_url || !f.home_url)
-		return ERR_NOMEM;
-	if ((rc = feed_write(&rs->body, a, fmt, &f)) != ERR_OK)
-		return rc;
-	return site_send_xml(r, rs, ctx, feed_content_type(fmt), 0);
+	const char *title = *name ? arena_printf(a, "%s \xE2\x80\x93 %s", ctx->site.title, name)
+				  : ctx->site.title;
+	return send_feed(r, rs, ctx, fmt, title, subtitle, base, base, es, n);
 }
 
 static enum err site_feed(struct req *r, struct resp *rs, enum feed_format fmt)
@@ -288,7 +299,6 @@ static enum err comment_feed(struct req *r, struct resp *rs, struct view_ctx *ct
 	struct feed_entry *es = n ? ARENA_ARRAY(a, struct feed_entry, n) : NULL;
 	if (n && !es)
 		return ERR_NOMEM;
-	int64_t updated = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct post cp;
 		const struct post *on = p;
@@ -301,35 +311,15 @@ static enum err comment_feed(struct req *r, struct resp *rs, struct view_ctx *ct
 		rc = comment_entry(ctx, &cs[i], on->title, view_post_url(ctx, on), &es[i]);
 		if (rc != ERR_OK)
 			return rc;
-		if (es[i].updated > updated)
-			updated = es[i].updated;
 	}
 	if (p)
 		resp_depend(r, rs, "post:%lld", (long long)p->id);
 	else
 		resp_depend(r, rs, "comments:all");
-	if (!updated)
-		STORE_CALL(ctx->st, change_last_at, &updated);
 	const char *base = p ? view_post_url(ctx, p) : "/comments/";
-	const char *home = p ? base : "/";
-	const char *suffix = fmt == FEED_ATOM ? "feed/atom/" : "feed/";
-	struct feed f = {
-		.title = p ? arena_printf(a, "Comments on %s", p->title)
-			   : arena_printf(a, "Comments for %s", ctx->site.title),
-		.subtitle = "",
-		.lang = ctx->site.lang,
-		.self_url = view_abs(ctx, arena_printf(a, "%s%s", base, suffix)),
-		.home_url = view_abs(ctx, home),
-		.updated = updated,
-		.entries = es,
-		.n = n,
-	};
-	f.id = f.self_url;
-	if (!f.title || !f.self_url || !f.home_url)
-		return ERR_NOMEM;
-	if ((rc = feed_write(&rs->body, a, fmt, &f)) != ERR_OK)
-		return rc;
-	return site_send_xml(r, rs, ctx, feed_content_type(fmt), 0);
+	const char *title = p ? arena_printf(a, "Comments on %s", p->title)
+			      : arena_printf(a, "Comments for %s", ctx->site.title);
+	return send_feed(r, rs, ctx, fmt, title, "", base, p ? base : "/", es, n);
 }
 
 static enum err comments_feed(struct req *r, struct resp *rs, enum feed_format fmt)
