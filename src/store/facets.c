@@ -78,3 +78,9 @@ void facets_detail(struct buf *b, const struct post_facets *before,
 	if (was != is || (is && before->menu_hash != after->menu_hash))
 		add(b, "nav", 0);
 }
+
+const char *facets_comment_detail(char *buf, size_t len, int64_t post_id, bool shown)
+{
+	snprintf(buf, len, "post:%lld%s", (long long)post_id, shown ? " pub" : "");
+	return buf;
+}

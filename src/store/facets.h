@@ -12,7 +12,10 @@
  *   t<ID>      one of its tags
  *   d<UNIX>    its date (for the year and month archives)
  *   all        more tags than one row lists: every page may be affected
- * Readers must ignore tokens they do not know. */
+ * Readers must ignore tokens they do not know.
+ *
+ * A "comment" row's detail is "post:<ID>" and " pub" when the comment was
+ * or is approved (shown): facets_comment_detail. */
 #ifndef GAZETTE_STORE_FACETS_H
 #define GAZETTE_STORE_FACETS_H
 
@@ -44,5 +47,8 @@ void facets_add_tag(struct post_facets *f, int64_t tag);
  * memory). */
 void facets_detail(struct buf *b, const struct post_facets *before,
 		   const struct post_facets *after);
+
+/* The "comment" row's detail into buf (returned). */
+const char *facets_comment_detail(char *buf, size_t len, int64_t post_id, bool shown);
 
 #endif

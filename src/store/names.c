@@ -75,6 +75,11 @@ const char *comment_status_name(enum comment_status s)
 	return (unsigned)s < COMMENT_STATUS__MAX ? comment_status_names[s] : "pending";
 }
 
+const char *comment_learn_label(enum comment_status s, const char *learned)
+{
+	return s == COMMENT_APPROVED ? "ham" : s == COMMENT_SPAM ? "spam" : learned;
+}
+
 bool comment_status_parse(const char *s, enum comment_status *out)
 {
 	int i = lookup(comment_status_names, COMMENT_STATUS__MAX, s);

@@ -57,12 +57,6 @@ static enum err exists(struct store *st, struct pconn *c, enum pgs which,
 	return rc;
 }
 
-static const char *change_detail(char *buf, size_t len, int64_t post_id, bool pub)
-{
-	snprintf(buf, len, "post:%lld%s", (long long)post_id, pub ? " pub" : "");
-	return buf;
-}
-
 static const char *or_empty(const char *s)
 {
 	return s ? s : "";
@@ -101,7 +95,7 @@ enum err pgc_comment_add(struct store *st, const struct comment *in, int64_t *id
 	if (rc == ERR_OK) {
 		char d[48];
 		rc = pg_change(st, c, "comment", newid,
-			       change_detail(d, sizeof d, in->post_id,
+			       facets_comment_detail(d, sizeof d, in->post_id,
 					     in->status == COMMENT_APPROVED));
 	}
 	rc = pg_end(st, c, rc);
@@ -153,9 +147,9 @@ enum err pgc_comment_put(struct store *st, const struct comment *in, int64_t *id
 		/* an update may have changed whether it shows: say " pub" for
 		 * any approved comment on a public article, and on updates */
 		char d[48];
-		snprintf(d, sizeof d, "post:%lld%s", (long long)in->post_id,
-			 pub && (in->status == COMMENT_APPROVED || in->id) ? " pub" : "");
-		rc = pg_change(st, c, "comment", cid, d);
+		bool shown = pub && (in->status == COMMENT_APPROVED || in->id);
+		rc = pg_change(st, c, "comment", cid,
+			 facets_comment_detail(d, sizeof d, in->post_id, shown));
 	}
 	rc = pg_end(st, c, rc);
 	pg_conn_put(st, c);
@@ -277,9 +271,7 @@ enum err pgc_comment_set_status(struct store *st, int64_t id, enum comment_statu
 	enum err rc = pg_begin(st, c);
 	if (rc == ERR_OK)
 		rc = state(st, c, id, old_status, learned, &post_id);
-	const char *label = status == COMMENT_APPROVED ? "ham"
-			    : status == COMMENT_SPAM   ? "spam"
-						       : learned;
+	const char *label = comment_learn_label(status, learned);
 	if (rc == ERR_OK && strcmp(label, learned) != 0) {
 		if (*learned)
 			rc = learn(st, c, learned, -1, tokens, ntokens);
@@ -294,7 +286,7 @@ enum err pgc_comment_set_status(struct store *st, int64_t id, enum comment_statu
 	if (rc == ERR_OK && changed) {
 		char d[48];
 		bool pub = strcmp(old_status, "approved") == 0 || status == COMMENT_APPROVED;
-		rc = pg_change(st, c, "comment", id, change_detail(d, sizeof d, post_id, pub));
+		rc = pg_change(st, c, "comment", id, facets_comment_detail(d, sizeof d, post_id, pub));
 	}
 	rc = pg_end(st, c, rc);
 	pg_conn_put(st, c);
@@ -318,7 +310,7 @@ enum err pgc_comment_delete(struct store *st, int64_t id)
 	if (rc == ERR_OK) {
 		char d[48];
 		rc = pg_change(st, c, "comment", id,
-			       change_detail(d, sizeof d, post_id, strcmp(status, "approved") == 0));
+			       facets_comment_detail(d, sizeof d, post_id, strcmp(status, "approved") == 0));
 	}
 	rc = pg_end(st, c, rc);
 	pg_conn_put(st, c);

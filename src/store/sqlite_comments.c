@@ -59,12 +59,6 @@ static enum err exists(struct store *st, struct conn *c, enum stmt which,
 	return rc;
 }
 
-static const char *change_detail(char *buf, size_t len, int64_t post_id, bool pub)
-{
-	snprintf(buf, len, "post:%lld%s", (long long)post_id, pub ? " pub" : "");
-	return buf;
-}
-
 enum err sqc_comment_add(struct store *st, const struct comment *in, int64_t *id)
 {
 	struct conn *c = conn_get(st);
@@ -101,7 +95,7 @@ enum err sqc_comment_add(struct store *st, const struct comment *in, int64_t *id
 	if (rc == ERR_OK) {
 		char d[48];
 		rc = sq_change(st, c, "comment", newid,
-			       change_detail(d, sizeof d, in->post_id,
+			       facets_comment_detail(d, sizeof d, in->post_id,
 					     in->status == COMMENT_APPROVED));
 	}
 	rc = sq_end(st, c, rc);
@@ -229,9 +223,7 @@ enum err sqc_comment_set_status(struct store *st, int64_t id, enum comment_statu
 	char old_status[16] = "", learned[8] = "";
 	int64_t post_id = 0;
 	rc = state(st, c, id, old_status, learned, &post_id);
-	const char *label = status == COMMENT_APPROVED ? "ham"
-			    : status == COMMENT_SPAM   ? "spam"
-						       : learned;
+	const char *label = comment_learn_label(status, learned);
 	if (rc == ERR_OK && strcmp(label, learned) != 0) {
 		if (*learned)
 			rc = learn(st, c, learned, -1, tokens, ntokens);
@@ -246,7 +238,7 @@ enum err sqc_comment_set_status(struct store *st, int64_t id, enum comment_statu
 	if (rc == ERR_OK && changed) {
 		char d[48];
 		bool pub = strcmp(old_status, "approved") == 0 || status == COMMENT_APPROVED;
-		rc = sq_change(st, c, "comment", id, change_detail(d, sizeof d, post_id, pub));
+		rc = sq_change(st, c, "comment", id, facets_comment_detail(d, sizeof d, post_id, pub));
 	}
 	rc = sq_end(st, c, rc);
 	conn_put(st, c);
@@ -273,7 +265,7 @@ enum err sqc_comment_delete(struct store *st, int64_t id)
 	if (rc == ERR_OK) {
 		char d[48];
 		rc = sq_change(st, c, "comment", id,
-			       change_detail(d, sizeof d, post_id, strcmp(status, "approved") == 0));
+			       facets_comment_detail(d, sizeof d, post_id, strcmp(status, "approved") == 0));
 	}
 	rc = sq_end(st, c, rc);
 	conn_put(st, c);

@@ -128,9 +128,9 @@ enum err sqi_comment_put(struct store *st, const struct comment *in, int64_t *id
 		/* an update may have changed whether it shows: say " pub" for
 		 * any approved comment on a public article, and on updates */
 		char d[48];
-		snprintf(d, sizeof d, "post:%lld%s", (long long)in->post_id,
-			 pub && (in->status == COMMENT_APPROVED || in->id) ? " pub" : "");
-		rc = sq_change(st, c, "comment", cid, d);
+		bool shown = pub && (in->status == COMMENT_APPROVED || in->id);
+		rc = sq_change(st, c, "comment", cid,
+			 facets_comment_detail(d, sizeof d, in->post_id, shown));
 	}
 	rc = sq_end(st, c, rc);
 	conn_put(st, c);

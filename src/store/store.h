@@ -55,6 +55,10 @@ const char *user_role_name(enum user_role r);
 bool user_role_parse(const char *s, enum user_role *out);
 const char *comment_status_name(enum comment_status s);
 bool comment_status_parse(const char *s, enum comment_status *out);
+/* What the spam model should have learned from a comment moved to status s,
+ * given what it learned before ("ham", "spam" or ""): approving teaches ham,
+ * marking spam teaches spam, other moves keep what was learned. */
+const char *comment_learn_label(enum comment_status s, const char *learned);
 
 struct user {
 	int64_t id;
