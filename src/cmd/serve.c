@@ -28,6 +28,7 @@
 #include "site/purge.h"
 #include "site/site.h"
 #include "site/theme.h"
+#include "view/snap.h"
 
 /* The cache-key origin (base_url) as the server follows settings changes.
  * Readers load the pointer at any time, so old strings are kept until
@@ -172,6 +173,7 @@ static void request_end(const struct app *app, const struct req *r)
 {
 	if (snapshot(r))
 		app->store->ops->read_end(app->store);
+	snap_request_done();
 	struct watcher *w = atomic_load(&the_watcher);
 	if (r->method == HTTP_POST && w) {
 		pthread_mutex_lock(&w->mu);

@@ -79,21 +79,17 @@ enum err site_category(struct req *r, struct resp *rs)
 	struct tval *root = view_page(&ctx, n > 1 ? crumbs[1].url : NULL);
 	struct tval *arch = archive_val(&ctx, "Category", cat.name, cat.description);
 	/* sub-categories */
-	struct category *cs;
-	size_t nc;
-	if (STORE_CALL(ctx.st, category_list, a, 0, &cs, &nc) == ERR_OK) {
-		struct tval *kids = tval_list(a);
-		for (size_t i = 0; i < nc; i++) {
-			if (cs[i].parent_id != cat.id)
-				continue;
-			struct tval *k = tval_map(a);
-			tval_set_str(a, k, "name", cs[i].name);
-			tval_set_str(a, k, "url", arena_printf(a, "/category/%s/", cs[i].path));
-			tval_push(a, kids, k);
-		}
-		tval_set(a, arch, "children", kids);
-		tval_set_bool(a, arch, "has_children", kids->u.list.n > 0);
+	struct tval *kids = tval_list(a);
+	for (size_t i = 0; i < ctx.snap->ncats; i++) {
+		if (ctx.snap->cats[i].parent_id != cat.id)
+			continue;
+		struct tval *k = tval_map(a);
+		tval_set_str(a, k, "name", ctx.snap->cats[i].name);
+		tval_set_str(a, k, "url", ctx.snap->cat_urls[i]);
+		tval_push(a, kids, k);
 	}
+	tval_set(a, arch, "children", kids);
+	tval_set_bool(a, arch, "has_children", kids->u.list.n > 0);
 	struct post_query q = {0};
 	q.category_id = cat.id;
 	q.include_children = true;

@@ -42,9 +42,8 @@ enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 	rs->cacheable = true;
 	/* Any write can change any page (menus, settings), so every page is as
 	 * new as the newest change; handlers may only make it newer. */
-	int64_t at = 0;
-	if (STORE_CALL(ctx->st, change_last_at, &at) == ERR_OK && at > rs->last_modified)
-		rs->last_modified = at;
+	if (ctx->changed_at > rs->last_modified)
+		rs->last_modified = ctx->changed_at;
 	enum err rc = tmpl_render(r->app->theme->tmpl, tmpl, root, &rs->body);
 	if (rc != ERR_OK) {
 		/* a theme bug (a missing or runaway template) is a server error */

@@ -81,9 +81,8 @@ enum err site_send_xml(struct req *r, struct resp *rs, struct view_ctx *ctx, con
 	if (r->arena->failed || rs->body.oom)
 		return ERR_NOMEM;
 	rs->cacheable = true;
-	int64_t at = 0;
-	if (STORE_CALL(ctx->st, change_last_at, &at) == ERR_OK && at > modified)
-		modified = at;
+	if (ctx->changed_at > modified)
+		modified = ctx->changed_at;
 	if (modified > rs->last_modified)
 		rs->last_modified = modified;
 	rs->content_type = ctype;
@@ -104,7 +103,7 @@ static enum err send_feed(struct req *r, struct resp *rs, struct view_ctx *ctx,
 		if (es[i].updated > updated)
 			updated = es[i].updated;
 	if (!updated)
-		STORE_CALL(ctx->st, change_last_at, &updated);
+		updated = ctx->changed_at;
 	const char *suffix = fmt == FEED_ATOM ? "feed/atom/" : "feed/";
 	struct feed f = {
 		.title = title,

@@ -181,7 +181,26 @@ enum err pgs_change_last_id(struct store *st, int64_t *id)
 	return pg_one_int(st, G_CHANGE_LAST, NULL, 0, id);
 }
 
-enum err pgs_change_last_at(struct store *st, int64_t *at)
+static void row_id_at(struct arena *a, const PGresult *r, int row, void *out)
 {
-	return pg_one_int(st, G_CHANGE_LAST_AT, NULL, 0, at);
+	(void)a;
+	int64_t *v = out;
+	v[0] = pg_int(r, row, 0);
+	v[1] = pg_int(r, row, 1);
+}
+
+enum err pgs_change_last(struct store *st, int64_t *id, int64_t *at)
+{
+	struct arena a;
+	arena_init(&a, 256);
+	int64_t v[2] = {0, 0};
+	enum err rc = pg_one(st, &a, G_CHANGE_NEWEST, NULL, 0, row_id_at, v);
+	arena_free(&a);
+	if (rc == ERR_NOTFOUND)
+		rc = ERR_OK;
+	if (id)
+		*id = v[0];
+	if (at)
+		*at = v[1];
+	return rc;
 }

@@ -85,6 +85,17 @@ void conn_put(struct store *st, struct conn *c)
 	pool_put(st, c);
 }
 
+/* BEGIN and COMMIT from the prepared statements, not parsed per page. */
+static bool step_once(struct store *st, struct conn *c, enum stmt which)
+{
+	sqlite3_stmt *s = stmt(st, c, which);
+	if (!s)
+		return false;
+	int r = sqlite3_step(s);
+	sqlite3_reset(s);
+	return r == SQLITE_DONE;
+}
+
 static enum err read_begin(struct store *st)
 {
 	if (pin_depth++ > 0)
@@ -94,7 +105,7 @@ static enum err read_begin(struct store *st)
 		pin_depth = 0;
 		return ERR_DB;
 	}
-	if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+	if (!step_once(st, c, S_BEGIN_READ)) {
 		pool_put(st, c);
 		pin_depth = 0;
 		return ERR_DB;
@@ -112,7 +123,7 @@ static void read_end(struct store *st)
 	pinned = NULL;
 	pinned_store = NULL;
 	if (!sqlite3_get_autocommit(c->db))
-		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+		step_once(st, c, S_COMMIT);
 	pool_put(st, c);
 }
 
@@ -340,7 +351,7 @@ static const struct store_ops sqlite_ops = {
 	.changed = changed,
 	.changes_since = sqs_changes_since,
 	.change_last_id = sqs_change_last_id,
-	.change_last_at = sqs_change_last_at,
+	.change_last = sqs_change_last,
 	.search = sqx_search,
 	.spell_words = sqx_spell_words,
 	.search_language = sqx_search_language,

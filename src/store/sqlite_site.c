@@ -178,7 +178,26 @@ enum err sqs_change_last_id(struct store *st, int64_t *id)
 	return one_int(st, S_CHANGE_LAST, id);
 }
 
-enum err sqs_change_last_at(struct store *st, int64_t *at)
+static void row_id_at(struct arena *a, sqlite3_stmt *s, void *out)
 {
-	return one_int(st, S_CHANGE_LAST_AT, at);
+	(void)a;
+	int64_t *v = out;
+	v[0] = sqlite3_column_int64(s, 0);
+	v[1] = sqlite3_column_int64(s, 1);
+}
+
+enum err sqs_change_last(struct store *st, int64_t *id, int64_t *at)
+{
+	struct arena a; /* the row has no text: never allocates */
+	arena_init(&a, 256);
+	int64_t v[2] = {0, 0};
+	enum err rc = sq_one(st, &a, S_CHANGE_NEWEST, NULL, 0, row_id_at, v);
+	arena_free(&a);
+	if (rc == ERR_NOTFOUND)
+		rc = ERR_OK;
+	if (id)
+		*id = v[0];
+	if (at)
+		*at = v[1];
+	return rc;
 }

@@ -51,6 +51,7 @@
 
 const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_BEGIN_READ] = "BEGIN",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
 	[S_CHANGE_ADD] = "INSERT INTO changes(at, kind, object_id, detail) VALUES (?1, ?2, ?3, ?4)",
@@ -394,5 +395,5 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
 	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",
-	[S_CHANGE_LAST_AT] = "SELECT at FROM changes ORDER BY id DESC LIMIT 1",
+	[S_CHANGE_NEWEST] = "SELECT id, at FROM changes ORDER BY id DESC LIMIT 1",
 };

@@ -504,8 +504,11 @@ struct store_ops {
 	enum err (*changes_since)(struct store *st, struct arena *a, int64_t after_id,
 				  struct change **out, size_t *n);
 	enum err (*change_last_id)(struct store *st, int64_t *id);
-	/* Time of the newest change (0 when none): every page's Last-Modified. */
-	enum err (*change_last_at)(struct store *st, int64_t *at);
+	/* The newest change's id and time (0 and 0 when none), in one read:
+	 * the time is every page's Last-Modified, and the id tells a page
+	 * whether what it read before (view/snap.c) is still current. Either
+	 * pointer may be NULL. */
+	enum err (*change_last)(struct store *st, int64_t *id, int64_t *at);
 
 	/* full-text search over public articles: all-items matches first,
 	 * then by BM25 (title weighted highest) */

@@ -1,10 +1,13 @@
-/* menu.c - the site's navigation menu as template data (`nav`, see
- * docs/THEME.md): the stored menu (store menu_get) with each item resolved
- * to a link - a post or page only while it is public, a category by its
- * current path, a URL only when it is http(s) or root-relative - or, when
- * no menu is stored, the default one: top-level categories, then
- * top-level pages. Items nest one level in the theme: deeper items are
- * shown under their top-level ancestor. Built in ctx->a. */
+/* menu.c - the site's navigation menu (`nav`, see docs/THEME.md).
+ *
+ * view_nav_build resolves it once per site snapshot (snap.c): the stored
+ * menu (store menu_get) with each item resolved to a link - a post or page
+ * only while it is public, a category by its current path, a URL only when
+ * it is http(s) or root-relative - or, when no menu is stored, the default
+ * one: top-level categories, then top-level pages. Items nest one level:
+ * deeper items are shown under their top-level ancestor. view_nav turns
+ * the snapshot's links into template data for one page, marking the
+ * current section. */
 #include <string.h>
 
 #include "content/post.h"
@@ -13,43 +16,32 @@
 
 #define MENU_DEPTH_MAX 16
 
-static struct tval *link(struct view_ctx *ctx, const char *name, const char *url,
-			 const char *current)
+static size_t default_nav(struct view_ctx *ctx, const struct category *cs, size_t ncs,
+			  struct nav_link **out)
 {
 	struct arena *a = ctx->a;
-	struct tval *it = tval_map(a);
-	tval_set_str(a, it, "name", name);
-	tval_set_str(a, it, "url", url ? url : "");
-	tval_set_bool(a, it, "current", url && current && strcmp(current, url) == 0);
-	tval_set(a, it, "children", tval_list(a));
-	tval_set_bool(a, it, "has_children", false);
-	return it;
-}
-
-static struct tval *default_nav(struct view_ctx *ctx, const char *current)
-{
-	struct arena *a = ctx->a;
-	struct tval *list = tval_list(a);
-	struct category *cs;
-	size_t n;
-	if (STORE_CALL(ctx->st, category_list, a, 0, &cs, &n) == ERR_OK) {
-		for (size_t i = 0; i < n; i++)
-			if (!cs[i].parent_id)
-				tval_push(a, list,
-					  link(ctx, cs[i].name,
-					       arena_printf(a, "/category/%s/", cs[i].path), current));
-	}
 	struct post_query q = {.type = POST_PAGE, .public_only = true, .now = ctx->now,
 			       .top_level = true, .oldest_first = true, .limit = 20};
-	struct post *ps;
-	if (STORE_CALL(ctx->st, post_list, a, &q, &ps, &n, NULL) == ERR_OK) {
-		for (size_t i = 0; i < n; i++)
-			if (!ps[i].parent_id)
-				tval_push(a, list,
-					  link(ctx, ps[i].title, arena_printf(a, "/%s/", ps[i].slug),
-					       current));
-	}
-	return list;
+	struct post *ps = NULL;
+	size_t nps = 0;
+	if (STORE_CALL(ctx->st, post_list, a, &q, &ps, &nps, NULL) != ERR_OK)
+		nps = 0;
+	struct nav_link *links = ARENA_ARRAY(a, struct nav_link, ncs + nps + 1);
+	size_t n = 0;
+	if (!links)
+		return 0;
+	for (size_t i = 0; i < ncs; i++)
+		if (!cs[i].parent_id) {
+			links[n].name = cs[i].name;
+			links[n++].url = arena_printf(a, "/category/%s/", cs[i].path);
+		}
+	for (size_t i = 0; i < nps; i++)
+		if (!ps[i].parent_id) {
+			links[n].name = ps[i].title;
+			links[n++].url = arena_printf(a, "/%s/", ps[i].slug);
+		}
+	*out = links;
+	return n;
 }
 
 /* A stored URL we link to: http(s)://... or /path (not //host). "#" and
@@ -120,49 +112,91 @@ static long top_of(const struct menu_item *m, size_t n, size_t i)
 	return -1;
 }
 
-struct tval *view_nav(struct view_ctx *ctx, const char *current)
+size_t view_nav_build(struct view_ctx *ctx, const struct category *cs, size_t ncs,
+		      struct nav_link **out)
 {
 	struct arena *a = ctx->a;
 	struct menu_item *m = NULL;
 	size_t n = 0;
+	*out = NULL;
 	if (!ctx->st->ops->menu_get || STORE_CALL(ctx->st, menu_get, a, &m, &n) != ERR_OK ||
 	    n == 0)
-		return default_nav(ctx, current);
-	struct category *cs = NULL;
-	size_t ncs = 0;
-	if (STORE_CALL(ctx->st, category_list, a, 0, &cs, &ncs) != ERR_OK)
-		ncs = 0;
-	struct tval **vals = ARENA_ARRAY(a, struct tval *, n);
-	struct tval **kids = ARENA_ARRAY(a, struct tval *, n);
-	bool *grouping = ARENA_ARRAY(a, bool, n);
-	struct tval *list = tval_list(a);
-	if (!vals || !kids || !grouping)
-		return list;
-	/* top-level items first (in order), then each other item under its
-	 * top-level ancestor, in order */
+		return default_nav(ctx, cs, ncs, out);
+	struct nav_link *links = ARENA_ARRAY(a, struct nav_link, n);
+	long *slot = ARENA_ARRAY(a, long, n);   /* item i's entry in links, or -1 */
+	long *top = ARENA_ARRAY(a, long, n);    /* item i's top-level ancestor, or -1 */
+	const char **names = ARENA_ARRAY(a, const char *, n);
+	const char **urls = ARENA_ARRAY(a, const char *, n);
+	bool *shown = ARENA_ARRAY(a, bool, n);
+	if (!links || !slot || !top || !names || !urls || !shown)
+		return 0;
+	/* which items show, and under which top-level item */
 	for (size_t i = 0; i < n; i++) {
-		vals[i] = kids[i] = NULL;
-		grouping[i] = false;
-		const char *name, *url;
-		if (m[i].parent_id || !resolve(ctx, &m[i], cs, ncs, &name, &url))
-			continue;
-		vals[i] = link(ctx, name, url, current);
-		kids[i] = tval_list(a);
-		tval_set(a, vals[i], "children", kids[i]);
-		grouping[i] = url == NULL;
+		slot[i] = -1;
+		top[i] = m[i].parent_id ? top_of(m, n, i) : (long)i;
+		shown[i] = resolve(ctx, &m[i], cs, ncs, &names[i], &urls[i]);
 	}
-	for (size_t i = 0; i < n; i++) {
-		long top = m[i].parent_id ? top_of(m, n, i) : -1;
-		const char *name, *url;
-		if (top < 0 || !vals[top] || !resolve(ctx, &m[i], cs, ncs, &name, &url) || !url)
-			continue;
-		tval_push(a, kids[top], link(ctx, name, url, current));
-		tval_set_bool(a, vals[top], "has_children", true);
-		if (current && strcmp(current, url) == 0)
-			tval_set_bool(a, vals[top], "current", true);
-	}
+	size_t nl = 0;
 	for (size_t i = 0; i < n; i++)
-		if (vals[i] && !(grouping[i] && kids[i]->u.list.n == 0)) /* no empty groups */
-			tval_push(a, list, vals[i]);
+		if (!m[i].parent_id && shown[i]) {
+			slot[i] = (long)nl;
+			links[nl].name = names[i];
+			links[nl++].url = urls[i];
+		}
+	/* each top-level entry's children, in order (only links, no groups) */
+	for (size_t i = 0; i < n; i++) {
+		long t = top[i];
+		if (m[i].parent_id && t >= 0 && slot[t] >= 0 && shown[i] && urls[i])
+			links[slot[t]].nkids++;
+	}
+	for (size_t k = 0; k < nl; k++) {
+		links[k].kids = links[k].nkids ? ARENA_ARRAY(a, struct nav_link, links[k].nkids)
+					       : NULL;
+		if (links[k].nkids && !links[k].kids)
+			return 0;
+		links[k].nkids = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		long t = top[i];
+		if (m[i].parent_id && t >= 0 && slot[t] >= 0 && shown[i] && urls[i]) {
+			struct nav_link *p = &links[slot[t]];
+			p->kids[p->nkids].name = names[i];
+			p->kids[p->nkids++].url = urls[i];
+		}
+	}
+	/* no empty groups */
+	size_t kept = 0;
+	for (size_t k = 0; k < nl; k++)
+		if (links[k].url || links[k].nkids)
+			links[kept++] = links[k];
+	*out = links;
+	return kept;
+}
+
+static struct tval *link_val(struct arena *a, const struct nav_link *l, const char *current)
+{
+	struct tval *it = tval_map(a);
+	tval_set_str(a, it, "name", l->name);
+	tval_set_str(a, it, "url", l->url ? l->url : "");
+	bool cur = l->url && current && strcmp(current, l->url) == 0;
+	struct tval *kids = tval_list(a);
+	for (size_t i = 0; i < l->nkids; i++) {
+		tval_push(a, kids, link_val(a, &l->kids[i], current));
+		if (current && strcmp(current, l->kids[i].url) == 0)
+			cur = true;
+	}
+	tval_set_bool(a, it, "current", cur);
+	tval_set(a, it, "children", kids);
+	tval_set_bool(a, it, "has_children", l->nkids > 0);
+	return it;
+}
+
+struct tval *view_nav(struct view_ctx *ctx, const char *current)
+{
+	struct arena *a = ctx->a;
+	struct tval *list = tval_list(a);
+	if (ctx->snap)
+		for (size_t i = 0; i < ctx->snap->nnav; i++)
+			tval_push(a, list, link_val(a, &ctx->snap->nav[i], current));
 	return list;
 }

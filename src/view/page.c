@@ -1,36 +1,22 @@
 /* page.c - the common page frame: site info, navigation (menu.c), assets. */
 #include <string.h>
 
-#include "content/permalink.h"
-#include "content/settings.h"
 #include "core/time.h"
 #include "view/view.h"
 
 enum err view_load_site(struct view_ctx *ctx)
 {
-	struct site_info *s = &ctx->site;
-	enum err rc = settings_load(ctx->st, ctx->a, &ctx->settings);
+	const struct site_snap *snap;
+	enum err rc = snap_current(ctx->st, ctx->now, &snap);
 	if (rc != ERR_OK)
 		return rc;
-	const struct settings_snapshot *snap = &ctx->settings;
-	s->title = settings_snap_get(snap, "title");
-	s->tagline = settings_snap_get(snap, "tagline");
-	s->description = settings_snap_get(snap, "description");
-	s->base_url = settings_snap_get(snap, "base_url");
-	s->permalink = settings_snap_get(snap, "permalink");
-	s->lang = settings_snap_get(snap, "language");
-	s->per_page = settings_snap_int(snap, "posts_per_page");
-	if (s->per_page < 1 || s->per_page > 100)
-		s->per_page = 10;
-	s->feed_items = settings_snap_int(snap, "feed_items");
-	if (s->feed_items < 1 || s->feed_items > 100)
-		s->feed_items = 10;
-	s->feed_full_text = settings_snap_int(snap, "feed_full_text") != 0;
-	if (!permalink_valid(s->permalink))
-		s->permalink = "/%year%/%month%/%slug%/";
-	if (s->base_url && *s->base_url)
-		ctx->origin = s->base_url;
-	return ctx->a->failed ? ERR_NOMEM : ERR_OK;
+	ctx->snap = snap;
+	ctx->site = snap->site;
+	ctx->settings = snap->settings;
+	ctx->changed_at = snap->change_at;
+	if (ctx->site.base_url && *ctx->site.base_url)
+		ctx->origin = ctx->site.base_url;
+	return ERR_OK;
 }
 
 const char *view_abs(struct view_ctx *ctx, const char *path)

@@ -99,14 +99,12 @@ size_t view_category_crumbs(struct view_ctx *ctx, int64_t category_id, struct cr
 	struct crumb chain[16];
 	size_t n = 0;
 	int64_t id = category_id;
-	while (id && n < 16) {
-		struct category c;
-		if (STORE_CALL(ctx->st, category_get, ctx->a, id, &c) != ERR_OK)
+	while (id && n < 16 && ctx->snap) {
+		const struct category *c = snap_category(ctx->snap, id, &chain[n].url);
+		if (!c)
 			break;
-		chain[n].name = c.name;
-		chain[n].url = arena_printf(ctx->a, "/category/%s/", c.path);
-		n++;
-		id = c.parent_id;
+		chain[n++].name = c->name;
+		id = c->parent_id;
 	}
 	size_t k = 0;
 	if (k < max) {

@@ -11,14 +11,7 @@
 #include "core/arena.h"
 #include "render/value.h"
 #include "store/store.h"
-
-/* Site settings a page needs, read once per request. */
-struct site_info {
-	const char *title, *tagline, *description, *base_url, *permalink, *lang;
-	int64_t per_page;
-	int64_t feed_items;  /* entries per feed */
-	bool feed_full_text; /* feeds carry bodies, not only excerpts */
-};
+#include "view/snap.h"
 
 struct view_ctx {
 	struct arena *a;
@@ -27,12 +20,16 @@ struct view_ctx {
 	int64_t now;
 	const char *origin; /* base_url, or "http(s)://host" of the request */
 	const char *css_url;/* fingerprinted stylesheet URL */
-	/* every site setting as read once for this request (view_load_site);
+	/* every site setting (view_load_site, from the thread's site snapshot);
 	 * handlers read other settings from here rather than query again */
 	struct settings_snapshot settings;
+	const struct site_snap *snap; /* settings, categories, menu (snap.h) */
+	int64_t changed_at;           /* the newest change's time: Last-Modified */
 };
 
-/* Read the settings into ctx->site (defaults where unset). */
+/* Point ctx at the thread's current site snapshot (snap.h): ctx->site,
+ * ctx->settings, ctx->snap, ctx->changed_at, and ctx->origin when the
+ * site has a base_url. */
 enum err view_load_site(struct view_ctx *ctx);
 
 /* The common root keys (site, nav, assets, now_year, search_url, ...). The
@@ -44,6 +41,10 @@ struct tval *view_page(struct view_ctx *ctx, const char *current_nav);
  * has_children, children}. url is "" for a group that only holds
  * children. */
 struct tval *view_nav(struct view_ctx *ctx, const char *current);
+/* Resolve the menu for a snapshot (snap.c), in ctx->a with ctx->now and
+ * ctx->site.permalink; cs are the site's categories. Returns the count. */
+size_t view_nav_build(struct view_ctx *ctx, const struct category *cs, size_t ncs,
+		      struct nav_link **out);
 
 /* A post for listings (with_body false) or its own page (true). */
 struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body);

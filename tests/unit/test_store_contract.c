@@ -776,19 +776,29 @@ static void test_tag_merge(void **state)
 	assert_int_equal(ts[0].id, harbour.id);
 }
 
-static void test_change_last_at(void **state)
+static void test_change_last(void **state)
 {
 	struct fx *f = *state;
-	int64_t at = -1;
-	assert_int_equal(STORE_CALL(f->st, change_last_at, &at), ERR_OK);
+	int64_t id = -1, at = -1, last_id = -1;
+	assert_int_equal(STORE_CALL(f->st, change_last, &id, &at), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last_id, &last_id), ERR_OK);
 	assert_true(at > 0); /* setup's writes */
+	assert_true(id > 0);
+	assert_int_equal(id, last_id);
 	clock_set_offset(1000);
 	assert_int_equal(STORE_CALL(f->st, setting_set, "title", "Later"), ERR_OK);
-	int64_t later = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_at, &later), ERR_OK);
+	int64_t later = 0, later_id = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last, &later_id, &later), ERR_OK);
 	clock_set_offset(0);
 	assert_true(later >= at + 1000);
 	assert_true(later <= clock_now() + 1000);
+	assert_true(later_id > id);
+	/* either half alone */
+	int64_t only = 0;
+	assert_int_equal(STORE_CALL(f->st, change_last, &only, NULL), ERR_OK);
+	assert_int_equal(only, later_id);
+	assert_int_equal(STORE_CALL(f->st, change_last, NULL, &only), ERR_OK);
+	assert_int_equal(only, later);
 }
 
 /* ----------------------------------------------------------------- search */
@@ -1489,7 +1499,7 @@ int main(void)
 		T(test_search_in_snapshot),
 		T(test_category_merge),
 		T(test_tag_merge),
-		T(test_change_last_at),
+		T(test_change_last),
 		T(test_read_snapshot),
 		T(test_concurrent_writers),
 		T(test_publish_due_once_across_nodes),
