@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/str.h"
 #include "core/time.h"
 
@@ -48,31 +49,51 @@ bool permalink_valid(const char *p)
 	return has_key;
 }
 
+/* v in decimal, zero-padded to at least width digits (v >= 0). */
+static void put_num(struct buf *b, int64_t v, int width)
+{
+	char d[24];
+	int i = (int)sizeof d;
+	unsigned long long u = v < 0 ? 0 : (unsigned long long)v;
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while ((int)sizeof d - i < width)
+		d[--i] = '0';
+	buf_append(b, d + i, sizeof d - (size_t)i);
+}
+
 char *permalink_for(struct arena *a, const char *pattern, const struct post *p)
 {
 	if (p->type == POST_PAGE)
-		return arena_printf(a, "/%s/", p->slug);
+		return ARENA_CAT(a, "/", p->slug, "/");
 	struct date_parts dp;
 	time_local(p->published_at, &dp);
-	char *out = arena_strdup(a, "/");
+	/* every URL of a listing goes through here: no printf */
+	struct buf b = BUF_INIT;
+	buf_reserve(&b, 128);
+	buf_putc(&b, '/');
 	const char *s = pattern + 1;
-	while (out && *s) {
+	while (*s) {
 		const char *e = strchr(s, '/');
 		size_t len = (size_t)(e - s);
 		switch (token(s, len)) {
-		case T_YEAR: out = arena_printf(a, "%s%04d/", out, dp.year); break;
-		case T_MONTH: out = arena_printf(a, "%s%02d/", out, dp.month); break;
-		case T_DAY: out = arena_printf(a, "%s%02d/", out, dp.day); break;
-		case T_SLUG: out = arena_printf(a, "%s%s/", out, p->slug); break;
-		case T_ID: out = arena_printf(a, "%s%lld/", out, (long long)p->id); break;
+		case T_YEAR: put_num(&b, dp.year, 4); break;
+		case T_MONTH: put_num(&b, dp.month, 2); break;
+		case T_DAY: put_num(&b, dp.day, 2); break;
+		case T_SLUG: buf_puts(&b, p->slug); break;
+		case T_ID: put_num(&b, p->id, 1); break;
 		case T_CATEGORY:
-			out = arena_printf(a, "%s%s/", out,
-					   p->category_path ? p->category_path : "uncategorized");
+			buf_puts(&b, p->category_path ? p->category_path : "uncategorized");
 			break;
-		case T_LIT: out = arena_printf(a, "%s%.*s/", out, (int)len, s); break;
+		case T_LIT: buf_append(&b, s, len); break;
 		}
+		buf_putc(&b, '/');
 		s = e + 1;
 	}
+	char *out = b.oom ? NULL : arena_strndup(a, b.data, b.len);
+	buf_free(&b);
 	return out;
 }
 

@@ -141,3 +141,25 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+char *arena_cat(struct arena *a, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		n += strlen(s);
+	va_end(ap);
+	char *out = arena_alloc(a, n + 1), *o = out;
+	if (!out)
+		return NULL;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *));) {
+		size_t k = strlen(s);
+		memcpy(o, s, k);
+		o += k;
+	}
+	va_end(ap);
+	*o = '\0';
+	return out;
+}

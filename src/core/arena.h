@@ -33,6 +33,10 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+/* The strings up to a NULL joined, without printf's cost (pages build many
+ * URLs): ARENA_CAT(a, "/category/", path, "/"). */
+char *arena_cat(struct arena *a, ...);
+#define ARENA_CAT(a, ...) arena_cat((a), __VA_ARGS__, (const char *)NULL)
 
 #define ARENA_NEW(a, type) ((type *)arena_zalloc((a), sizeof(type)))
 #define ARENA_ARRAY(a, type, n) ((type *)arena_zalloc((a), sizeof(type) * (n)))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "render/jsonw.h"
 
 #define J(x) ((json_t *)(x))
 
@@ -59,70 +60,6 @@ void json_free(struct json *j)
  * the arena (jansson's dumper plus a second escaping pass cost a fifth of
  * an uncached article page). Strings in a jansson tree are valid UTF-8. */
 
-static void put_string(struct buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	buf_reserve(b, n + 2);
-	buf_putc(b, '"');
-	size_t run = 0; /* bytes copied as they are, pending */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *esc = NULL;
-		char u[7];
-		switch (c) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '/': esc = "\\/"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		case '<': esc = "\\u003c"; break;
-		case '>': esc = "\\u003e"; break;
-		case '&': esc = "\\u0026"; break;
-		case 0xE2: /* U+2028 and U+2029 end a line in JavaScript */
-			if (i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-			    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
-				esc = (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
-			break;
-		default:
-			if (c < 0x20) {
-				memcpy(u, "\\u00", 4);
-				u[4] = hex[c >> 4];
-				u[5] = hex[c & 15];
-				u[6] = '\0';
-				esc = u;
-			}
-		}
-		if (!esc) {
-			run++;
-			continue;
-		}
-		buf_append(b, s + i - run, run);
-		run = 0;
-		buf_puts(b, esc);
-		if (c == 0xE2)
-			i += 2;
-	}
-	buf_append(b, s + n - run, run);
-	buf_putc(b, '"');
-}
-
-static void put_int(struct buf *b, json_int_t v)
-{
-	char d[24];
-	size_t i = sizeof d;
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	do {
-		d[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		d[--i] = '-';
-	buf_append(b, d + i, sizeof d - i);
-}
-
 static bool put_value(struct buf *b, json_t *v, int depth)
 {
 	if (depth > 64)
@@ -137,7 +74,7 @@ static bool put_value(struct buf *b, json_t *v, int depth)
 			if (!first)
 				buf_putc(b, ',');
 			first = false;
-			put_string(b, key, strlen(key));
+			jsonw_put_string(b, key, strlen(key));
 			buf_putc(b, ':');
 			if (!put_value(b, child, depth + 1))
 				return false;
@@ -158,8 +95,8 @@ static bool put_value(struct buf *b, json_t *v, int depth)
 		buf_putc(b, ']');
 		return true;
 	}
-	case JSON_STRING: put_string(b, json_string_value(v), json_string_length(v)); return true;
-	case JSON_INTEGER: put_int(b, json_integer_value(v)); return true;
+	case JSON_STRING: jsonw_put_string(b, json_string_value(v), json_string_length(v)); return true;
+	case JSON_INTEGER: jsonw_put_int(b, json_integer_value(v)); return true;
 	case JSON_TRUE: buf_puts(b, "true"); return true;
 	case JSON_FALSE: buf_puts(b, "false"); return true;
 	case JSON_NULL: buf_puts(b, "null"); return true;

@@ -4,7 +4,6 @@
 
 #include "core/str.h"
 #include "core/time.h"
-#include "render/json.h"
 #include "site/site.h"
 
 static const char *const month_names[12] = {"January", "February", "March",     "April",
@@ -26,7 +25,7 @@ static enum err finish(struct req *r, struct resp *rs, struct view_ctx *ctx, str
 	if (hide_empty && total == 0)
 		return ERR_NOTFOUND;
 	tval_set_int(a, archive, "count", total);
-	struct json *ld = NULL;
+	const char *ld = NULL;
 	tval_set(a, root, "breadcrumb", view_breadcrumb(ctx, crumbs, ncrumbs, &ld));
 	view_add_jsonld(ctx, root, ld);
 	tval_set(a, root, "archive", archive);

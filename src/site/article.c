@@ -8,7 +8,6 @@
 #include "content/permalink.h"
 #include "content/post.h"
 #include "core/str.h"
-#include "render/json.h"
 #include "site/site.h"
 
 /* "You may also like": the first related_count (setting) of the stored
@@ -85,7 +84,7 @@ enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	crumbs[n].url = url;
 	n++;
 	struct tval *root = view_page(ctx, nav_url);
-	struct json *ld = NULL;
+	const char *ld = NULL;
 	tval_set(a, root, "breadcrumb", view_breadcrumb(ctx, crumbs, n, &ld));
 	view_add_jsonld(ctx, root, ld);
 	struct tval *post = view_post(ctx, p, true);

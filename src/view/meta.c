@@ -5,99 +5,94 @@
 
 #include "core/time.h"
 #include "media/media.h"
-#include "render/json.h"
+#include "render/jsonw.h"
 #include "view/view.h"
 
-void view_add_jsonld(struct view_ctx *ctx, struct tval *root, struct json *ld)
+void view_add_jsonld(struct view_ctx *ctx, struct tval *root, const char *text)
 {
 	struct arena *a = ctx->a;
-	if (!ld)
+	if (!text)
 		return;
-	const char *text = json_script(a, ld);
 	struct tval *list = (struct tval *)tval_get(root, "jsonld", 6);
 	if (!list || list->kind != TV_LIST) {
 		list = tval_list(a);
 		tval_set(a, root, "jsonld", list);
 	}
-	if (text)
-		tval_push(a, list, tval_html(a, text));
+	tval_push(a, list, tval_html(a, text));
 }
 
-static struct json *person(struct view_ctx *ctx, const struct post *p)
-{
-	struct json *j = json_obj();
-	json_set_str(j, "@type", "Person");
-	json_set_str(j, "name", p->author_name ? p->author_name : "");
-	if (p->author_login)
-		json_set_str(j, "url",
-			     view_abs(ctx, arena_printf(ctx->a, "/author/%s/", p->author_login)));
-	return j;
-}
-
-static struct json *publisher(struct view_ctx *ctx)
-{
-	struct json *j = json_obj();
-	json_set_str(j, "@type", "Organization");
-	json_set_str(j, "name", ctx->site.title);
-	json_set_str(j, "url", view_abs(ctx, "/"));
-	return j;
-}
-
-struct json *view_article_jsonld(struct view_ctx *ctx, const struct post *p, const char *url,
-				 const char *image)
+const char *view_article_jsonld(struct view_ctx *ctx, const struct post *p, const char *url,
+				const char *image)
 {
 	struct arena *a = ctx->a;
-	struct json *j = json_obj();
-	json_set_str(j, "@context", "https://schema.org");
-	json_set_str(j, "@type", "NewsArticle");
-	json_set_str(j, "headline", p->title);
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_obj(&w, NULL);
+	jsonw_str(&w, "@context", "https://schema.org");
+	jsonw_str(&w, "@type", "NewsArticle");
+	jsonw_str(&w, "headline", p->title);
 	const char *abs = view_abs(ctx, url);
-	json_set_str(j, "url", abs);
-	struct json *main = json_obj();
-	json_set_str(main, "@type", "WebPage");
-	json_set_str(main, "@id", abs);
-	json_set(j, "mainEntityOfPage", main);
-	json_set_str(j, "datePublished", time_iso(a, p->published_at));
-	json_set_str(j, "dateModified",
-		     time_iso(a, p->updated_at > p->published_at ? p->updated_at : p->published_at));
-	struct json *authors = json_arr();
-	json_push(authors, person(ctx, p));
-	json_set(j, "author", authors);
-	json_set(j, "publisher", publisher(ctx));
+	jsonw_str(&w, "url", abs);
+	jsonw_obj(&w, "mainEntityOfPage");
+	jsonw_str(&w, "@type", "WebPage");
+	jsonw_str(&w, "@id", abs);
+	jsonw_end(&w);
+	jsonw_str(&w, "datePublished", time_iso(a, p->published_at));
+	jsonw_str(&w, "dateModified",
+		  time_iso(a, p->updated_at > p->published_at ? p->updated_at : p->published_at));
+	jsonw_arr(&w, "author");
+	jsonw_obj(&w, NULL);
+	jsonw_str(&w, "@type", "Person");
+	jsonw_str(&w, "name", p->author_name ? p->author_name : "");
+	if (p->author_login)
+		jsonw_str(&w, "url",
+			  view_abs(ctx, ARENA_CAT(a, "/author/", p->author_login, "/")));
+	jsonw_end(&w);
+	jsonw_end(&w);
+	jsonw_obj(&w, "publisher");
+	jsonw_str(&w, "@type", "Organization");
+	jsonw_str(&w, "name", ctx->site.title);
+	jsonw_str(&w, "url", view_abs(ctx, "/"));
+	jsonw_end(&w);
 	if (image) {
-		struct json *imgs = json_arr();
-		json_push(imgs, json_str(image));
-		json_set(j, "image", imgs);
+		jsonw_arr(&w, "image");
+		jsonw_str(&w, NULL, image);
+		jsonw_end(&w);
 	}
 	const char *d = p->excerpt && *p->excerpt ? p->excerpt : p->summary;
 	if (d && *d)
-		json_set_str(j, "description", d);
+		jsonw_str(&w, "description", d);
 	if (p->category_name && *p->category_name)
-		json_set_str(j, "articleSection", p->category_name);
+		jsonw_str(&w, "articleSection", p->category_name);
 	if (ctx->site.lang && *ctx->site.lang)
-		json_set_str(j, "inLanguage", ctx->site.lang);
-	return j;
+		jsonw_str(&w, "inLanguage", ctx->site.lang);
+	jsonw_end(&w);
+	return jsonw_finish(&w, a);
 }
 
-struct json *view_website_jsonld(struct view_ctx *ctx)
+const char *view_website_jsonld(struct view_ctx *ctx)
 {
-	struct json *j = json_obj();
-	json_set_str(j, "@context", "https://schema.org");
-	json_set_str(j, "@type", "WebSite");
-	json_set_str(j, "name", ctx->site.title);
-	json_set_str(j, "url", view_abs(ctx, "/"));
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_obj(&w, NULL);
+	jsonw_str(&w, "@context", "https://schema.org");
+	jsonw_str(&w, "@type", "WebSite");
+	jsonw_str(&w, "name", ctx->site.title);
+	jsonw_str(&w, "url", view_abs(ctx, "/"));
 	if (ctx->site.description && *ctx->site.description)
-		json_set_str(j, "description", ctx->site.description);
+		jsonw_str(&w, "description", ctx->site.description);
 	if (ctx->site.lang && *ctx->site.lang)
-		json_set_str(j, "inLanguage", ctx->site.lang);
-	struct json *act = json_obj(), *target = json_obj();
-	json_set_str(act, "@type", "SearchAction");
-	json_set_str(target, "@type", "EntryPoint");
-	json_set_str(target, "urlTemplate", view_abs(ctx, "/search?q={search_term_string}"));
-	json_set(act, "target", target);
-	json_set_str(act, "query-input", "required name=search_term_string");
-	json_set(j, "potentialAction", act);
-	return j;
+		jsonw_str(&w, "inLanguage", ctx->site.lang);
+	jsonw_obj(&w, "potentialAction");
+	jsonw_str(&w, "@type", "SearchAction");
+	jsonw_obj(&w, "target");
+	jsonw_str(&w, "@type", "EntryPoint");
+	jsonw_str(&w, "urlTemplate", view_abs(ctx, "/search?q={search_term_string}"));
+	jsonw_end(&w);
+	jsonw_str(&w, "query-input", "required name=search_term_string");
+	jsonw_end(&w);
+	jsonw_end(&w);
+	return jsonw_finish(&w, ctx->a);
 }
 
 /* &amp; &lt; &gt; &quot; &#39; back to characters (what escape_html and

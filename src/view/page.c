@@ -21,7 +21,7 @@ enum err view_load_site(struct view_ctx *ctx)
 
 const char *view_abs(struct view_ctx *ctx, const char *path)
 {
-	return arena_printf(ctx->a, "%s%s", ctx->origin ? ctx->origin : "", path);
+	return ARENA_CAT(ctx->a, ctx->origin ? ctx->origin : "", path);
 }
 
 /* The RSS and Atom links of the feeds at base, pushed onto list. */
@@ -36,11 +36,11 @@ static void push_feeds(struct view_ctx *ctx, struct tval *list, const char *base
 	for (size_t i = 0; i < 2; i++) {
 		struct tval *f = tval_map(a);
 		tval_set_str(a, f, "type", kinds[i].type);
-		tval_set_str(a, f, "url", arena_printf(a, "%s%s", base, kinds[i].suffix));
+		tval_set_str(a, f, "url", ARENA_CAT(a, base, kinds[i].suffix));
 		tval_set_str(a, f, "title",
-			     *name ? arena_printf(a, "%s \xE2\x80\x93 %s (%s)", ctx->site.title, name,
-						  kinds[i].label)
-				   : arena_printf(a, "%s (%s)", ctx->site.title, kinds[i].label));
+			     *name ? ARENA_CAT(a, ctx->site.title, " \xE2\x80\x93 ", name, " (",
+					       kinds[i].label, ")")
+				   : ARENA_CAT(a, ctx->site.title, " (", kinds[i].label, ")"));
 		tval_push(a, list, f);
 	}
 }

@@ -4,7 +4,7 @@
 #include "content/permalink.h"
 #include "core/time.h"
 #include "media/media.h"
-#include "render/json.h"
+#include "render/jsonw.h"
 #include "view/view.h"
 
 const char *view_post_url(struct view_ctx *ctx, const struct post *p)
@@ -59,12 +59,12 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 	struct tval *author = tval_map(a);
 	tval_set_str(a, author, "name", p->author_name ? p->author_name : "");
 	tval_set_str(a, author, "url",
-		     p->author_login ? arena_printf(a, "/author/%s/", p->author_login) : "");
+		     p->author_login ? ARENA_CAT(a, "/author/", p->author_login, "/") : "");
 	tval_set(a, v, "author", author);
 	if (p->category_path && p->type == POST_ARTICLE) {
 		struct tval *cat = tval_map(a);
 		tval_set_str(a, cat, "name", p->category_name);
-		tval_set_str(a, cat, "url", arena_printf(a, "/category/%s/", p->category_path));
+		tval_set_str(a, cat, "url", ARENA_CAT(a, "/category/", p->category_path, "/"));
 		tval_set(a, v, "category", cat);
 	}
 	tval_set_int(a, v, "comment_count", p->comment_count);
@@ -85,7 +85,7 @@ void view_post_tags(struct view_ctx *ctx, struct tval *post, const struct tag *t
 	for (size_t i = 0; i < n; i++) {
 		struct tval *t = tval_map(a);
 		tval_set_str(a, t, "name", ts[i].name);
-		tval_set_str(a, t, "url", arena_printf(a, "/tag/%s/", ts[i].slug));
+		tval_set_str(a, t, "url", ARENA_CAT(a, "/tag/", ts[i].slug, "/"));
 		tval_push(a, tags, t);
 	}
 	tval_set(a, post, "tags", tags);
@@ -118,30 +118,35 @@ size_t view_category_crumbs(struct view_ctx *ctx, int64_t category_id, struct cr
 }
 
 struct tval *view_breadcrumb(struct view_ctx *ctx, const struct crumb *c, size_t n,
-			     struct json **jsonld)
+			     const char **jsonld)
 {
 	struct arena *a = ctx->a;
 	struct tval *list = tval_list(a);
-	struct json *ld = json_obj(), *items = json_arr();
-	json_set_str(ld, "@context", "https://schema.org");
-	json_set_str(ld, "@type", "BreadcrumbList");
 	for (size_t i = 0; i < n; i++) {
 		struct tval *it = tval_map(a);
 		tval_set_str(a, it, "name", c[i].name);
 		tval_set_str(a, it, "url", c[i].url);
 		tval_set_bool(a, it, "last", i + 1 == n);
 		tval_push(a, list, it);
-		struct json *li = json_obj();
-		json_set_str(li, "@type", "ListItem");
-		json_set(li, "position", json_int((int64_t)i + 1));
-		json_set_str(li, "name", c[i].name);
-		json_set_str(li, "item", view_abs(ctx, c[i].url));
-		json_push(items, li);
 	}
-	json_set(ld, "itemListElement", items);
-	if (jsonld)
-		*jsonld = ld;
-	else
-		json_free(ld);
+	if (!jsonld)
+		return list;
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_obj(&w, NULL);
+	jsonw_str(&w, "@context", "https://schema.org");
+	jsonw_str(&w, "@type", "BreadcrumbList");
+	jsonw_arr(&w, "itemListElement");
+	for (size_t i = 0; i < n; i++) {
+		jsonw_obj(&w, NULL);
+		jsonw_str(&w, "@type", "ListItem");
+		jsonw_int(&w, "position", (int64_t)i + 1);
+		jsonw_str(&w, "name", c[i].name);
+		jsonw_str(&w, "item", view_abs(ctx, c[i].url));
+		jsonw_end(&w);
+	}
+	jsonw_end(&w);
+	jsonw_end(&w);
+	*jsonld = jsonw_finish(&w, a);
 	return list;
 }

@@ -65,24 +65,24 @@ void view_add_feeds(struct view_ctx *ctx, struct tval *root, const char *base, c
  * use. *type gets its MIME type. */
 const char *view_post_image(struct view_ctx *ctx, const struct post *p, const char **type);
 
-/* Append a JSON-LD document to root's `jsonld` list (serialised safely for
- * a <script type="application/ld+json"> block; ld is freed). */
-struct json;
-void view_add_jsonld(struct view_ctx *ctx, struct tval *root, struct json *ld);
+/* Append a JSON-LD document (text from the functions below, written by
+ * render/jsonw.h, safe in a <script type="application/ld+json"> block) to
+ * root's `jsonld` list; NULL is ignored. */
+void view_add_jsonld(struct view_ctx *ctx, struct tval *root, const char *text);
 /* NewsArticle JSON-LD for an article at its root-relative url; image may
  * be NULL. */
-struct json *view_article_jsonld(struct view_ctx *ctx, const struct post *p, const char *url,
-				 const char *image);
+const char *view_article_jsonld(struct view_ctx *ctx, const struct post *p, const char *url,
+				const char *image);
 /* WebSite JSON-LD with a SearchAction (the home page). */
-struct json *view_website_jsonld(struct view_ctx *ctx);
+const char *view_website_jsonld(struct view_ctx *ctx);
 
 struct crumb {
 	const char *name, *url;
 };
 /* Breadcrumb list value; the last crumb is marked `last`. Also returns the
- * BreadcrumbList JSON-LD object through *jsonld (caller attaches or frees). */
+ * BreadcrumbList JSON-LD text through *jsonld when jsonld is not NULL. */
 struct tval *view_breadcrumb(struct view_ctx *ctx, const struct crumb *c, size_t n,
-			     struct json **jsonld);
+			     const char **jsonld);
 /* Crumbs Home » ancestors » category for a category id (fills up to max,
  * returns the count). */
 size_t view_category_crumbs(struct view_ctx *ctx, int64_t category_id, struct crumb *out,

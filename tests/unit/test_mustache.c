@@ -16,6 +16,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "render/json.h"
+#include "render/jsonw.h"
 #include "render/mustache.h"
 #include "render/value.h"
 
@@ -543,6 +544,78 @@ static void test_json_script_matches_jansson(void **state)
 	}
 }
 
+/* The streaming writer (render/jsonw.h) writes what json_script writes for
+ * the same document (the tree without its booleans and real). */
+static void test_jsonw_matches_json_script(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"plain", "", "quote \" backslash \\ slash / </script><!-- & more",
+		"controls \x01\x08\x09\x0a\x0c\x0d\x1f\x7f end",
+		"line\xE2\x80\xA8para\xE2\x80\xA9 dash \xE2\x80\x93",
+		"caf\xC3\xA9 \xF0\x9F\x93\xB0 \xE6\x96\xB0\xE8\x81\x9E",
+		"bad \xC3 utf-8 \xFF", /* both write "" */
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		const char *t = texts[i];
+		struct arena a;
+		arena_init(&a, 0);
+		struct json *o = json_obj(), *arr = json_arr(), *inner = json_obj();
+		json_set_str(o, "@type", "NewsArticle");
+		json_set_str(o, "headline", t);
+		json_set(o, "n", json_int(-1234567890123));
+		json_set(o, "zero", json_int(0));
+		json_push(arr, json_str(t));
+		json_push(arr, json_obj());
+		json_push(arr, json_arr());
+		json_set_str(inner, "k", t);
+		json_push(arr, inner);
+		json_set(o, "list", arr);
+		const char *want = json_script(&a, o);
+
+		struct jsonw w;
+		jsonw_init(&w);
+		jsonw_obj(&w, NULL);
+		jsonw_str(&w, "@type", "NewsArticle");
+		jsonw_str(&w, "headline", t);
+		jsonw_int(&w, "n", -1234567890123);
+		jsonw_int(&w, "zero", 0);
+		jsonw_arr(&w, "list");
+		jsonw_str(&w, NULL, t);
+		jsonw_obj(&w, NULL);
+		jsonw_end(&w);
+		jsonw_arr(&w, NULL);
+		jsonw_end(&w);
+		jsonw_obj(&w, NULL);
+		jsonw_str(&w, "k", t);
+		jsonw_end(&w);
+		jsonw_end(&w);
+		jsonw_end(&w);
+		const char *got = jsonw_finish(&w, &a);
+		assert_non_null(want);
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		arena_free(&a);
+	}
+	/* unbalanced, or too deep: no document */
+	struct arena a;
+	arena_init(&a, 0);
+	struct jsonw w;
+	jsonw_init(&w);
+	jsonw_obj(&w, NULL);
+	assert_null(jsonw_finish(&w, &a));
+	jsonw_init(&w);
+	jsonw_end(&w);
+	assert_null(jsonw_finish(&w, &a));
+	jsonw_init(&w);
+	for (int d = 0; d < JSONW_DEPTH + 2; d++)
+		jsonw_arr(&w, NULL);
+	for (int d = 0; d < JSONW_DEPTH + 2; d++)
+		jsonw_end(&w);
+	assert_null(jsonw_finish(&w, &a));
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_layout_inheritance),
 		cmocka_unit_test(test_threads_identical_output),
 		cmocka_unit_test(test_json_script_matches_jansson),
+		cmocka_unit_test(test_jsonw_matches_json_script),
 	};
 	return cmocka_run_group_tests_name("mustache", tests, NULL, NULL);
 }

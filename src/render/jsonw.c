@@ -1,0 +1,168 @@
+/* jsonw.c - the streaming JSON writer (jsonw.h), and the string and
+ * integer forms json.c's tree writer shares. */
+#include "render/jsonw.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/str.h"
+
+/* Bytes that are not copied as they are: the escapes JSON needs, those a
+ * <script> block needs (<, >, &, and / as jansson's JSON_ESCAPE_SLASH), and
+ * 0xE2, which may start U+2028 or U+2029 (they end a line in JavaScript). */
+static const unsigned char special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00-0x1f */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, ['"'] = 1, ['\\'] = 1, ['/'] = 1,
+	['<'] = 1, ['>'] = 1, ['&'] = 1, [0xE2] = 1,
+};
+
+void jsonw_put_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *u = (const unsigned char *)s;
+	/* room for the worst case (every byte \u00XX), then write in place */
+	if (n > (SIZE_MAX - 3) / 6 || buf_reserve(b, 6 * n + 2) != ERR_OK)
+		return;
+	char *o = b->data + b->len;
+	*o++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		if (!special[c]) {
+			*o++ = (char)c;
+			continue;
+		}
+		const char *esc;
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '/': esc = "\\/"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '<': esc = "\\u003c"; break;
+		case '>': esc = "\\u003e"; break;
+		case '&': esc = "\\u0026"; break;
+		case 0xE2:
+			if (i + 2 < n && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
+				esc = u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
+				i += 2;
+			} else {
+				*o++ = (char)c;
+				continue;
+			}
+			break;
+		default: /* other controls */
+			*o++ = '\\';
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+			continue;
+		}
+		while (*esc)
+			*o++ = *esc++;
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+}
+
+void jsonw_put_int(struct buf *b, int64_t v)
+{
+	char d[24];
+	size_t i = sizeof d;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--i] = '-';
+	buf_append(b, d + i, sizeof d - i);
+}
+
+void jsonw_init(struct jsonw *w)
+{
+	memset(w, 0, sizeof *w);
+	buf_init(&w->b);
+	buf_reserve(&w->b, 1024);
+	w->first[0] = true;
+}
+
+/* The separator and key before a value at the current level. */
+static bool member(struct jsonw *w, const char *key)
+{
+	if (w->failed)
+		return false;
+	if (!w->first[w->depth])
+		buf_putc(&w->b, ',');
+	w->first[w->depth] = false;
+	if (key) {
+		jsonw_put_string(&w->b, key, strlen(key));
+		buf_putc(&w->b, ':');
+	}
+	return true;
+}
+
+static void open_level(struct jsonw *w, const char *key, char open, char close)
+{
+	if (!member(w, key))
+		return;
+	if (w->depth + 1 >= JSONW_DEPTH) {
+		w->failed = true;
+		return;
+	}
+	buf_putc(&w->b, open);
+	w->depth++;
+	w->first[w->depth] = true;
+	w->closer[w->depth] = close;
+}
+
+void jsonw_obj(struct jsonw *w, const char *key)
+{
+	open_level(w, key, '{', '}');
+}
+
+void jsonw_arr(struct jsonw *w, const char *key)
+{
+	open_level(w, key, '[', ']');
+}
+
+void jsonw_end(struct jsonw *w)
+{
+	if (w->failed)
+		return;
+	if (w->depth == 0) {
+		w->failed = true;
+		return;
+	}
+	buf_putc(&w->b, w->closer[w->depth--]);
+}
+
+void jsonw_str(struct jsonw *w, const char *key, const char *s)
+{
+	if (!member(w, key))
+		return;
+	size_t n = s ? strlen(s) : 0;
+	if (n && !str_utf8_valid(s, n))
+		n = 0;
+	jsonw_put_string(&w->b, s ? s : "", n);
+}
+
+void jsonw_int(struct jsonw *w, const char *key, int64_t v)
+{
+	if (member(w, key))
+		jsonw_put_int(&w->b, v);
+}
+
+char *jsonw_finish(struct jsonw *w, struct arena *a)
+{
+	char *r = NULL;
+	if (!w->failed && w->depth == 0 && !w->b.oom && w->b.len)
+		r = arena_strndup(a, w->b.data, w->b.len);
+	buf_free(&w->b);
+	return r;
+}
