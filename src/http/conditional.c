@@ -9,17 +9,29 @@
  * of rendering a 10 KB page). */
 const char *weak_etag(struct arena *a, const struct buf *b)
 {
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ b->len, w;
+	/* four independent lanes of 8 bytes: the multiplies overlap instead
+	 * of each waiting for the last (every uncached page is hashed) */
+	uint64_t h[4] = {0x9E3779B97F4A7C15ULL ^ b->len, 0xC2B2AE3D27D4EB4FULL,
+			 0x165667B19E3779F9ULL, 0x27D4EB2F165667C5ULL};
+	uint64_t w;
 	size_t i = 0;
+	for (; i + 32 <= b->len; i += 32)
+		for (int k = 0; k < 4; k++) {
+			memcpy(&w, b->data + i + 8 * k, 8);
+			h[k] = (h[k] ^ w) * 0xFF51AFD7ED558CCDULL;
+			h[k] ^= h[k] >> 32;
+		}
+	uint64_t x = h[0] ^ (h[1] * 0x9E3779B97F4A7C15ULL) ^ (h[2] * 0xC4CEB9FE1A85EC53ULL) ^
+		     (h[3] * 0xFF51AFD7ED558CCDULL);
 	for (; i + 8 <= b->len; i += 8) {
 		memcpy(&w, b->data + i, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-		h ^= h >> 32;
+		x = (x ^ w) * 0xFF51AFD7ED558CCDULL;
+		x ^= x >> 32;
 	}
 	for (; i < b->len; i++)
-		h = (h ^ (unsigned char)b->data[i]) * 0xC4CEB9FE1A85EC53ULL;
-	h ^= h >> 29;
-	return arena_printf(a, "W/\"%zx-%016llx\"", b->len, (unsigned long long)h);
+		x = (x ^ (unsigned char)b->data[i]) * 0xC4CEB9FE1A85EC53ULL;
+	x ^= x >> 29;
+	return arena_printf(a, "W/\"%zx-%016llx\"", b->len, (unsigned long long)x);
 }
 
 /* A handler's etag as a header value: quoted if it was not. */

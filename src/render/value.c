@@ -102,8 +102,11 @@ bool tval_set(struct arena *a, struct tval *map, const char *key, struct tval *v
 {
 	if (!map || !v || map->kind != TV_MAP)
 		return false;
+	/* keys are mostly literals: the same pointer, or a different first
+	 * byte, settles most comparisons without strcmp */
 	for (size_t i = 0; i < map->u.map.n; i++) {
-		if (strcmp(map->u.map.kv[i].key, key) == 0) {
+		const char *k = map->u.map.kv[i].key;
+		if (k == key || (k[0] == key[0] && strcmp(k, key) == 0)) {
 			map->u.map.kv[i].val = v;
 			return true;
 		}
@@ -149,7 +152,9 @@ const struct tval *tval_get(const struct tval *map, const char *key, size_t keyl
 		return NULL;
 	for (size_t i = 0; i < map->u.map.n; i++) {
 		const char *k = map->u.map.kv[i].key;
-		if (strlen(k) == keylen && memcmp(k, key, keylen) == 0)
+		if (keylen && k[0] == key[0] && strncmp(k, key, keylen) == 0 && k[keylen] == '\0')
+			return map->u.map.kv[i].val;
+		if (!keylen && !k[0])
 			return map->u.map.kv[i].val;
 	}
 	return NULL;

@@ -44,6 +44,8 @@ enum err site_render(struct req *r, struct resp *rs, struct view_ctx *ctx, const
 	 * new as the newest change; handlers may only make it newer. */
 	if (ctx->changed_at > rs->last_modified)
 		rs->last_modified = ctx->changed_at;
+	/* room for a typical page at once, not a dozen doublings (each a copy) */
+	buf_reserve(&rs->body, 32 * 1024);
 	enum err rc = tmpl_render(r->app->theme->tmpl, tmpl, root, &rs->body);
 	if (rc != ERR_OK) {
 		/* a theme bug (a missing or runaway template) is a server error */

@@ -15,6 +15,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "render/escape.h"
 #include "render/json.h"
 #include "render/jsonw.h"
 #include "render/mustache.h"
@@ -616,6 +617,50 @@ static void test_jsonw_matches_json_script(void **state)
 	arena_free(&a);
 }
 
+/* escape_html against the obvious byte-by-byte escaper, on strings with
+ * the five special bytes at every offset of the 16-byte blocks the fast
+ * path reads, and past the short-string limit. */
+static void ref_escape(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		switch (s[i]) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&#39;"); break;
+		default: buf_putc(b, s[i]);
+		}
+}
+
+static void test_escape_html_matches_reference(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "abc XYZ<>&\"'\xC3\xA9/=\n";
+	unsigned seed = 12345;
+	char s[5000];
+	for (int round = 0; round < 400; round++) {
+		size_t n = round < 100 ? (size_t)round : (size_t)(seed % 4900);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly plain text, with specials now and then */
+			s[i] = (seed >> 16) % 8 ? "abcdefghij klmno"[(seed >> 8) % 16]
+						: alphabet[(seed >> 20) % (sizeof alphabet - 1)];
+		}
+		seed = seed * 1103515245u + 12345u;
+		struct buf got = BUF_INIT, want = BUF_INIT;
+		buf_puts(&got, "prefix|"); /* escaping appends */
+		buf_puts(&want, "prefix|");
+		assert_int_equal(escape_html(&got, s, n), ERR_OK);
+		ref_escape(&want, s, n);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		assert_int_equal(got.data[got.len], '\0');
+		buf_free(&got);
+		buf_free(&want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -630,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_threads_identical_output),
 		cmocka_unit_test(test_json_script_matches_jansson),
 		cmocka_unit_test(test_jsonw_matches_json_script),
+		cmocka_unit_test(test_escape_html_matches_reference),
 	};
 	return cmocka_run_group_tests_name("mustache", tests, NULL, NULL);
 }
