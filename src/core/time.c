@@ -269,6 +269,27 @@ char *time_http(struct arena *a, int64_t t)
 	time_t tt = (time_t)t;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
+	int y = tm.tm_year + 1900;
+	char *o = y >= 0 && y <= 9999 ? arena_alloc(a, 30) : NULL;
+	if (o) { /* every response's Date and Last-Modified: no printf */
+		memcpy(o, wday[tm.tm_wday], 3);
+		o[3] = ',';
+		o[4] = ' ';
+		put2(o + 5, tm.tm_mday);
+		o[7] = ' ';
+		memcpy(o + 8, mon3[tm.tm_mon], 3);
+		o[11] = ' ';
+		put2(o + 12, y / 100);
+		put2(o + 14, y % 100);
+		o[16] = ' ';
+		put2(o + 17, tm.tm_hour);
+		o[19] = ':';
+		put2(o + 20, tm.tm_min);
+		o[22] = ':';
+		put2(o + 23, tm.tm_sec);
+		memcpy(o + 25, " GMT", 5);
+		return o;
+	}
 	return arena_printf(a, "%s, %02d %s %04d %02d:%02d:%02d GMT", wday[tm.tm_wday], tm.tm_mday,
 			    mon3[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
@@ -291,7 +312,18 @@ char *time_human(struct arena *a, int64_t t)
 {
 	struct date_parts dp;
 	time_local(t, &dp);
-	return arena_printf(a, "%d %s %d", dp.day, month_names[dp.month - 1], dp.year);
+	char day[4], year[8];
+	int k = 0;
+	if (dp.day >= 10)
+		day[k++] = (char)('0' + dp.day / 10 % 10);
+	day[k++] = (char)('0' + dp.day % 10);
+	day[k] = '\0';
+	if (dp.year < 1000 || dp.year > 9999)
+		return arena_printf(a, "%d %s %d", dp.day, month_names[dp.month - 1], dp.year);
+	put2(year, dp.year / 100);
+	put2(year + 2, dp.year % 100);
+	year[4] = '\0';
+	return ARENA_CAT(a, day, " ", month_names[dp.month - 1], " ", year);
 }
 
 bool time_parse_http(const char *s, int64_t *out)

@@ -191,12 +191,47 @@ static struct tval *link_val(struct arena *a, const struct nav_link *l, const ch
 	return it;
 }
 
+struct tval *view_nav_list(struct arena *a, const struct nav_link *nav, size_t n,
+			   const char *current)
+{
+	struct tval *list = tval_list(a);
+	for (size_t i = 0; i < n; i++)
+		tval_push(a, list, link_val(a, &nav[i], current));
+	return list;
+}
+
+static bool is_current(const struct nav_link *l, const char *current)
+{
+	if (l->url && strcmp(l->url, current) == 0)
+		return true;
+	for (size_t i = 0; i < l->nkids; i++)
+		if (strcmp(l->kids[i].url, current) == 0)
+			return true;
+	return false;
+}
+
+/* The snapshot's list (nothing current) is shared; a page with a current
+ * section gets a list of its own where only that entry is new. */
 struct tval *view_nav(struct view_ctx *ctx, const char *current)
 {
 	struct arena *a = ctx->a;
-	struct tval *list = tval_list(a);
-	if (ctx->snap)
-		for (size_t i = 0; i < ctx->snap->nnav; i++)
-			tval_push(a, list, link_val(a, &ctx->snap->nav[i], current));
-	return list;
+	const struct site_snap *s = ctx->snap;
+	if (!s || !s->nav_val)
+		return tval_list(a);
+	const struct tval *shared = s->nav_val;
+	if (!current)
+		return (struct tval *)shared;
+	struct tval *list = NULL;
+	for (size_t i = 0; i < s->nnav; i++) {
+		if (!is_current(&s->nav[i], current))
+			continue;
+		if (!list) {
+			list = tval_list(a);
+			for (size_t k = 0; k < shared->u.list.n; k++)
+				tval_push(a, list, shared->u.list.items[k]);
+		}
+		if (list->u.list.n == s->nnav)
+			list->u.list.items[i] = link_val(a, &s->nav[i], current);
+	}
+	return list ? list : (struct tval *)shared;
 }

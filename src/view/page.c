@@ -67,11 +67,18 @@ struct tval *view_page(struct view_ctx *ctx, const char *current_nav)
 	tval_set_str(a, root, "rel_prev", "");
 	tval_set_str(a, root, "rel_next", "");
 	tval_set(a, root, "jsonld", tval_list(a));
-	struct tval *feeds = tval_list(a);
+	tval_set(a, root, "feeds",
+		 ctx->snap && ctx->snap->feeds_val ? (struct tval *)ctx->snap->feeds_val
+						   : view_site_feeds(ctx));
+	return root;
+}
+
+struct tval *view_site_feeds(struct view_ctx *ctx)
+{
+	struct tval *feeds = tval_list(ctx->a);
 	push_feeds(ctx, feeds, "/", "");
 	push_feeds(ctx, feeds, "/comments/", "Comments");
-	tval_set(a, root, "feeds", feeds);
-	return root;
+	return feeds;
 }
 
 void view_add_feeds(struct view_ctx *ctx, struct tval *root, const char *base, const char *name)

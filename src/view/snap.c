@@ -123,6 +123,8 @@ static enum err build(struct store *st, int64_t now, int64_t id, int64_t at,
 	if (rc == ERR_OK) {
 		struct view_ctx ctx = {.a = &a, .st = st, .now = now, .site = s->site};
 		s->nnav = view_nav_build(&ctx, s->cats, s->ncats, &s->nav);
+		s->nav_val = view_nav_list(&a, s->nav, s->nnav, NULL);
+		s->feeds_val = view_site_feeds(&ctx);
 	}
 	if (rc == ERR_OK && a.failed)
 		rc = ERR_NOMEM;

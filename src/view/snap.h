@@ -59,6 +59,10 @@ struct site_snap {
 	size_t ncats;
 	struct nav_link *nav;         /* top-level entries, in order */
 	size_t nnav;
+	/* Template data every page shares, built here once: read-only (pages
+	 * reference them from their own trees, never change them). */
+	const struct tval *nav_val;   /* the menu, nothing current */
+	const struct tval *feeds_val; /* the site's feeds (view_site_feeds) */
 	struct site_snap *next;       /* on the retired list */
 	struct arena arena;           /* everything above */
 };

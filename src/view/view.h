@@ -41,6 +41,12 @@ struct tval *view_page(struct view_ctx *ctx, const char *current_nav);
  * has_children, children}. url is "" for a group that only holds
  * children. */
 struct tval *view_nav(struct view_ctx *ctx, const char *current);
+/* The menu's template data, current marked (NULL: nothing current). */
+struct tval *view_nav_list(struct arena *a, const struct nav_link *nav, size_t n,
+			   const char *current);
+/* The site-wide feeds (`feeds`: RSS and Atom of the articles and of the
+ * comments), built once per snapshot. */
+struct tval *view_site_feeds(struct view_ctx *ctx);
 /* Resolve the menu for a snapshot (snap.c), in ctx->a with ctx->now and
  * ctx->site.permalink; cs are the site's categories. Returns the count. */
 size_t view_nav_build(struct view_ctx *ctx, const struct category *cs, size_t ncs,

@@ -42,6 +42,15 @@ def main():
         pid, url = id_url(out)
         path = re.sub(r'^https?://[^/]+', '', url)
         all_show(c, s, path, 'Harbour</a>', 'the category in the breadcrumb')
+        # the menu's current section: the article's category on its page,
+        # nothing on the home page (which shares the snapshot's menu), and
+        # again on the article after it
+        all_show(c, s, path, 'href="/category/harbour/" aria-current="page"',
+                 'the article\'s category marked current in the menu')
+        all_show(c, s, '/', 'aria-current', 'a current menu entry on the home page',
+                 present=False)
+        all_show(c, s, path, 'href="/category/harbour/" aria-current="page"',
+                 'the category marked current again')
 
         cli_ok(c, s.cli('settings', 'set', 'title', 'Snapshot Courier'), 'title')
         all_show(c, s, '/', '<title>Snapshot Courier', 'the new site title')

@@ -923,6 +923,8 @@ static void test_time_formats(void **state)
 	assert_string_equal(time_utc(&a, 1795714200), "2026-11-26T17:30:00Z");
 	assert_string_equal(time_iso(&a, 1795714200), "2026-11-26T17:30:00+00:00");
 	assert_string_equal(time_human(&a, 1795714200), "26 November 2026");
+	assert_string_equal(time_human(&a, 1767603600), "5 January 2026"); /* one digit */
+	assert_string_equal(time_human(&a, 0), "1 January 1970");
 	struct date_parts dp;
 	time_local(1795714200, &dp);
 	assert_int_equal(dp.year, 2026);
