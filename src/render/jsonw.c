@@ -88,7 +88,7 @@ void jsonw_init(struct jsonw *w)
 {
 	memset(w, 0, sizeof *w);
 	buf_init(&w->b);
-	buf_reserve(&w->b, 1024);
+	buf_reserve(&w->b, 4096);
 	w->first[0] = true;
 }
 

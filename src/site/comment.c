@@ -69,7 +69,10 @@ enum err site_comments(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	struct arena *a = ctx->a;
 	struct comment *list = NULL;
 	size_t n = 0;
-	enum err rc = STORE_CALL(ctx->st, comment_thread, a, p->id, &list, &n);
+	/* p was read in this page's read snapshot with its approved comments
+	 * counted: none means no thread to read */
+	enum err rc = p->comment_count > 0 ? STORE_CALL(ctx->st, comment_thread, a, p->id, &list, &n)
+					   : ERR_OK;
 	if (rc != ERR_OK)
 		return rc;
 	const struct settings_snapshot *set = &ctx->settings;
