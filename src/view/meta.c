@@ -151,7 +151,11 @@ const char *view_post_image(struct view_ctx *ctx, const struct post *post, const
 		return view_abs(ctx, media_url(ctx->a, m.path));
 	}
 	const char *body_html = post->body_html;
-	const char *p = body_html ? strstr(body_html, "<img ") : NULL;
+	/* the first "<img ": from '<' to '<' (strchr is vectorised; glibc's
+	 * strstr was a tenth of this page's time in libc) */
+	const char *p = body_html;
+	while (p && (p = strchr(p, '<')) && strncmp(p + 1, "img ", 4) != 0)
+		p++;
 	if (!p)
 		return NULL;
 	const char *end = strchr(p, '>');
