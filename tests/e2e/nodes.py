@@ -7,6 +7,7 @@ several-nodes tests (test_nodes*.py).
     st, h, body = b.get('/')
     b.log_text()                      # what it wrote on stderr so far
     rc = b.stop()                     # SIGTERM; its exit status
+    stop_checked(c, b)                # the same, as checks (exit 0, no sanitizer report)
 
 Each node logs to s.tmp/serve-NAME.log; dump_logs() prints them when a test
 failed."""
@@ -88,6 +89,24 @@ class As:
     def __exit__(self, *exc):
         self.site.host, self.site.port = self.saved
         return False
+
+
+SANITIZER_MARKERS = ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:')
+
+
+def stop_checked(c, node):
+    """Stop node (SIGTERM): a check that it exited 0 and that its log has no
+    sanitizer report (the harness checks serve.log only), and its log on
+    stderr when anything in the test failed."""
+    if node is None:
+        return
+    rc = node.stop()
+    c.eq(rc, 0, 'node %s exit status after SIGTERM' % node.name)
+    text = node.log_text()
+    found = [m for m in SANITIZER_MARKERS if m in text]
+    c.ok(not found, 'node %s: sanitizer report in its log: %r' % (node.name, found))
+    if c.failed:
+        dump_logs(node)
 
 
 def dump_logs(*nodes, limit=6000):

@@ -19,7 +19,7 @@ import shutil
 import subprocess
 
 from harness import GAZETTE, PG, Checks, Site, cli_ok, poll, read_line
-from nodes import As, Node, dump_logs
+from nodes import As, Node, stop_checked
 from test_admin import PASSWORDS, Browser
 from test_media import png, upload
 
@@ -187,10 +187,7 @@ def main():
                 for f in new:
                     c.status(s.get('/media/' + f)[0], 200, 'A: GET /media/%s' % f)
         finally:
-            rc = b.stop()
-            c.eq(rc, 0, 'node B exit status after SIGTERM')
-            if c.failed:
-                dump_logs(b)
+            stop_checked(c, b)
         print('test_media_dir: %s' % ('PostgreSQL' if PG else 'SQLite'))
         c.finish(s)
 

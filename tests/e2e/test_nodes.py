@@ -15,7 +15,7 @@ sets that poll to 30 s there, over the deadline)."""
 import urllib.parse
 
 from harness import PG, Checks, Site, cli_ok, id_url, poll
-from nodes import As, Node, dump_logs
+from nodes import As, Node, stop_checked
 from test_admin import PASSWORDS, Browser, field
 
 FORM = 'application/x-www-form-urlencoded'
@@ -132,10 +132,7 @@ def main():
                 c.status(send(b, 'Third, on the other node.'), 429,
                          'B: the third comment from the address (2 on A)')
         finally:
-            rc = b.stop()
-            c.eq(rc, 0, 'node B exit status after SIGTERM')
-            if c.failed:
-                dump_logs(b)
+            stop_checked(c, b)
         print('test_nodes: %s' % ('PostgreSQL' if PG else 'SQLite'))
         c.finish(s)
 

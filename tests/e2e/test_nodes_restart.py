@@ -20,7 +20,7 @@ import time
 import urllib.parse
 
 from harness import PG, Checks, Site, cli_ok, id_url, poll
-from nodes import As, Node, dump_logs
+from nodes import As, Node, stop_checked
 from test_admin import PASSWORDS, Browser, field
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'pg'))
@@ -154,10 +154,7 @@ def run(c, pg):
                 c.ok(poll(lambda: b'Back after the outage.' in b.get(old_url)[2],
                           timeout=DEADLINE), 'B: the approved comment shows (NOTIFY)')
         finally:
-            rc = b.stop()
-            c.eq(rc, 0, 'node B exit status after SIGTERM')
-            if c.failed:
-                dump_logs(b)
+            stop_checked(c, b)
         print('test_nodes_restart: PostgreSQL')
         c.finish(s)
 

@@ -18,7 +18,7 @@ import re
 import time
 
 from harness import PG, Checks, Site, cli_ok, id_url, poll
-from nodes import Node, dump_logs
+from nodes import Node, stop_checked
 
 POSTS = 4
 AHEAD = 4         # seconds between scheduling and going live
@@ -107,10 +107,7 @@ def main():
                 c.eq(a_n + b_n, POSTS, 'published by A and B together (A %d, B %d)' % (a_n, b_n))
                 c.ok(start < scheduled, 'the change log moved')
         finally:
-            rc = b.stop()
-            c.eq(rc, 0, 'node B exit status after SIGTERM')
-            if c.failed:
-                dump_logs(b)
+            stop_checked(c, b)
         print('test_nodes_schedule: %s' % ('PostgreSQL' if PG else 'SQLite'))
         c.finish(s)
 
