@@ -92,6 +92,17 @@ def run(c, pg):
                              '%s: %s: an error page: %r' % (name, path, body[:120]))
                         c.ok('no-store' in h.get('cache-control', ''),
                              '%s: %s: the 503 is not cached' % (name, path))
+                    # writes: a comment (the form from the cached page), a sign-in
+                    st, _, body = get(n, old_url)
+                    data = urllib.parse.urlencode({
+                        'name': 'Reader', 'email': 'r@example.org', 'comment': 'During it.',
+                        'token': field(body.decode(), 'token') or ''}).encode()
+                    st, h, body = (n or s).request('POST', old_url, body=data,
+                                                   headers={'Content-Type': FORM})
+                    c.status(st, 503, '%s: a comment posted during the outage' % name)
+                    with As(s, n):
+                        st = Browser(s).signin('ed', PASSWORDS['ed'])[0]
+                    c.status(st, 503, '%s: signing in during the outage' % name)
                     st, h, body = get(n, '/healthz')
                     c.ok(st in (200, 503), '%s: /healthz answers (%s)' % (name, st))
                     # the back office with a session: the error, not the sign-in form

@@ -21,7 +21,7 @@ from harness import PG, Checks, Site, cli_ok, id_url, poll
 from nodes import Node, stop_checked
 
 POSTS = 4
-AHEAD = 4         # seconds between scheduling and going live
+AHEAD = 6         # seconds between scheduling and going live
 DEADLINE = 30.0   # seconds after that for both nodes to show them
 
 
@@ -108,7 +108,9 @@ def main():
                 c.ok(start < scheduled, 'the change log moved')
         finally:
             stop_checked(c, b)
-        print('test_nodes_schedule: %s' % ('PostgreSQL' if PG else 'SQLite'))
+        print('test_nodes_schedule: %s; published by A %d, by B %d' % (
+            'PostgreSQL' if PG else 'SQLite', published_in(serve_log(s)),
+            published_in(b.log_text())))
         c.finish(s)
 
 
