@@ -140,7 +140,7 @@ static enum err upload(struct req *r, struct resp *rs, struct admin_ctx *ax)
 			    400);
 	char msg[300] = "";
 	int64_t id = 0;
-	enum err rc = media_upload(ax->v.st, r->arena, r->app->config->site_dir, u->filename,
+	enum err rc = media_upload(ax->v.st, r->arena, r->app->config->media_dir, u->filename,
 				   u->data, u->len, ax->user.id, r->now, &id, msg, sizeof msg);
 	if (rc == ERR_INVALID || rc == ERR_LIMIT)
 		return show(r, rs, ax,
@@ -204,7 +204,7 @@ enum err admin_media_item(struct req *r, struct resp *rs)
 		struct post *users;
 		size_t n;
 		char msg[300] = "";
-		rc = media_delete(ax.v.st, a, r->app->config->site_dir, id, &users, &n, msg,
+		rc = media_delete(ax.v.st, a, r->app->config->media_dir, id, &users, &n, msg,
 				  sizeof msg);
 		if (rc == ERR_CONFLICT)
 			return show(r, rs, &ax,

@@ -40,6 +40,11 @@ int cmd_help(const struct cmd_ctx *c);
 /* Load gazette.conf, open the store, apply the site timezone. Prints the
  * error and returns false when there is no site. */
 bool cmd_open_site(struct cmd_ctx *c);
+/* The media folder (gazette.conf's media_dir) exists and takes files; the
+ * default SITE/media is made when missing, a configured one must be there
+ * (a shared mount not mounted must not fill the local disk). False after
+ * saying why on stderr. For the commands that write or serve media. */
+bool cmd_media_ready(struct cmd_ctx *c);
 /* Read all of stdin (or a file) into the arena; NULL on error (printed). */
 char *cmd_read_file(struct cmd_ctx *c, const char *path);
 /* Read one line from stdin, newline stripped (--password-stdin). */

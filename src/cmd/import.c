@@ -124,7 +124,7 @@ int cmd_import(struct cmd_ctx *c)
 	struct stat sb;
 	if (media_dir && (stat(media_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
 		return cmd_fail("--media-dir %s: not a folder", media_dir);
-	if (!cmd_open_site(c))
+	if (!cmd_open_site(c) || (media_dir && !dry && !cmd_media_ready(c)))
 		return 1;
 	if (media_dir && image_init(c->argv[0]) != ERR_OK)
 		return cmd_fail("cannot start libvips");
@@ -134,7 +134,7 @@ int cmd_import(struct cmd_ctx *c)
 	struct import_opts io = {0};
 	io.path = path;
 	io.dry_run = dry;
-	io.site_dir = c->site_dir;
+	io.library_dir = c->config.media_dir;
 	io.media_dir = media_dir;
 	io.menu = menu;
 	io.progress = progress;

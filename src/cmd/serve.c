@@ -210,7 +210,7 @@ int cmd_serve(struct cmd_ctx *c)
 	}
 	if (optind != c->argc)
 		return cmd_usage_error(c, "unexpected argument '%s'", c->argv[optind]);
-	if (!cmd_open_site(c))
+	if (!cmd_open_site(c) || !cmd_media_ready(c))
 		return 1;
 	if (listen)
 		str_copy(c->config.listen, listen, sizeof c->config.listen);

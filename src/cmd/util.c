@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "media/media.h"
 
 int cmd_fail(const char *fmt, ...)
 {
@@ -69,6 +70,21 @@ bool cmd_open_site(struct cmd_ctx *c)
 		return false;
 	}
 	time_set_zone(settings_get(c->store, &c->arena, "timezone"));
+	return true;
+}
+
+bool cmd_media_ready(struct cmd_ctx *c)
+{
+	char def[1100], msg[1300];
+	snprintf(def, sizeof def, "%s/media", c->site_dir);
+	bool is_default = strcmp(def, c->config.media_dir) == 0;
+	if (media_dir_check(c->config.media_dir, is_default, msg, sizeof msg) != ERR_OK) {
+		if (is_default)
+			cmd_fail("%s", msg);
+		else
+			cmd_fail("%s (the media_dir line of %s/gazette.conf)", msg, c->site_dir);
+		return false;
+	}
 	return true;
 }
 

@@ -14,6 +14,7 @@ void config_defaults(struct config *c, const char *site_dir)
 	str_copy(c->site_dir, site_dir, sizeof c->site_dir);
 	snprintf(c->db_path, sizeof c->db_path, "%s/gazette.db", site_dir);
 	snprintf(c->secrets_path, sizeof c->secrets_path, "%s/secret.key", site_dir);
+	snprintf(c->media_dir, sizeof c->media_dir, "%s/media", site_dir);
 	str_copy(c->listen, "127.0.0.1:8080", sizeof c->listen);
 	c->threads = 0;
 	c->max_connections = 1000;
@@ -112,6 +113,17 @@ enum err config_read(struct config *c, const char *site_dir, FILE *f, char *errm
 				str_copy(c->secrets_path, v, sizeof c->secrets_path);
 			else
 				snprintf(c->secrets_path, sizeof c->secrets_path, "%s/%s", site_dir, v);
+		} else if (strcmp(k, "media_dir") == 0) {
+			/* a trailing slash would double in every file's path */
+			size_t n = strlen(v);
+			while (n > 1 && v[n - 1] == '/')
+				v[--n] = '\0';
+			if (!*v)
+				ok = false;
+			else if (v[0] == '/')
+				str_copy(c->media_dir, v, sizeof c->media_dir);
+			else
+				snprintf(c->media_dir, sizeof c->media_dir, "%s/%s", site_dir, v);
 		} else if (strcmp(k, "theme") == 0)
 			str_copy(c->theme_dir, v, sizeof c->theme_dir);
 		else if (strcmp(k, "trusted_proxies") == 0)
@@ -166,6 +178,7 @@ enum err config_write_default(const char *path, const char *database)
 	/* a URL's password may be left out: libpq reads ~/.pgpass and PGPASSWORD */
 	fprintf(f, "database = %s\n", database ? database : "gazette.db");
 	fputs("# secrets = secret.key          (signing key; share it between nodes)\n"
+	      "# media_dir = media              (uploaded images; several nodes: one shared folder)\n"
 	      "# theme = /path/to/theme        (default: the built-in theme)\n"
 	      "# trusted_proxies = 127.0.0.1   (who may set X-Forwarded-For/-Proto)\n"
 	      "# threads = 0                   (0 = one per core)\n"

@@ -19,6 +19,9 @@ struct config {
 	char db_path[1100];        /* "database": a URL (postgresql://...) as written, else a
 				    * path relative to site_dir or absolute */
 	char secrets_path[1100];   /* "secrets": the signing key file (auth/secret.h) */
+	char media_dir[1100];      /* "media_dir": the media library's folder, default
+				    * site_dir/media; relative to site_dir or absolute
+				    * (several nodes point it at one shared mount) */
 	char listen[256];          /* "listen": ADDR:PORT, default 127.0.0.1:8080 */
 	char theme_dir[1024];      /* "theme": empty = the compiled-in default theme */
 	char trusted_proxies[1024];/* "trusted_proxies": comma-separated IPs */

@@ -76,7 +76,8 @@ struct import_result {
 struct import_opts {
 	const char *path;
 	bool dry_run;
-	const char *site_dir;  /* where media/ is (needed with media_dir) */
+	const char *library_dir; /* the media library's folder (config media_dir; needed
+				  * with media_dir) */
 	const char *media_dir; /* a copy of the old wp-content/uploads; NULL: none */
 	const char *menu;      /* the nav_menu slug to import; NULL: the largest */
 	/* Called as the writing pass goes: bytes of the file read, its size,

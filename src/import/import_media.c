@@ -253,7 +253,7 @@ static enum err one(struct imp *im, const struct imp_att *t)
 	if (im->gazette && *t->title)
 		name = t->title; /* a Gazette export: the name it was uploaded as */
 	char msg[200] = "";
-	rc = media_upload(im->st, a, im->o->site_dir, name, data, len, author,
+	rc = media_upload(im->st, a, im->o->library_dir, name, data, len, author,
 			  t->date ? t->date : im->now, &id, msg, sizeof msg);
 	if (rc == ERR_INVALID || rc == ERR_LIMIT) {
 		imp_warn(im, t->line, "attachment %s '%.80s': %s, skipped", t->wp_id, t->file,

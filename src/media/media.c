@@ -24,9 +24,41 @@ const char *media_url(struct arena *a, const char *path)
 	return arena_printf(a, "/media/%s", path);
 }
 
-const char *media_file_path(struct arena *a, const char *site_dir, const char *path)
+const char *media_file_path(struct arena *a, const char *media_dir, const char *path)
 {
-	return arena_printf(a, "%s/media/%s", site_dir, path);
+	return arena_printf(a, "%s/%s", media_dir, path);
+}
+
+enum err media_dir_check(const char *dir, bool create, char *errmsg, size_t errlen)
+{
+	struct stat sb;
+	if (stat(dir, &sb) != 0) {
+		int e = errno;
+		if (e == ENOENT && create && mkdir(dir, 0755) == 0)
+			return media_dir_check(dir, false, errmsg, errlen);
+		snprintf(errmsg, errlen, "media_dir %s: %s", dir, strerror(e));
+		return ERR_IO;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(errmsg, errlen, "media_dir %s: not a folder", dir);
+		return ERR_IO;
+	}
+	/* Writable for real (a read-only mount, or root squashed by NFS, is
+	 * not told by the mode bits): a file made and removed again. */
+	char probe[1200];
+	if ((size_t)snprintf(probe, sizeof probe, "%s/.gazette-probe-XXXXXX", dir) >= sizeof probe) {
+		snprintf(errmsg, errlen, "media_dir %s: path too long", dir);
+		return ERR_IO;
+	}
+	int fd = mkstemp(probe);
+	if (fd < 0) {
+		snprintf(errmsg, errlen, "media_dir %s: cannot write there: %s", dir,
+			 strerror(errno));
+		return ERR_IO;
+	}
+	close(fd);
+	unlink(probe);
+	return ERR_OK;
 }
 
 static bool mkdirs(const char *dir)
@@ -106,7 +138,7 @@ static const char *base_slug(struct arena *a, const char *filename)
 	return slug;
 }
 
-enum err media_upload(struct store *st, struct arena *a, const char *site_dir,
+enum err media_upload(struct store *st, struct arena *a, const char *media_dir,
 		      const char *filename, const unsigned char *data, size_t len,
 		      int64_t user_id, int64_t now, int64_t *id, char *errmsg, size_t errlen)
 {
@@ -126,7 +158,7 @@ enum err media_upload(struct store *st, struct arena *a, const char *site_dir,
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	const char *sub = arena_printf(a, "%04d/%02d", tm.tm_year + 1900, tm.tm_mon + 1);
-	const char *dir = sub ? media_file_path(a, site_dir, sub) : NULL;
+	const char *dir = sub ? media_file_path(a, media_dir, sub) : NULL;
 	unsigned char rnd[4];
 	random_bytes(rnd, sizeof rnd);
 	const char *stem = arena_printf(a, "%s-%02x%02x%02x%02x", base_slug(a, filename), rnd[0],
@@ -190,7 +222,7 @@ enum err media_upload(struct store *st, struct arena *a, const char *site_dir,
 		rc = STORE_CALL(st, media_add, &m, id);
 	if (rc != ERR_OK) {
 		for (size_t i = 0; i < nwritten; i++) {
-			const char *f = media_file_path(a, site_dir, written[i]);
+			const char *f = media_file_path(a, media_dir, written[i]);
 			if (f)
 				unlink(f);
 		}
@@ -214,7 +246,7 @@ enum err media_users(struct store *st, struct arena *a, const struct media *m,
 	return STORE_CALL(st, media_usage, a, m->id, needle, users, n);
 }
 
-enum err media_delete(struct store *st, struct arena *a, const char *site_dir, int64_t id,
+enum err media_delete(struct store *st, struct arena *a, const char *media_dir, int64_t id,
 		      struct post **users, size_t *n, char *errmsg, size_t errlen)
 {
 	*users = NULL;
@@ -234,7 +266,7 @@ enum err media_delete(struct store *st, struct arena *a, const char *site_dir, i
 	/* the rows are gone, so nothing serves these files any more */
 	for (size_t i = 0; i <= m.nvariants; i++) {
 		const char *p = i < m.nvariants ? m.variants[i].path : m.path;
-		const char *f = media_file_path(a, site_dir, p);
+		const char *f = media_file_path(a, media_dir, p);
 		if (f && unlink(f) != 0 && errno != ENOENT)
 			log_warn("media: cannot remove %s: %s", f, strerror(errno));
 	}

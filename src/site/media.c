@@ -21,7 +21,7 @@ enum err site_media(struct req *r, struct resp *rs)
 	enum err rc = STORE_CALL(r->app->store, media_file, r->arena, path, &mime);
 	if (rc != ERR_OK)
 		return rc;
-	const char *file = media_file_path(r->arena, r->app->config->site_dir, path);
+	const char *file = media_file_path(r->arena, r->app->config->media_dir, path);
 	if (!file)
 		return ERR_NOMEM;
 	FILE *f = fopen(file, "rb");

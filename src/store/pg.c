@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "core/str.h"
+#include "core/time.h"
 #include "store/pg.h"
 #include "store/pg_int.h"
 
@@ -149,6 +150,46 @@ static bool newest_change(PGconn *db, int64_t *out)
 	return ok;
 }
 
+/* The watcher's connection, LISTENing: true when it is (with watch_mu
+ * held). A connection that broke (the server restarted or went away) is
+ * reset and LISTENs again; while the server stays away that is tried at
+ * most once a second unless `now` asks for it (changed()), so a follower
+ * waiting on it does not hammer the server. Logged once when the
+ * connection is lost and once when it is back. */
+static bool watch_ready(struct pg *q, bool now)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (PQstatus(q->watch) == CONNECTION_OK && PQconsumeInput(q->watch)) {
+			if (q->listening || (q->listening = listen_on(q->watch)))
+				break;
+			if (PQstatus(q->watch) == CONNECTION_OK)
+				return false; /* LISTEN refused: not a broken connection */
+		}
+		/* broken (now or meanwhile): reconnect */
+		if (!q->watch_lost) {
+			q->watch_lost = true;
+			log_warn("store: change watcher: lost the PostgreSQL connection; "
+				 "reconnecting");
+		}
+		q->listening = false;
+		int64_t t = clock_mono_ms();
+		if (!now && t < q->watch_retry_at)
+			return false;
+		q->watch_retry_at = t + 1000;
+		PQreset(q->watch);
+		if (PQstatus(q->watch) != CONNECTION_OK)
+			return false;
+		PQsetClientEncoding(q->watch, "UTF8");
+	}
+	if (!q->listening)
+		return false;
+	if (q->watch_lost) {
+		q->watch_lost = false;
+		log_warn("store: change watcher: reconnected to PostgreSQL, listening again");
+	}
+	return true;
+}
+
 /* Did any node (or process) commit a change-log row since the last call?
  *
  * The answer is the newest committed id in the log (one index probe on the
@@ -168,14 +209,8 @@ static enum err changed(struct store *st, bool *yes)
 	pthread_mutex_lock(&q->watch_mu);
 	enum err rc = ERR_DB;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (PQstatus(q->watch) != CONNECTION_OK || !PQconsumeInput(q->watch)) {
-			PQreset(q->watch);
-			q->listening = false;
-			if (PQstatus(q->watch) != CONNECTION_OK)
-				break;
-		}
-		if (!q->listening && !(q->listening = listen_on(q->watch)))
-			continue; /* broken meanwhile: once more */
+		if (!watch_ready(q, true))
+			break;
 		PGnotify *n;
 		while ((n = PQnotifies(q->watch)))
 			PQfreemem(n);
@@ -196,18 +231,21 @@ static enum err changed(struct store *st, bool *yes)
 
 /* Wait on the watcher's socket (LISTENing since the first changed()) for up
  * to ms: a notification, or anything else arriving, ends the wait; the
- * caller's changed() then tells whether the log moved. Not listening (yet,
- * or the connection is broken): a plain sleep, changed() reconnects. */
+ * caller's changed() then tells whether the log moved. When the connection
+ * broke (the server restarted), it is re-opened here (at most once a
+ * second), without waiting for the caller's next poll: once it LISTENs
+ * again the wait ends as if announced, since changes may have been missed
+ * meanwhile. Until then a plain sleep. */
 static enum err wait_change(struct store *st, unsigned ms, bool *announced)
 {
 	struct pg *q = PG(st);
 	*announced = false;
 	pthread_mutex_lock(&q->watch_mu);
 	int fd = -1;
-	bool pending = false;
-	if (q->listening && PQstatus(q->watch) == CONNECTION_OK && PQconsumeInput(q->watch)) {
+	bool pending = false, lost = q->watch_lost || !q->listening;
+	if (watch_ready(q, false)) {
 		PGnotify *n = PQnotifies(q->watch);
-		pending = n != NULL; /* changed() drains the rest */
+		pending = n != NULL || lost; /* changed() drains the rest */
 		PQfreemem(n);
 		fd = PQsocket(q->watch);
 	}

@@ -101,6 +101,8 @@ struct pg {
 	pthread_mutex_t watch_mu;
 	int64_t last_change;
 	bool listening; /* LISTEN from the first changed() on (not in CLI runs) */
+	bool watch_lost;       /* the connection broke; not yet re-established */
+	int64_t watch_retry_at; /* clock_mono_ms() before which wait_change does not retry */
 };
 
 #define PG(st) ((struct pg *)(st)->impl)

@@ -4,64 +4,22 @@ page cache holds the home page, the category archive and the article that
 gains a related one, serves the new article and the purged pages - polled
 with a generous deadline, never a fixed sleep. A session made on A works
 on B (sessions live in the database), and a comment posted on B, approved
-from the command line, shows on both.
+from the command line, shows on both. The rate limits live in the database
+too: failed sign-ins on A count on B, and comments sent to A count against
+the same address's limit on B.
 
 On SQLite both nodes share the site folder's file (one machine); with
 GAZETTE_E2E_PG=1 they share a PostgreSQL database, where B also wakes on
 NOTIFY instead of waiting for its next poll of the change log (the test
 sets that poll to 30 s there, over the deadline)."""
-import os
-import subprocess
-import sys
 import urllib.parse
 
-from harness import GAZETTE, PG, Checks, Site, cli_ok, id_url, poll, read_line
+from harness import PG, Checks, Site, cli_ok, id_url, poll
+from nodes import As, Node, stop_checked
 from test_admin import PASSWORDS, Browser, field
 
 FORM = 'application/x-www-form-urlencoded'
 DEADLINE = 15.0  # seconds; B normally follows within a poll (250 ms) or at once (NOTIFY)
-
-
-class Node:
-    """Another `serve` process on the same site folder (and database)."""
-
-    def __init__(self, site):
-        self.site = site
-        self.log = open(os.path.join(site.tmp, 'serve-b.log'), 'ab')
-        self.proc = subprocess.Popen(
-            [GAZETTE, '--site', site.dir, 'serve', '--listen', '127.0.0.1:0'],
-            stdout=subprocess.PIPE, stderr=self.log, env=site.env)
-        line = read_line(self.proc, 20.0)
-        if not line.startswith('Listening on http://'):
-            self.stop()
-            raise AssertionError('node B did not start: %r' % line)
-        self.host, port = line.strip()[len('Listening on http://'):].rstrip('/').rsplit(':', 1)
-        self.port = int(port)
-
-    def request(self, method, path, body=None, headers=None):
-        # the harness's client, pointed at this node
-        host, port = self.site.host, self.site.port
-        self.site.host, self.site.port = self.host, self.port
-        try:
-            return self.site.request(method, path, body=body, headers=headers)
-        finally:
-            self.site.host, self.site.port = host, port
-
-    def get(self, path, headers=None):
-        return self.request('GET', path, headers=headers)
-
-    def stop(self):
-        rc = None
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                rc = self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                rc = self.proc.wait()
-        self.proc.stdout.close()
-        self.log.close()
-        return rc
 
 
 def main():
@@ -69,8 +27,10 @@ def main():
     # On PostgreSQL the nodes poll the change log only every 30 s: within
     # the deadline, only NOTIFY can have woken them.
     with Site(conf_extra='change_poll_ms = 30000\n' if PG else '') as s:
-        cli_ok(c, s.cli('user', 'add', 'ed', '--email', 'ed@example.org', '--role', 'editor',
-                        '--password-stdin', input=PASSWORDS['ed'] + '\n'), 'user')
+        for login, role in (('ed', 'editor'), ('au', 'author')):
+            cli_ok(c, s.cli('user', 'add', login, '--email', '%s@example.org' % login, '--role',
+                            role, '--password-stdin', input=PASSWORDS[login] + '\n'),
+                   'user ' + login)
         cli_ok(c, s.cli('category', 'add', 'Transport', '--slug', 'transport'), 'category')
         old_id, old_url = id_url(cli_ok(c, s.cli(
             'post', 'add', '--title', 'Tram depot plans', '--category', 'transport',
@@ -138,12 +98,41 @@ def main():
                 for name, node in (('A', s), ('B', b)):
                     c.ok(poll(lambda: b'Seen from node B.' in node.get(old_url)[2],
                               timeout=DEADLINE), '%s: the approved comment shows' % name)
+
+            with c.section('failed sign-ins on A count on B'):
+                # another address, so the per-address count starts at zero
+                cli_ok(c, s.cli('settings', 'set', 'admin_signin_max', '3'), 'signin max')
+                au = Browser(s, source='127.0.0.3')
+                for i in range(2):
+                    c.status(au.signin('au', 'wrong password %d' % i)[0], 403,
+                             'A: wrong password %d' % i)
+                with As(s, b):
+                    c.status(au.signin('au', 'wrong password 2')[0], 403, 'B: wrong password')
+                    # the account's third failure, counted on B: the right
+                    # password is refused there too, before it is checked
+                    st, h, body = au.signin('au', PASSWORDS['au'])
+                    c.status(st, 429, 'B: the right password after 3 failures (2 on A)')
+                    c.ok('Too many failed sign-ins' in body, 'B: says why')
+                    c.ok(h.get('retry-after'), 'B: Retry-After')
+                c.status(au.signin('au', PASSWORDS['au'])[0], 429, 'A: paused as well')
+
+            with c.section('comments sent to A count against the limit on B'):
+                cli_ok(c, s.cli('settings', 'set', 'comments_rate_ip', '2'), 'rate ip')
+
+                def send(node, text):
+                    st, _, body = node.get(old_url, source='127.0.0.4')
+                    data = urllib.parse.urlencode({
+                        'name': 'Busy reader', 'email': 'busy@example.org', 'comment': text,
+                        'token': field(body.decode(), 'token')}).encode()
+                    return node.request('POST', old_url, body=data, source='127.0.0.4',
+                                        headers={'Content-Type': FORM})[0]
+
+                c.status(send(s, 'First from this address.'), 303, 'A: first comment')
+                c.status(send(s, 'Second from this address.'), 303, 'A: second comment')
+                c.status(send(b, 'Third, on the other node.'), 429,
+                         'B: the third comment from the address (2 on A)')
         finally:
-            rc = b.stop()
-            c.eq(rc, 0, 'node B exit status after SIGTERM')
-            if c.failed:
-                with open(os.path.join(s.tmp, 'serve-b.log'), errors='replace') as f:
-                    sys.stderr.write('--- serve-b.log ---\n' + f.read()[-6000:])
+            stop_checked(c, b)
         print('test_nodes: %s' % ('PostgreSQL' if PG else 'SQLite'))
         c.finish(s)
 

@@ -4,6 +4,7 @@
     with PgTmp() as pg:
         url = pg.url          # postgresql://gazette@127.0.0.1:PORT/gazette
         pg.restart()          # stop and start again on the same port
+        pg.down(); pg.up()    # the same in two steps: an outage in between
 
 A thin wrapper over pgtmp.sh next to this file, which does the work (temporary
 folder, unprivileged user, loopback port, removal afterwards).
@@ -34,6 +35,12 @@ class PgTmp:
 
     def restart(self):
         subprocess.run([SCRIPT, "restart", self.dir], check=True)
+
+    def down(self):
+        subprocess.run([SCRIPT, "down", self.dir], check=True)
+
+    def up(self):
+        subprocess.run([SCRIPT, "up", self.dir], check=True)
 
     def stop(self):
         if self.dir:

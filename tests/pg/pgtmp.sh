@@ -6,6 +6,8 @@
 #                               GAZETTE_TEST_PG=postgresql://gazette@127.0.0.1:PORT/gazette
 #   pgtmp.sh stop DIR         stop it and remove DIR (data, socket, log)
 #   pgtmp.sh restart DIR      stop and start it again on the same port (reconnect tests)
+#   pgtmp.sh down DIR         stop the server but keep DIR (an outage; `up` ends it)
+#   pgtmp.sh up DIR           start a server stopped by `down` again, same port
 #   pgtmp.sh run CMD [ARG...] start, run CMD with both variables (and PGTMP_SH,
 #                             this script's path) exported, stop; exits with
 #                             CMD's status
@@ -94,9 +96,19 @@ stop() {
 }
 
 restart() {
+	down "$1"
+	up "$1"
+}
+
+down() {
 	check_dir "${1:-}"
 	BIN=$(bindir)
 	as_owner "$BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null
+}
+
+up() {
+	check_dir "${1:-}"
+	BIN=$(bindir)
 	server_start "$1" "$(cat "$1/port")"
 }
 
@@ -104,6 +116,8 @@ case "${1:-}" in
 start) start ;;
 stop) stop "${2:-}" ;;
 restart) restart "${2:-}" ;;
+down) down "${2:-}" ;;
+up) up "${2:-}" ;;
 run)
 	shift
 	[ $# -gt 0 ] || die "usage: pgtmp.sh run CMD [ARG...]"
@@ -118,5 +132,5 @@ run)
 	set -e
 	exit "$rc"
 	;;
-*) die "usage: pgtmp.sh start | stop DIR | restart DIR | run CMD [ARG...]" ;;
+*) die "usage: pgtmp.sh start | stop DIR | restart DIR | down DIR | up DIR | run CMD [ARG...]" ;;
 esac

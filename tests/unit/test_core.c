@@ -1035,6 +1035,7 @@ static void test_config_defaults(void **state)
 	config_defaults(&c, "/srv/site");
 	assert_string_equal(c.site_dir, "/srv/site");
 	assert_string_equal(c.db_path, "/srv/site/gazette.db");
+	assert_string_equal(c.media_dir, "/srv/site/media");
 	assert_string_equal(c.listen, "127.0.0.1:8080");
 	assert_string_equal(c.theme_dir, "");
 	assert_string_equal(c.trusted_proxies, "");
@@ -1121,6 +1122,17 @@ static void test_config_good_keys(void **state)
 	assert_false(config_is_url("dir/a://x"));
 	/* keys not in the file keep their defaults on reload */
 	assert_string_equal(c.listen, "127.0.0.1:8080");
+	/* media_dir: relative to the site folder, or absolute; trailing slashes go */
+	write_file(dir, "gazette.conf", "media_dir = shared/uploads/\n");
+	assert_int_equal(config_load(&c, dir, msg, sizeof msg), ERR_OK);
+	snprintf(want, sizeof want, "%s/shared/uploads", dir);
+	assert_string_equal(c.media_dir, want);
+	write_file(dir, "gazette.conf", "media_dir = /mnt/gazette-media//\n");
+	assert_int_equal(config_load(&c, dir, msg, sizeof msg), ERR_OK);
+	assert_string_equal(c.media_dir, "/mnt/gazette-media");
+	write_file(dir, "gazette.conf", "media_dir =\n");
+	assert_int_equal(config_load(&c, dir, msg, sizeof msg), ERR_INVALID);
+	assert_non_null(strstr(msg, "media_dir"));
 	rm_dir(dir);
 }
 
@@ -1139,6 +1151,8 @@ static void test_config_default_file_loads(void **state)
 	char want[1200];
 	snprintf(want, sizeof want, "%s/gazette.db", dir);
 	assert_string_equal(c.db_path, want);
+	snprintf(want, sizeof want, "%s/media", dir);
+	assert_string_equal(c.media_dir, want);
 	assert_string_equal(c.listen, "127.0.0.1:8080");
 	rm_dir(dir);
 }

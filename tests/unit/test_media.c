@@ -1,7 +1,8 @@
 /* test_media.c - unit tests for src/media/: type detection from magic
  * bytes (sniff.c), and image.c on a tiny PNG made here with zlib-free
  * stored blocks: decoded, re-encoded, variants only narrower than the
- * original, a truncated copy refused. libvips is started once (main) and
+ * original, a truncated copy refused; the media folder check (media.c).
+ * libvips is started once (main) and
  * shut down at the end, as serve does. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,10 +10,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "media/image.h"
+#include "media/media.h"
 #include "media/sniff.h"
 
 static void test_sniff(void **state)
@@ -153,6 +158,35 @@ static void test_image(void **state)
 			 ERR_INVALID);
 }
 
+/* media_dir_check: a folder that takes files; a missing one is made only
+ * when asked (the default), a missing or non-folder one is refused with
+ * its name in the message; nothing is left behind by the probe. */
+static void test_media_dir_check(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/gazette-media-test-XXXXXX";
+	char *root = mkdtemp(tmpl);
+	assert_non_null(root);
+	char dir[256], file[256], msg[512] = "";
+	snprintf(dir, sizeof dir, "%s/media", root);
+	assert_int_equal(media_dir_check(dir, false, msg, sizeof msg), ERR_IO);
+	assert_non_null(strstr(msg, dir));
+	assert_int_equal(media_dir_check(dir, true, msg, sizeof msg), ERR_OK);
+	struct stat sb;
+	assert_int_equal(stat(dir, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(media_dir_check(dir, false, msg, sizeof msg), ERR_OK);
+	assert_int_equal(rmdir(dir), 0); /* empty: the probe file is gone */
+	snprintf(file, sizeof file, "%s/plain", root);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(media_dir_check(file, true, msg, sizeof msg), ERR_IO);
+	assert_non_null(strstr(msg, "not a folder"));
+	unlink(file);
+	rmdir(root);
+}
+
 int main(void)
 {
 	if (image_init("test_media") != ERR_OK)
@@ -160,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_image),
+		cmocka_unit_test(test_media_dir_check),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	image_shutdown();
