@@ -37,7 +37,7 @@
 #                 BENCH_DURATION and print the top of `perf report`)
 #   BENCH_SERVER_CPU / BENCH_CLIENT_CPU (default: first two allowed CPUs)
 #   BENCH_BULK=0 (1: the BENCH_ARTICLES go straight into the database with
-#                 bench/bigsite.py, then `gazette reindex`; no related lists)
+#                 bench/bigsite.py, then `gazette reindex` and `related --rebuild`)
 #   BENCH_SEARCH=ferry  BENCH_STARTS=3  BENCH_RSS_REQUESTS=0 (e.g. 1000000)
 #   BENCH_RSS_STEP=100000  BENCH_BIG_ARTICLES=0 (e.g. 100000)  BENCH_BIG_CACHED=10000
 #   GAZETTE=./gazette  NGINX=nginx  WRK=wrk  PERF=perf
@@ -177,6 +177,8 @@ if [ "$BULK" = 1 ]; then
 	say "writing $ARTICLES generated articles straight into the database (bench/bigsite.py), then gazette reindex"
 	python3 bench/bigsite.py "$SITE" "$ARTICLES" "$WORDS" >/dev/null || die "bench/bigsite.py failed"
 	"$GAZETTE" --site "$SITE" reindex >/dev/null || die "gazette reindex failed"
+	# every article shows its "You may also like" list, as on a real site
+	"$GAZETTE" --site "$SITE" related --rebuild >/dev/null 2>&1 || die "gazette related --rebuild failed"
 else
 	CATS=$(list category list) AUTHORS=$(list user list) TAGS=$(list tag list)
 	awk -v n="$ARTICLES" -v words="$WORDS" -v dir="$TMP/gen" -v now="$(date +%s)" -v seed=42 \

@@ -139,9 +139,15 @@ static const struct tval *member(const struct tval *v, const char *k, size_t n)
 {
 	if (!v || v->kind != TV_MAP)
 		return NULL;
+	/* names are short: compared in line, not by a call per key */
 	for (size_t i = 0; i < v->u.map.n; i++) {
 		const char *key = v->u.map.kv[i].key;
-		if (key[0] == k[0] && strncmp(key, k, n) == 0 && key[n] == '\0')
+		if (key[0] != k[0])
+			continue;
+		size_t j = 1;
+		while (j < n && key[j] == k[j]) /* stops at key's NUL: k has none */
+			j++;
+		if (j == n && key[n] == '\0')
 			return v->u.map.kv[i].val;
 	}
 	return NULL;
