@@ -49,19 +49,10 @@ bool permalink_valid(const char *p)
 	return has_key;
 }
 
-/* v in decimal, zero-padded to at least width digits (v >= 0). */
 static void put_num(struct buf *b, int64_t v, int width)
 {
-	char d[24];
-	int i = (int)sizeof d;
-	unsigned long long u = v < 0 ? 0 : (unsigned long long)v;
-	do {
-		d[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	while ((int)sizeof d - i < width)
-		d[--i] = '0';
-	buf_append(b, d + i, sizeof d - (size_t)i);
+	char d[STR_I64_MAX];
+	buf_append(b, d, str_from_i64(d, v, width));
 }
 
 char *permalink_for(struct arena *a, const char *pattern, const struct post *p)

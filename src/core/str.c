@@ -279,3 +279,20 @@ size_t str_utf8_len(const char *s)
 		n += ((unsigned char)*s & 0xC0) != 0x80;
 	return n;
 }
+
+size_t str_from_i64(char out[STR_I64_MAX], int64_t v, int width)
+{
+	char d[STR_I64_MAX];
+	size_t i = sizeof d;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (sizeof d - i < (size_t)(width > 0 ? width : 0) && i > 1)
+		d[--i] = '0';
+	if (v < 0)
+		d[--i] = '-';
+	memcpy(out, d + i, sizeof d - i);
+	return sizeof d - i;
+}

@@ -17,6 +17,10 @@ bool str_empty(const char *s);                        /* NULL or "" */
 
 /* Strict decimal parse of the whole string into [min,max]; false on any junk,
  * sign misuse or overflow. */
+/* v in decimal, zero-padded to at least width digits, into out (no NUL);
+ * returns the length (at most STR_I64_MAX). No printf: pages write many. */
+#define STR_I64_MAX 24
+size_t str_from_i64(char out[STR_I64_MAX], int64_t v, int width);
 bool str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* True when s[0..n) is well-formed UTF-8 without NUL or overlong forms. */

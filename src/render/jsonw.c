@@ -72,16 +72,8 @@ void jsonw_put_string(struct buf *b, const char *s, size_t n)
 
 void jsonw_put_int(struct buf *b, int64_t v)
 {
-	char d[24];
-	size_t i = sizeof d;
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	do {
-		d[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		d[--i] = '-';
-	buf_append(b, d + i, sizeof d - i);
+	char d[STR_I64_MAX];
+	buf_append(b, d, str_from_i64(d, v, 0));
 }
 
 void jsonw_init(struct jsonw *w)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/str.h"
 #include "render/escape.h"
 #include "render/mustache_impl.h"
 
@@ -83,23 +84,9 @@ static void put_text(struct rstate *r, const struct scope *sc, const char *s, si
 	}
 }
 
-/* Decimal, without printf: this runs for every {{number}}. */
-static size_t fmt_int(char *buf, size_t size, int64_t i)
-{
-	uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-	size_t k = size;
-	do {
-		buf[--k] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (i < 0)
-		buf[--k] = '-';
-	return k;
-}
-
 static void put_value(struct rstate *r, const struct scope *sc, const struct tval *v, bool escape)
 {
-	char num[24];
+	char num[STR_I64_MAX];
 	const char *s;
 	size_t n;
 	if (!v)
@@ -109,12 +96,10 @@ static void put_value(struct rstate *r, const struct scope *sc, const struct tva
 		s = v->u.b ? "true" : "false";
 		n = strlen(s);
 		break;
-	case TV_INT: {
-		size_t k = fmt_int(num, sizeof num, v->u.i);
-		s = num + k;
-		n = sizeof num - k;
+	case TV_INT:
+		n = str_from_i64(num, v->u.i, 0);
+		s = num;
 		break;
-	}
 	case TV_STR:
 	case TV_HTML: /* trusted HTML is still escaped by {{x}}: only {{{x}}} is raw */
 		s = v->u.s.p;

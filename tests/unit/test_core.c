@@ -466,6 +466,29 @@ static void test_str_basics(void **state)
 	assert_int_equal(none[0], 'z');
 }
 
+static void fmt_is(int64_t v, int width, const char *want)
+{
+	char out[STR_I64_MAX + 1];
+	size_t n = str_from_i64(out, v, width);
+	out[n] = '\0';
+	assert_string_equal(out, want);
+}
+
+static void test_str_from_i64(void **state)
+{
+	(void)state;
+	fmt_is(0, 0, "0");
+	fmt_is(7, 0, "7");
+	fmt_is(-5, 0, "-5");
+	fmt_is(5, 2, "05");
+	fmt_is(2026, 4, "2026");
+	fmt_is(12345, 2, "12345");
+	fmt_is(-3, 3, "-003");
+	fmt_is(INT64_MAX, 0, "9223372036854775807");
+	fmt_is(INT64_MIN, 0, "-9223372036854775808");
+	fmt_is(1, 40, "00000000000000000000001"); /* width beyond the buffer: capped */
+}
+
 static void test_str_to_i64_good(void **state)
 {
 	(void)state;
@@ -1276,6 +1299,7 @@ int main(void)
 		cmocka_unit_test(test_buf_reserve_terminates),
 		cmocka_unit_test(test_buf_oom_is_sticky),
 		cmocka_unit_test(test_str_basics),
+		cmocka_unit_test(test_str_from_i64),
 		cmocka_unit_test(test_str_to_i64_good),
 		cmocka_unit_test(test_str_to_i64_strict),
 		cmocka_unit_test(test_str_to_i64_minus_zero),
