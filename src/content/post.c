@@ -319,32 +319,42 @@ static enum err apply(struct store *st, struct arena *a, const struct post_field
 	return a->failed ? ERR_NOMEM : ERR_OK;
 }
 
-/* After a save: keep a revision of the text, and when a public post's URL
- * changed (slug, date, category), redirect the old URL to the new one. */
-static enum err after_save(struct store *st, struct arena *a, int64_t id,
-			   const struct post *before, const struct post_fields *f, int64_t now,
-			   char *errmsg, size_t errlen)
+/* What the store writes with the save, in its transaction: a revision of
+ * the text, and when a public post's URL changes (slug, date, category) a
+ * redirect from the old URL to the new one. before is NULL for a new post. */
+static enum err with_history(struct store *st, struct arena *a, const struct post *before,
+			     const struct post_fields *f, int64_t now, struct post_input *in)
 {
-	struct post p;
-	enum err rc = STORE_CALL(st, post_get, a, id, &p);
-	if (rc == ERR_OK) {
-		struct revision r = {.post_id = id, .user_id = f->by_user, .saved_at = now,
-				     .title = p.title, .excerpt = p.excerpt, .body_md = p.body_md};
-		rc = STORE_CALL(st, revision_add, &r, NULL);
+	in->revision_user = f->by_user;
+	in->revision_at = now;
+	if (!before || !post_is_public(before, now))
+		return ERR_OK;
+	struct post after = *before;
+	after.slug = in->slug;
+	after.status = in->status;
+	after.published_at = in->published_at;
+	if (in->category_id != before->category_id) {
+		struct category c;
+		after.category_path = NULL;
+		if (in->category_id) {
+			enum err rc = STORE_CALL(st, category_get, a, in->category_id, &c);
+			if (rc != ERR_OK)
+				return rc;
+			after.category_path = c.path;
+		}
 	}
-	if (rc == ERR_OK && before && post_is_public(before, now) && post_is_public(&p, now)) {
-		const char *pattern = settings_get(st, a, "permalink");
-		const char *was = permalink_for(a, pattern, before);
-		const char *is = permalink_for(a, pattern, &p);
-		if (!was || !is)
-			rc = ERR_NOMEM;
-		else if (strcmp(was, is) != 0)
-			rc = STORE_CALL(st, redirect_move, was, is);
+	if (!post_is_public(&after, now))
+		return ERR_OK;
+	const char *pattern = settings_get(st, a, "permalink");
+	const char *was = permalink_for(a, pattern, before);
+	const char *is = permalink_for(a, pattern, &after);
+	if (!was || !is)
+		return ERR_NOMEM;
+	if (strcmp(was, is) != 0) {
+		in->moved_from = was;
+		in->moved_to = is;
 	}
-	if (rc != ERR_OK)
-		snprintf(errmsg, errlen, "saved, but its revision or redirect was not: %s",
-			 err_str(rc));
-	return rc;
+	return ERR_OK;
 }
 
 enum err post_create(struct store *st, struct arena *a, const struct post_fields *f,
@@ -354,6 +364,8 @@ enum err post_create(struct store *st, struct arena *a, const struct post_fields
 	in.type = f->type;
 	in.created_at = now; /* so "no date of its own" is published_at == created_at */
 	enum err rc = apply(st, a, f, NULL, now, &in, errmsg, errlen);
+	if (rc == ERR_OK && (rc = with_history(st, a, NULL, f, now, &in)) != ERR_OK)
+		snprintf(errmsg, errlen, "cannot save: %s", err_str(rc));
 	if (rc != ERR_OK)
 		return rc;
 	int64_t newid = 0;
@@ -364,8 +376,6 @@ enum err post_create(struct store *st, struct arena *a, const struct post_fields
 		snprintf(errmsg, errlen, "cannot save: %s", err_str(rc));
 	if (rc == ERR_OK && id)
 		*id = newid;
-	if (rc == ERR_OK)
-		rc = after_save(st, a, newid, NULL, f, now, errmsg, errlen);
 	return rc;
 }
 
@@ -382,6 +392,8 @@ enum err post_update(struct store *st, struct arena *a, int64_t id, const struct
 	in.id = id;
 	in.type = cur.type;
 	rc = apply(st, a, f, &cur, now, &in, errmsg, errlen);
+	if (rc == ERR_OK && (rc = with_history(st, a, &cur, f, now, &in)) != ERR_OK)
+		snprintf(errmsg, errlen, "cannot save: %s", err_str(rc));
 	if (rc != ERR_OK)
 		return rc;
 	rc = STORE_CALL(st, post_save, &in, NULL);
@@ -389,8 +401,6 @@ enum err post_update(struct store *st, struct arena *a, int64_t id, const struct
 		snprintf(errmsg, errlen, "slug: '%s' is already used", in.slug);
 	else if (rc != ERR_OK)
 		snprintf(errmsg, errlen, "cannot save: %s", err_str(rc));
-	if (rc == ERR_OK)
-		rc = after_save(st, a, id, &cur, f, now, errmsg, errlen);
 	return rc;
 }
 

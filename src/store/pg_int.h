@@ -56,7 +56,7 @@ enum pgs {
 	G_SPAM_GET, G_SPAM_LEARN, G_SPAM_CLEAR, G_SPAM_FORGET,
 	G_SESSION_ADD, G_SESSION_PRUNE, G_SESSION_GET, G_SESSION_TOUCH, G_SESSION_DELETE,
 	G_SESSION_DELETE_USER, G_SIGNIN_FAIL, G_SIGNIN_COUNT, G_SIGNIN_CLEAR, G_SIGNIN_PRUNE,
-	G_REV_ADD, G_REV_LIST, G_REV_GET, G_REV_RECENT,
+	G_REV_ADD, G_REV_OF_POST, G_REV_LIST, G_REV_GET, G_REV_RECENT,
 	G_MAP_GET, G_MAP_FIND, G_MAP_SET, G_CM_IMPORT_INSERT, G_CM_IMPORT_UPDATE, G_POST_EXISTS,
 	G_SITEMAP_EACH, G_SITEMAP_CHUNKS, G_TERM_CATEGORIES, G_TERM_TAGS, G_TERM_AUTHORS,
 	G_MEDIA_ADD, G_MEDIA_VARIANT_ADD, G_MEDIA_GET, G_MEDIA_LIST, G_MEDIA_COUNT,
@@ -213,6 +213,10 @@ struct pg_step {
 	struct pg_arg args[6];
 	int n;
 };
+enum err pg_redirect_steps(struct store *st, struct pconn *c, const char *from_path,
+			   const char *to_path);
+enum err pg_revision_of_post(struct store *st, struct pconn *c, int64_t post_id,
+			     int64_t user_id, int64_t at);
 enum err pg_steps(struct store *st, struct pconn *c, const struct pg_step *steps, size_t n);
 
 /* Rows shared by several files. */

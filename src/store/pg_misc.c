@@ -33,6 +33,16 @@ enum err pgm_revision_add(struct store *st, const struct revision *r, int64_t *i
 			PG_LOG_ROWID, "revision", 0, "", id);
 }
 
+/* Inside the caller's transaction: a revision of post_id as it now is. */
+enum err pg_revision_of_post(struct store *st, struct pconn *c, int64_t post_id,
+			     int64_t user_id, int64_t at)
+{
+	enum err rc = pg_exec(st, c, G_REV_OF_POST, PG_ARGS(PG_I(post_id), PG_I(user_id), PG_I(at)));
+	if (rc == ERR_OK)
+		rc = pg_change(st, c, "revision", c->last_id, "");
+	return rc;
+}
+
 enum err pgm_revision_list(struct store *st, struct arena *a, int64_t post_id,
 			   struct revision **out, size_t *n)
 {

@@ -162,6 +162,10 @@ enum err pgp_post_save(struct store *st, const struct post_input *in, int64_t *i
 		else if (rc == ERR_OK)
 			rc = pgt_link_tag_ids(st, c, pid, in->tag_ids, in->ntag_ids);
 	}
+	if (rc == ERR_OK && in->revision_at > 0)
+		rc = pg_revision_of_post(st, c, pid, in->revision_user, in->revision_at);
+	if (rc == ERR_OK && in->moved_from && in->moved_to)
+		rc = pg_redirect_steps(st, c, in->moved_from, in->moved_to);
 	if (rc == ERR_OK)
 		rc = written(st, c, pid, &before);
 	rc = pg_end(st, c, rc);

@@ -137,21 +137,30 @@ enum err pgs_redirect_set(struct store *st, const struct redirect *r)
 			0, "redirect", 0, r->from_path, NULL);
 }
 
-enum err pgs_redirect_move(struct store *st, const char *from_path, const char *to_path)
+/* Inside the caller's transaction: from_path now leads to to_path (and
+ * whatever led to from_path too), with its change-log row. */
+enum err pg_redirect_steps(struct store *st, struct pconn *c, const char *from_path,
+			   const char *to_path)
 {
-	struct pconn *c = pg_conn_get(st);
-	if (!c)
-		return ERR_DB;
 	const struct pg_step steps[] = {
 		{G_REDIRECT_DELETE, {PG_T(to_path)}, 1},
 		{G_REDIRECT_RETARGET, {PG_T(from_path), PG_T(to_path)}, 2},
 		{G_REDIRECT_SET, {PG_T(from_path), PG_T(to_path), PG_I(301)}, 3},
 	};
-	enum err rc = pg_begin(st, c);
-	if (rc == ERR_OK)
-		rc = pg_steps(st, c, steps, sizeof steps / sizeof steps[0]);
+	enum err rc = pg_steps(st, c, steps, sizeof steps / sizeof steps[0]);
 	if (rc == ERR_OK)
 		rc = pg_change(st, c, "redirect", 0, from_path);
+	return rc;
+}
+
+enum err pgs_redirect_move(struct store *st, const char *from_path, const char *to_path)
+{
+	struct pconn *c = pg_conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = pg_begin(st, c);
+	if (rc == ERR_OK)
+		rc = pg_redirect_steps(st, c, from_path, to_path);
 	rc = pg_end(st, c, rc);
 	pg_conn_put(st, c);
 	return rc;

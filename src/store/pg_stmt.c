@@ -255,6 +255,10 @@ const char *const pg_stmt_sql[G__MAX] = {
 	/* revisions */
 	[G_REV_ADD] = "INSERT INTO post_revisions(post_id, user_id, saved_at, title, excerpt, "
 		      "body_md) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+	[G_REV_OF_POST] = "INSERT INTO post_revisions(post_id, user_id, saved_at, title, excerpt, "
+			  "body_md) SELECT p.id, $2, $3, p.title, p.excerpt, coalesce(b.body_md, '') "
+			  "FROM posts p LEFT JOIN post_bodies b ON b.post_id = p.id WHERE p.id = $1 "
+			  "RETURNING id",
 	[G_REV_LIST] = "SELECT r.id, r.post_id, r.user_id, r.saved_at, r.title, '', '', "
 		       "coalesce(u.display_name, '') FROM post_revisions r LEFT JOIN users u ON "
 		       "u.id = r.user_id WHERE r.post_id = $1 ORDER BY r.id DESC",

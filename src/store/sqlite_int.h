@@ -39,7 +39,7 @@ enum stmt {
 	S_USER_BY_EMAIL, S_SESSION_ADD, S_SESSION_PRUNE, S_SESSION_GET, S_SESSION_TOUCH,
 	S_SESSION_DELETE, S_SESSION_DELETE_USER, S_SIGNIN_FAIL, S_SIGNIN_COUNT, S_SIGNIN_CLEAR,
 	S_SIGNIN_PRUNE,
-	S_REV_ADD, S_REV_LIST, S_REV_GET, S_REDIRECT_RETARGET, S_REDIRECT_DELETE,
+	S_REV_ADD, S_REV_OF_POST, S_REV_LIST, S_REV_GET, S_REDIRECT_RETARGET, S_REDIRECT_DELETE,
 	S_TAG_RELINK, S_REV_RECENT,
 	S_SPELL_FORGET, S_SPELL_ADD, S_SPELL_CLEAR, S_SPELL_HAS, S_SPELL_NEAR,
 	S_MAP_GET, S_MAP_FIND, S_MAP_SET, S_CM_IMPORT_INSERT, S_CM_IMPORT_UPDATE, S_POST_EXISTS,
@@ -91,6 +91,10 @@ struct sq_arg;
 enum err sq_run(struct store *st, struct conn *c, enum stmt which, const struct sq_arg *args,
 	       int n);
 enum err sq_end(struct store *st, struct conn *c, enum err rc); /* commit or rollback */
+enum err sq_redirect_steps(struct store *st, struct conn *c, const char *from_path,
+			   const char *to_path);
+enum err sq_revision_of_post(struct store *st, struct conn *c, int64_t post_id, int64_t user_id,
+			     int64_t at);
 enum err sq_change(struct store *st, struct conn *c, const char *kind, int64_t id,
 		   const char *detail);
 /* Column text copied into the arena ("" for NULL). */

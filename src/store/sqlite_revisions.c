@@ -50,12 +50,12 @@ enum err sqv_revision_get(struct store *st, struct arena *a, int64_t id, struct 
 	return sq_one(st, a, S_REV_GET, SQ_ARGS(SQ_I(id)), row_revision, out);
 }
 
-enum err sqv_redirect_move(struct store *st, const char *from_path, const char *to_path)
+/* Inside the caller's transaction: from_path now leads to to_path (and
+ * whatever led to from_path too), with its change-log row. */
+enum err sq_redirect_steps(struct store *st, struct conn *c, const char *from_path,
+			   const char *to_path)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	enum err rc = sq_begin(st, c);
+	enum err rc = ERR_OK;
 	const struct {
 		enum stmt which;
 		struct sq_arg args[3];
@@ -76,6 +76,27 @@ enum err sqv_redirect_move(struct store *st, const char *from_path, const char *
 	}
 	if (rc == ERR_OK)
 		rc = sq_change(st, c, "redirect", 0, from_path);
+	return rc;
+}
+
+/* Inside the caller's transaction: a revision of post_id as it now is. */
+enum err sq_revision_of_post(struct store *st, struct conn *c, int64_t post_id, int64_t user_id,
+			     int64_t at)
+{
+	enum err rc = sq_run(st, c, S_REV_OF_POST, SQ_ARGS(SQ_I(post_id), SQ_I(user_id), SQ_I(at)));
+	if (rc == ERR_OK)
+		rc = sq_change(st, c, "revision", sqlite3_last_insert_rowid(c->db), "");
+	return rc;
+}
+
+enum err sqv_redirect_move(struct store *st, const char *from_path, const char *to_path)
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc = sq_begin(st, c);
+	if (rc == ERR_OK)
+		rc = sq_redirect_steps(st, c, from_path, to_path);
 	rc = sq_end(st, c, rc);
 	conn_put(st, c);
 	return rc;

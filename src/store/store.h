@@ -139,6 +139,13 @@ struct post_input {
 	int64_t featured_media_id; /* 0 = none; -1 = unchanged (update only) */
 	const int64_t *tag_ids;  /* or tag ids (when tags is NULL); NULL = unchanged */
 	size_t ntag_ids;
+	/* Written in the post's own transaction, so a save never keeps the
+	 * post without them (content/post.c): when revision_at > 0, a revision
+	 * of the text as saved, by revision_user; when moved_from is not NULL,
+	 * a 301 from it to moved_to, as redirect_move writes (a public post
+	 * whose URL changed). */
+	int64_t revision_user, revision_at;
+	const char *moved_from, *moved_to;
 };
 
 struct comment {

@@ -689,6 +689,56 @@ static void test_redirect_move(void **state)
 	assert_string_equal(rs[1].to_path, "/c/");
 }
 
+/* A save's revision and redirect are written in the save's transaction:
+ * with it, and not at all when the save fails. */
+static void test_post_save_keeps_history(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = add_post(f->st, f->user, "harbour-news", POST_PUBLISHED, 1000, "old text");
+	add_post(f->st, f->user, "taken", POST_PUBLISHED, 1000, "x");
+	struct post_input in = {
+		.id = id, .type = POST_ARTICLE, .status = POST_PUBLISHED, .slug = "harbour-update",
+		.title = "Harbour update", .body_md = "new text", .body_html = "<p>new text</p>",
+		.author_id = f->user, .comments_open = true, .published_at = 1000,
+		.revision_user = f->user, .revision_at = 5000,
+		.moved_from = "/1970/01/harbour-news/", .moved_to = "/1970/01/harbour-update/",
+	};
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, NULL), ERR_OK);
+	struct revision *rs = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, revision_list, &f->a, id, &rs, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rs[0].saved_at, 5000);
+	assert_int_equal(rs[0].user_id, f->user);
+	struct revision got;
+	assert_int_equal(STORE_CALL(f->st, revision_get, &f->a, rs[0].id, &got), ERR_OK);
+	assert_string_equal(got.title, "Harbour update"); /* the text as saved */
+	assert_string_equal(got.body_md, "new text");
+	struct redirect rd;
+	assert_int_equal(STORE_CALL(f->st, redirect_get, &f->a, "/1970/01/harbour-news/", &rd),
+			 ERR_OK);
+	assert_string_equal(rd.to_path, "/1970/01/harbour-update/");
+	assert_int_equal(rd.status, 301);
+
+	/* a save that fails (the slug is taken) leaves no revision, no redirect */
+	in.slug = "taken";
+	in.revision_at = 6000;
+	in.moved_from = "/1970/01/harbour-update/";
+	in.moved_to = "/1970/01/taken/";
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, NULL), ERR_CONFLICT);
+	assert_int_equal(STORE_CALL(f->st, revision_list, &f->a, id, &rs, &n), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(STORE_CALL(f->st, redirect_get, &f->a, "/1970/01/harbour-update/", &rd),
+			 ERR_NOTFOUND);
+	/* and none when not asked for */
+	in.slug = "harbour-update";
+	in.revision_at = 0;
+	in.moved_from = in.moved_to = NULL;
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, NULL), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, revision_list, &f->a, id, &rs, &n), ERR_OK);
+	assert_int_equal(n, 1);
+}
+
 /* ------------------------------------------------------- merging terms */
 
 static void test_category_merge(void **state)
@@ -1491,6 +1541,7 @@ int main(void)
 		T(test_signin_throttle),
 		T(test_revisions),
 		T(test_redirect_move),
+		T(test_post_save_keeps_history),
 		T(test_media),
 		T(test_search),
 		T(test_search_follows_writes),
