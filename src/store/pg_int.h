@@ -10,7 +10,8 @@
  *  - pg_schema.c: the versioned migrations;
  *  - pg_site.c (settings, users, redirects, change log), pg_tax.c
  *    (categories, tags), pg_posts.c and pg_list.c (posts), pg_comments.c,
- *    pg_session.c, pg_misc.c (revisions, media, imports, sitemaps): the ops.
+ *    pg_session.c, pg_misc.c (revisions, media, imports, sitemaps): the ops;
+ *  - pg_copy.c: a whole site's rows out and in (store/copy.h, migrate-db).
  *
  * A connection (struct pconn) is taken from the pool by pg_conn_get() for
  * one operation and given back with pg_conn_put(); inside read_begin /
@@ -101,6 +102,7 @@ struct pg {
 	pthread_mutex_t watch_mu;
 	int64_t last_change;
 	bool listening; /* LISTEN from the first changed() on (not in CLI runs) */
+	struct pg_copy *copy; /* a copy being written into this store (pg_copy.c) */
 };
 
 #define PG(st) ((struct pg *)(st)->impl)
@@ -243,6 +245,9 @@ enum err pgx_search(struct store *st, struct arena *a, const struct search_reque
 		    struct search_hit **out, size_t *n, int64_t *total);
 enum err pgx_spell_words(struct store *st, struct arena *a, const char *word,
 			 struct spell_word **out, size_t *n);
+/* Set the index's text search configuration for lang in c's transaction;
+ * *changed when it was another (the caller then rebuilds the index). */
+enum err pg_search_config(struct store *st, struct pconn *c, const char *lang, bool *changed);
 enum err pgx_search_language(struct store *st, const char *lang,
 			     void (*progress)(int64_t done, int64_t total));
 enum err pgx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total));
@@ -258,6 +263,15 @@ enum err pgr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t
 /* The navigation menu (pg_menu.c). */
 enum err pgn_menu_get(struct store *st, struct arena *a, struct menu_item **out, size_t *n);
 enum err pgn_menu_set(struct store *st, const struct menu_item *items, size_t n);
+
+/* pg_copy.c: a whole site's rows out and in (store/copy.h) */
+enum err pgy_copy_read(struct store *st, enum copy_table t, copy_row_fn each, void *ud);
+enum err pgy_copy_count(struct store *st, enum copy_table t, int64_t *n);
+enum err pgy_copy_begin(struct store *st);
+enum err pgy_copy_put(struct store *st, enum copy_table t, const struct copy_value *row);
+enum err pgy_copy_finish(struct store *st, const char *lang,
+			 void (*progress)(int64_t done, int64_t total));
+enum err pgy_copy_end(struct store *st, bool commit);
 
 /* Migrations (pg_schema.c): each a NULL-terminated list of SQL scripts,
  * run in order in one transaction. */

@@ -165,13 +165,10 @@ static const char *config_for(const char *lang)
 	return "simple"; /* no stemming */
 }
 
-enum err pgx_search_language(struct store *st, const char *lang,
-			     void (*progress)(int64_t done, int64_t total))
+enum err pg_search_config(struct store *st, struct pconn *c, const char *lang, bool *changed)
 {
+	*changed = false;
 	const char *want = config_for(lang);
-	struct pconn *c = pg_conn_get(st);
-	if (!c)
-		return ERR_DB;
 	/* a server without that configuration indexes without stemming */
 	enum err rc;
 	PGresult *r = pg_run(st, c, G_TS_CONFIG_EXISTS, PG_ARGS(PG_T(want)), &rc);
@@ -185,20 +182,32 @@ enum err pgx_search_language(struct store *st, const char *lang,
 			str_copy(have, PQgetvalue(r, 0, 0), sizeof have);
 		PQclear(r);
 	}
-	if (rc != ERR_OK || strcmp(have, want) == 0) {
-		pg_conn_put(st, c);
+	if (rc != ERR_OK || strcmp(have, want) == 0)
 		return rc;
+	rc = pg_exec(st, c, G_SEARCH_CFG_SET, PG_ARGS(PG_T(want)));
+	if (rc == ERR_OK) {
+		*changed = true;
+		log_info("search index: %s (was %s), rebuilding", want, *have ? have : "none");
 	}
-	rc = pg_begin(st, c);
+	return rc;
+}
+
+enum err pgx_search_language(struct store *st, const char *lang,
+			     void (*progress)(int64_t done, int64_t total))
+{
+	struct pconn *c = pg_conn_get(st);
+	if (!c)
+		return ERR_DB;
+	bool changed = false;
+	enum err rc = pg_begin(st, c);
 	if (rc == ERR_OK)
-		rc = pg_exec(st, c, G_SEARCH_CFG_SET, PG_ARGS(PG_T(want)));
-	if (rc == ERR_OK)
+		rc = pg_search_config(st, c, lang, &changed);
+	if (rc == ERR_OK && changed)
 		rc = pg_change(st, c, "search", 0, "language");
 	rc = pg_end(st, c, rc);
 	pg_conn_put(st, c);
-	if (rc != ERR_OK)
+	if (rc != ERR_OK || !changed)
 		return rc;
-	log_info("search index: %s (was %s), rebuilding", want, *have ? have : "none");
 	return pgx_reindex(st, progress);
 }
 
