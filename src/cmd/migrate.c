@@ -17,6 +17,7 @@
 
 #include "cmd/cmd.h"
 #include "core/str.h"
+#include "core/time.h"
 
 static bool is_postgres(const char *to)
 {
@@ -26,6 +27,7 @@ static bool is_postgres(const char *to)
 /* --- progress (stderr) ----------------------------------------------------- */
 
 static bool on_tty;
+static int64_t started_ms; /* for the seconds on each line */
 
 static void progress(enum copy_table t, int64_t done, int64_t total)
 {
@@ -37,8 +39,11 @@ static void progress(enum copy_table t, int64_t done, int64_t total)
 				(long long)total, unit);
 		return;
 	}
-	fprintf(stderr, "%smigrate-db: %s: %lld %s%s\n", on_tty ? "\r" : "", what,
-		(long long)done, unit, on_tty ? "          " : "");
+	if (total == 0)
+		return;
+	fprintf(stderr, "%smigrate-db: %s: %lld %s (%.1f s)%s\n", on_tty ? "\r" : "", what,
+		(long long)done, unit, (double)(clock_mono_ms() - started_ms) / 1000.0,
+		on_tty ? "          " : "");
 }
 
 /* --- the report (stdout) -------------------------------------------------- */
@@ -74,7 +79,7 @@ static bool make_temp(const char *dest, char *tmp, size_t len)
 	}
 	int fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		cmd_fail("%s: %s", tmp, strerror(errno));
+		cmd_fail("cannot create %s: %s", tmp, strerror(errno));
 		return false;
 	}
 	close(fd);
@@ -126,6 +131,7 @@ int cmd_migrate_db(struct cmd_ctx *c)
 	}
 
 	on_tty = isatty(STDERR_FILENO);
+	started_ms = clock_mono_ms();
 	struct copy_result res;
 	enum err rc = store_copy(c->store, target, progress, &res);
 	store_close(target); /* SQLite: checkpointed, its -wal gone */

@@ -369,10 +369,12 @@ enum err pgy_copy_finish(struct store *st, const char *lang,
 	if (rc == ERR_OK)
 		rc = pg_ids(st, c, &a, G_ARTICLE_IDS, 0, &ids, &n);
 	for (size_t k = 0; rc == ERR_OK && k < n; k++) {
-		rc = pg_index_post(st, c, ids[k]);
+		rc = pg_index_text(st, c, ids[k]);
 		if (rc == ERR_OK && progress && ((k + 1) % INDEX_STEP == 0 || k + 1 == n))
 			progress((int64_t)k + 1, (int64_t)n);
 	}
+	if (rc == ERR_OK)
+		rc = pg_exec(st, c, G_SPELL_FILL, NULL, 0);
 	arena_free(&a);
 	if (rc != ERR_OK && !st->errmsg[0])
 		snprintf(st->errmsg, sizeof st->errmsg, "building the search index: %s",

@@ -64,7 +64,7 @@ enum pgs {
 	G_MEDIA_VARIANTS, G_MEDIA_FILE, G_MEDIA_SET_ALT, G_MEDIA_DELETE, G_MEDIA_USAGE,
 	G_FTS_SOURCE, G_FTS_PUT, G_FTS_DELETE, G_FTS_CLEAR, G_FTS_BY_TAG, G_FTS_BY_CATEGORY,
 	G_FTS_BY_AUTHOR, G_ARTICLE_IDS, G_SPELL_FORGET, G_SPELL_ADD, G_SPELL_CLEAR, G_SPELL_HAS,
-	G_SPELL_NEAR, G_SEARCH, G_SEARCH_COUNT, G_SEARCH_TIMEOUT, G_SEARCH_CFG, G_SEARCH_CFG_SET,
+	G_SPELL_NEAR, G_SPELL_FILL, G_SEARCH, G_SEARCH_COUNT, G_SEARCH_TIMEOUT, G_SEARCH_CFG, G_SEARCH_CFG_SET,
 	G_TS_CONFIG_EXISTS,
 	G_REL_TEXT, G_REL_DOC_GET, G_REL_DOC_PUT, G_REL_DOC_DEL, G_REL_DF_ADD, G_REL_DF_PRUNE,
 	G_REL_DF_GET, G_REL_POSTING_ADD, G_REL_POSTING_DEL, G_REL_POSTINGS, G_REL_FACETS,
@@ -241,6 +241,9 @@ enum err pg_index_post(struct store *st, struct pconn *c, int64_t id);
 enum err pg_ids(struct store *st, struct pconn *c, struct arena *a, enum pgs which, int64_t key,
 		int64_t **ids, size_t *n);
 enum err pg_index_ids(struct store *st, struct pconn *c, const int64_t *ids, size_t n);
+/* pg_index_post without the spelling vocabulary, for building a whole
+ * index at once: G_SPELL_FILL fills the (cleared) vocabulary after. */
+enum err pg_index_text(struct store *st, struct pconn *c, int64_t id);
 enum err pgx_search(struct store *st, struct arena *a, const struct search_request *q,
 		    struct search_hit **out, size_t *n, int64_t *total);
 enum err pgx_spell_words(struct store *st, struct arena *a, const char *word,

@@ -32,14 +32,18 @@
 
 /* --- keeping the index in step ------------------------------------------- */
 
-enum err pg_index_post(struct store *st, struct pconn *c, int64_t id)
+/* spell: keep the spelling vocabulary in step too (a bulk build fills it
+ * once at the end instead: one upsert per word per article, in one
+ * transaction, updates the same rows thousands of times). */
+static enum err index_post(struct store *st, struct pconn *c, int64_t id, bool spell)
 {
 	enum err rc;
 	PGresult *r = pg_run(st, c, G_FTS_SOURCE, PG_ARGS(PG_I(id)), &rc);
 	if (!r)
 		return rc;
 	/* what it had counts no more in the vocabulary (in again below) */
-	rc = pg_exec(st, c, G_SPELL_FORGET, PG_ARGS(PG_I(id)));
+	if (spell)
+		rc = pg_exec(st, c, G_SPELL_FORGET, PG_ARGS(PG_I(id)));
 	if (rc == ERR_OK && PQntuples(r) == 0) { /* not a public article (any more) */
 		rc = pg_exec(st, c, G_FTS_DELETE, PG_ARGS(PG_I(id)));
 	} else if (rc == ERR_OK) {
@@ -53,12 +57,22 @@ enum err pg_index_post(struct store *st, struct pconn *c, int64_t id)
 					     PG_T(PQgetvalue(r, 0, 1)), PG_T(body ? body : ""),
 					     PG_T(PQgetvalue(r, 0, 3)), PG_T(PQgetvalue(r, 0, 4)),
 					     PG_T(PQgetvalue(r, 0, 5))));
-		if (rc == ERR_OK)
+		if (rc == ERR_OK && spell)
 			rc = pg_exec(st, c, G_SPELL_ADD, PG_ARGS(PG_I(id)));
 		arena_free(&a);
 	}
 	PQclear(r);
 	return rc;
+}
+
+enum err pg_index_post(struct store *st, struct pconn *c, int64_t id)
+{
+	return index_post(st, c, id, true);
+}
+
+enum err pg_index_text(struct store *st, struct pconn *c, int64_t id)
+{
+	return index_post(st, c, id, false);
 }
 
 enum err pg_ids(struct store *st, struct pconn *c, struct arena *a, enum pgs which, int64_t key,
