@@ -95,6 +95,10 @@ enum err store_copy(struct store *from, struct store *to, copy_progress_fn progr
 	memset(res, 0, sizeof *res);
 	int64_t started = clock_mono_ms();
 	from->errmsg[0] = to->errmsg[0] = '\0';
+	if (from == to) {
+		snprintf(res->errmsg, sizeof res->errmsg, "a store cannot be copied into itself");
+		return ERR_INVALID;
+	}
 	enum err rc = from->ops->read_begin(from);
 	if (rc != ERR_OK) {
 		snprintf(res->errmsg, sizeof res->errmsg, "reading the source: %s", err_str(rc));
