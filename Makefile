@@ -68,7 +68,7 @@ unit: $(UNIT_BIN)
 # and removed by tests/pg/pgtmp.sh (Debian's postgresql, `make deps`), the
 # suite told where by GAZETTE_TEST_PG; about 15 s, part of `make test`.
 # `make unit` runs the same binaries against SQLite.
-STORE_TESTS := $(B)/tests/test_store $(B)/tests/test_store_contract
+STORE_TESTS := $(B)/tests/test_store $(B)/tests/test_store_contract $(B)/tests/test_copy
 unit-pg: $(STORE_TESTS)
 	@tests/pg/pgtmp.sh run tests/run-unit.sh $(STORE_TESTS)
 

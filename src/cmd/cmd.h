@@ -67,6 +67,7 @@ int cmd_comment(struct cmd_ctx *c);
 int cmd_menu(struct cmd_ctx *c);
 int cmd_import(struct cmd_ctx *c);
 int cmd_export(struct cmd_ctx *c);
+int cmd_migrate_db(struct cmd_ctx *c);
 
 /* demo.c: load the built-in demo site into an initialised store. */
 int demo_load(struct cmd_ctx *c);

@@ -60,6 +60,9 @@ static const struct command {
 	 "gazette import wordpress FILE.xml [--dry-run] [--media-dir UPLOADS-DIR] [--menu SLUG]"},
 	{"export", cmd_export, "write the site as a WordPress export (WXR 1.2) on stdout",
 	 "gazette export wordpress > site.xml"},
+	{"migrate-db", cmd_migrate_db, "copy the whole site to PostgreSQL or a new SQLite file",
+	 "gazette migrate-db --to postgresql://USER@HOST/DB   (an empty database)\n"
+	 "       gazette migrate-db --to FILE                    (a new SQLite file)"},
 	{"reindex", cmd_reindex, "rebuild the search index", "gazette reindex"},
 	{"related", cmd_related, "recompute every article's related articles",
 	 "gazette related --rebuild"},

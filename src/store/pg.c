@@ -365,6 +365,8 @@ const bool pg_store_complete = true;
 static void pg_close(struct store *st)
 {
 	struct pg *q = PG(st);
+	if (q->copy)
+		pgy_copy_end(st, false);
 	struct pconn *c = q->idle, *next;
 	for (; c; c = next) {
 		next = c->next;
@@ -471,6 +473,12 @@ static const struct store_ops pg_ops = {
 	.reindex = pgx_reindex,
 	.read_begin = read_begin,
 	.read_end = read_end,
+	.copy_read = pgy_copy_read,
+	.copy_count = pgy_copy_count,
+	.copy_begin = pgy_copy_begin,
+	.copy_put = pgy_copy_put,
+	.copy_finish = pgy_copy_finish,
+	.copy_end = pgy_copy_end,
 	.backup = backup,
 	.schema_version = schema_version,
 };

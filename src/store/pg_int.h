@@ -10,7 +10,8 @@
  *  - pg_schema.c: the versioned migrations;
  *  - pg_site.c (settings, users, redirects, change log), pg_tax.c
  *    (categories, tags), pg_posts.c and pg_list.c (posts), pg_comments.c,
- *    pg_session.c, pg_misc.c (revisions, media, imports, sitemaps): the ops.
+ *    pg_session.c, pg_misc.c (revisions, media, imports, sitemaps): the ops;
+ *  - pg_copy.c: a whole site's rows out and in (store/copy.h, migrate-db).
  *
  * A connection (struct pconn) is taken from the pool by pg_conn_get() for
  * one operation and given back with pg_conn_put(); inside read_begin /
@@ -63,7 +64,7 @@ enum pgs {
 	G_MEDIA_VARIANTS, G_MEDIA_FILE, G_MEDIA_SET_ALT, G_MEDIA_DELETE, G_MEDIA_USAGE,
 	G_FTS_SOURCE, G_FTS_PUT, G_FTS_DELETE, G_FTS_CLEAR, G_FTS_BY_TAG, G_FTS_BY_CATEGORY,
 	G_FTS_BY_AUTHOR, G_ARTICLE_IDS, G_SPELL_FORGET, G_SPELL_ADD, G_SPELL_CLEAR, G_SPELL_HAS,
-	G_SPELL_NEAR, G_SEARCH, G_SEARCH_COUNT, G_SEARCH_TIMEOUT, G_SEARCH_CFG, G_SEARCH_CFG_SET,
+	G_SPELL_NEAR, G_SPELL_FILL, G_SEARCH, G_SEARCH_COUNT, G_SEARCH_TIMEOUT, G_SEARCH_CFG, G_SEARCH_CFG_SET,
 	G_TS_CONFIG_EXISTS,
 	G_REL_TEXT, G_REL_DOC_GET, G_REL_DOC_PUT, G_REL_DOC_DEL, G_REL_DF_ADD, G_REL_DF_PRUNE,
 	G_REL_DF_GET, G_REL_POSTING_ADD, G_REL_POSTING_DEL, G_REL_POSTINGS, G_REL_FACETS,
@@ -103,6 +104,7 @@ struct pg {
 	bool listening; /* LISTEN from the first changed() on (not in CLI runs) */
 	bool watch_lost;       /* the connection broke; not yet re-established */
 	int64_t watch_retry_at; /* clock_mono_ms() before which wait_change does not retry */
+	struct pg_copy *copy; /* a copy being written into this store (pg_copy.c) */
 };
 
 #define PG(st) ((struct pg *)(st)->impl)
@@ -245,10 +247,16 @@ enum err pg_index_post(struct store *st, struct pconn *c, int64_t id);
 enum err pg_ids(struct store *st, struct pconn *c, struct arena *a, enum pgs which, int64_t key,
 		int64_t **ids, size_t *n);
 enum err pg_index_ids(struct store *st, struct pconn *c, const int64_t *ids, size_t n);
+/* pg_index_post without the spelling vocabulary, for building a whole
+ * index at once: G_SPELL_FILL fills the (cleared) vocabulary after. */
+enum err pg_index_text(struct store *st, struct pconn *c, int64_t id);
 enum err pgx_search(struct store *st, struct arena *a, const struct search_request *q,
 		    struct search_hit **out, size_t *n, int64_t *total);
 enum err pgx_spell_words(struct store *st, struct arena *a, const char *word,
 			 struct spell_word **out, size_t *n);
+/* Set the index's text search configuration for lang in c's transaction;
+ * *changed when it was another (the caller then rebuilds the index). */
+enum err pg_search_config(struct store *st, struct pconn *c, const char *lang, bool *changed);
 enum err pgx_search_language(struct store *st, const char *lang,
 			     void (*progress)(int64_t done, int64_t total));
 enum err pgx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total));
@@ -264,6 +272,15 @@ enum err pgr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t
 /* The navigation menu (pg_menu.c). */
 enum err pgn_menu_get(struct store *st, struct arena *a, struct menu_item **out, size_t *n);
 enum err pgn_menu_set(struct store *st, const struct menu_item *items, size_t n);
+
+/* pg_copy.c: a whole site's rows out and in (store/copy.h) */
+enum err pgy_copy_read(struct store *st, enum copy_table t, copy_row_fn each, void *ud);
+enum err pgy_copy_count(struct store *st, enum copy_table t, int64_t *n);
+enum err pgy_copy_begin(struct store *st);
+enum err pgy_copy_put(struct store *st, enum copy_table t, const struct copy_value *row);
+enum err pgy_copy_finish(struct store *st, const char *lang,
+			 void (*progress)(int64_t done, int64_t total));
+enum err pgy_copy_end(struct store *st, bool commit);
 
 /* Migrations (pg_schema.c): each a NULL-terminated list of SQL scripts,
  * run in order in one transaction. */

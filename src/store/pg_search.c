@@ -32,14 +32,18 @@
 
 /* --- keeping the index in step ------------------------------------------- */
 
-enum err pg_index_post(struct store *st, struct pconn *c, int64_t id)
+/* spell: keep the spelling vocabulary in step too (a bulk build fills it
+ * once at the end instead: one upsert per word per article, in one
+ * transaction, updates the same rows thousands of times). */
+static enum err index_post(struct store *st, struct pconn *c, int64_t id, bool spell)
 {
 	enum err rc;
 	PGresult *r = pg_run(st, c, G_FTS_SOURCE, PG_ARGS(PG_I(id)), &rc);
 	if (!r)
 		return rc;
 	/* what it had counts no more in the vocabulary (in again below) */
-	rc = pg_exec(st, c, G_SPELL_FORGET, PG_ARGS(PG_I(id)));
+	if (spell)
+		rc = pg_exec(st, c, G_SPELL_FORGET, PG_ARGS(PG_I(id)));
 	if (rc == ERR_OK && PQntuples(r) == 0) { /* not a public article (any more) */
 		rc = pg_exec(st, c, G_FTS_DELETE, PG_ARGS(PG_I(id)));
 	} else if (rc == ERR_OK) {
@@ -53,12 +57,22 @@ enum err pg_index_post(struct store *st, struct pconn *c, int64_t id)
 					     PG_T(PQgetvalue(r, 0, 1)), PG_T(body ? body : ""),
 					     PG_T(PQgetvalue(r, 0, 3)), PG_T(PQgetvalue(r, 0, 4)),
 					     PG_T(PQgetvalue(r, 0, 5))));
-		if (rc == ERR_OK)
+		if (rc == ERR_OK && spell)
 			rc = pg_exec(st, c, G_SPELL_ADD, PG_ARGS(PG_I(id)));
 		arena_free(&a);
 	}
 	PQclear(r);
 	return rc;
+}
+
+enum err pg_index_post(struct store *st, struct pconn *c, int64_t id)
+{
+	return index_post(st, c, id, true);
+}
+
+enum err pg_index_text(struct store *st, struct pconn *c, int64_t id)
+{
+	return index_post(st, c, id, false);
 }
 
 enum err pg_ids(struct store *st, struct pconn *c, struct arena *a, enum pgs which, int64_t key,
@@ -165,13 +179,10 @@ static const char *config_for(const char *lang)
 	return "simple"; /* no stemming */
 }
 
-enum err pgx_search_language(struct store *st, const char *lang,
-			     void (*progress)(int64_t done, int64_t total))
+enum err pg_search_config(struct store *st, struct pconn *c, const char *lang, bool *changed)
 {
+	*changed = false;
 	const char *want = config_for(lang);
-	struct pconn *c = pg_conn_get(st);
-	if (!c)
-		return ERR_DB;
 	/* a server without that configuration indexes without stemming */
 	enum err rc;
 	PGresult *r = pg_run(st, c, G_TS_CONFIG_EXISTS, PG_ARGS(PG_T(want)), &rc);
@@ -185,20 +196,32 @@ enum err pgx_search_language(struct store *st, const char *lang,
 			str_copy(have, PQgetvalue(r, 0, 0), sizeof have);
 		PQclear(r);
 	}
-	if (rc != ERR_OK || strcmp(have, want) == 0) {
-		pg_conn_put(st, c);
+	if (rc != ERR_OK || strcmp(have, want) == 0)
 		return rc;
+	rc = pg_exec(st, c, G_SEARCH_CFG_SET, PG_ARGS(PG_T(want)));
+	if (rc == ERR_OK) {
+		*changed = true;
+		log_info("search index: %s (was %s), rebuilding", want, *have ? have : "none");
 	}
-	rc = pg_begin(st, c);
+	return rc;
+}
+
+enum err pgx_search_language(struct store *st, const char *lang,
+			     void (*progress)(int64_t done, int64_t total))
+{
+	struct pconn *c = pg_conn_get(st);
+	if (!c)
+		return ERR_DB;
+	bool changed = false;
+	enum err rc = pg_begin(st, c);
 	if (rc == ERR_OK)
-		rc = pg_exec(st, c, G_SEARCH_CFG_SET, PG_ARGS(PG_T(want)));
-	if (rc == ERR_OK)
+		rc = pg_search_config(st, c, lang, &changed);
+	if (rc == ERR_OK && changed)
 		rc = pg_change(st, c, "search", 0, "language");
 	rc = pg_end(st, c, rc);
 	pg_conn_put(st, c);
-	if (rc != ERR_OK)
+	if (rc != ERR_OK || !changed)
 		return rc;
-	log_info("search index: %s (was %s), rebuilding", want, *have ? have : "none");
 	return pgx_reindex(st, progress);
 }
 

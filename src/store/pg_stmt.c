@@ -371,6 +371,9 @@ const char *const pg_stmt_sql[G__MAX] = {
 			"FROM posts_search WHERE post_id = $1 "
 			"ON CONFLICT (word) DO UPDATE SET docs = spell_words.docs + 1",
 	[G_SPELL_CLEAR] = "DELETE FROM spell_words",
+	/* the whole vocabulary at once, from a complete (rebuilt) index */
+	[G_SPELL_FILL] = "INSERT INTO spell_words(word, docs) SELECT w, count(*) FROM posts_search, "
+			 "unnest(tsvector_to_array(words)) AS w GROUP BY w",
 	[G_SPELL_HAS] = "SELECT word, docs FROM spell_words WHERE word = $1 AND docs > 0",
 	/* words starting with the same character, of about the same length */
 	[G_SPELL_NEAR] = "SELECT word, docs FROM spell_words WHERE word >= $1 AND word < $2 AND "

@@ -260,6 +260,8 @@ static enum err schema_version(struct store *st, int *version)
 static void sq_close(struct store *st)
 {
 	struct sq *q = SQ(st);
+	if (q->copying)
+		sqy_copy_end(st, false);
 	struct conn *c = q->idle, *next;
 	for (; c; c = next) {
 		next = c->next;
@@ -361,6 +363,12 @@ static const struct store_ops sqlite_ops = {
 	.reindex = sqx_reindex,
 	.read_begin = read_begin,
 	.read_end = read_end,
+	.copy_read = sqy_copy_read,
+	.copy_count = sqy_copy_count,
+	.copy_begin = sqy_copy_begin,
+	.copy_put = sqy_copy_put,
+	.copy_finish = sqy_copy_finish,
+	.copy_end = sqy_copy_end,
 	.backup = backup,
 	.schema_version = schema_version,
 };

@@ -72,6 +72,10 @@ struct sq {
 	struct conn *watch;
 	pthread_mutex_t watch_mu;
 	int64_t data_version;
+	/* A copy being written into this store (sqlite_copy.c): its
+	 * connection, in the copy's transaction, and an INSERT per table. */
+	struct conn *copying;
+	sqlite3_stmt *copy_insert[COPY_TABLE__MAX];
 };
 
 extern const char *const sqlite_stmt_sql[S__MAX];
@@ -200,6 +204,10 @@ enum err sqx_spell_words(struct store *st, struct arena *a, const char *word,
 			 struct spell_word **out, size_t *n);
 /* sqlite_stem.c: the gz_stem tokenizer, and the index's language */
 int sq_register_stemmer(sqlite3 *db, fts5_api *api);
+/* Make the index's tables (empty) for lang inside c's transaction, unless
+ * they are already made for it (*remade says which); the caller refills
+ * them. */
+enum err sq_search_tables(struct store *st, struct conn *c, const char *lang, bool *remade);
 enum err sqx_search_language(struct store *st, const char *lang,
 			     void (*progress)(int64_t done, int64_t total));
 enum err sqx_reindex(struct store *st, void (*progress)(int64_t done, int64_t total));
@@ -321,6 +329,14 @@ enum err sqd_media_set_alt(struct store *st, int64_t id, const char *alt);
 enum err sqd_media_delete(struct store *st, int64_t id);
 enum err sqd_media_usage(struct store *st, struct arena *a, int64_t id, const char *needle,
 			 struct post **out, size_t *n);
+/* sqlite_copy.c: a whole site's rows out and in (store/copy.h) */
+enum err sqy_copy_read(struct store *st, enum copy_table t, copy_row_fn each, void *ud);
+enum err sqy_copy_count(struct store *st, enum copy_table t, int64_t *n);
+enum err sqy_copy_begin(struct store *st);
+enum err sqy_copy_put(struct store *st, enum copy_table t, const struct copy_value *row);
+enum err sqy_copy_finish(struct store *st, const char *lang,
+			 void (*progress)(int64_t done, int64_t total));
+enum err sqy_copy_end(struct store *st, bool commit);
 /* Link tags by name (creating missing ones) inside the caller's transaction. */
 enum err sqt_link_tags(struct store *st, struct conn *c, int64_t post_id,
 		       const char *const *names, size_t n);

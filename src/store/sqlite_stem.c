@@ -139,18 +139,13 @@ static void tokenize_for(const char *lang, char *out, size_t len)
 static const char *const drop_sql = "DROP TABLE IF EXISTS spell_vocab; DROP TABLE IF EXISTS "
 				    "spell_fts; DROP TABLE IF EXISTS posts_fts;";
 
-enum err sqx_search_language(struct store *st, const char *lang,
-			     void (*progress)(int64_t done, int64_t total))
+/* The tokenize clause posts_fts was made with, from its schema text ("" when
+ * none). */
+static void made_with(sqlite3 *db, char *have, size_t len)
 {
-	char want[96];
-	tokenize_for(lang, want, sizeof want);
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	/* the clause the table was made with, from its schema text */
-	char have[128] = "";
+	have[0] = '\0';
 	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(c->db, "SELECT sql FROM sqlite_master WHERE name = 'posts_fts'", -1,
+	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = 'posts_fts'", -1,
 			       &s, NULL) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW) {
 		const char *sql = (const char *)sqlite3_column_text(s, 0);
@@ -158,17 +153,24 @@ enum err sqx_search_language(struct store *st, const char *lang,
 		if (t) {
 			t += strlen("tokenize = '");
 			size_t n = strcspn(t, "'");
-			if (n < sizeof have) {
+			if (n < len) {
 				memcpy(have, t, n);
 				have[n] = '\0';
 			}
 		}
 	}
 	sqlite3_finalize(s);
-	if (strcmp(have, want) == 0) {
-		conn_put(st, c);
+}
+
+enum err sq_search_tables(struct store *st, struct conn *c, const char *lang, bool *remade)
+{
+	(void)st;
+	*remade = false;
+	char want[96], have[128];
+	tokenize_for(lang, want, sizeof want);
+	made_with(c->db, have, sizeof have);
+	if (strcmp(have, want) == 0)
 		return ERR_OK;
-	}
 	char *sql = sqlite3_mprintf(
 		"%s CREATE VIRTUAL TABLE posts_fts USING fts5(title, excerpt, body, tags, category, "
 		"author, tokenize = '%q', prefix = '3 4');"
@@ -177,20 +179,46 @@ enum err sqx_search_language(struct store *st, const char *lang,
 		"detail = none);"
 		"CREATE VIRTUAL TABLE spell_vocab USING fts5vocab('spell_fts', 'row');",
 		drop_sql, want);
-	enum err rc = sql ? sq_begin(st, c) : ERR_NOMEM;
+	if (!sql)
+		return ERR_NOMEM;
 	char *msg = NULL;
-	if (rc == ERR_OK && sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	enum err rc = ERR_OK;
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		log_error("store: search index for language %s: %s", lang, msg ? msg : "?");
 		rc = ERR_DB;
 	}
 	sqlite3_free(msg);
 	sqlite3_free(sql);
+	if (rc == ERR_OK) {
+		*remade = true;
+		log_info("search index: %s (was %s), rebuilding", want, *have ? have : "none");
+	}
+	return rc;
+}
+
+enum err sqx_search_language(struct store *st, const char *lang,
+			     void (*progress)(int64_t done, int64_t total))
+{
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	/* unchanged (the usual case): no write transaction */
+	char want[96], have[128];
+	tokenize_for(lang, want, sizeof want);
+	made_with(c->db, have, sizeof have);
+	if (strcmp(have, want) == 0) {
+		conn_put(st, c);
+		return ERR_OK;
+	}
+	bool remade = false;
+	enum err rc = sq_begin(st, c);
 	if (rc == ERR_OK)
+		rc = sq_search_tables(st, c, lang, &remade);
+	if (rc == ERR_OK && remade)
 		rc = sq_change(st, c, "search", 0, "language");
 	rc = sq_end(st, c, rc);
 	conn_put(st, c);
-	if (rc != ERR_OK)
+	if (rc != ERR_OK || !remade)
 		return rc;
-	log_info("search index: %s (was %s), rebuilding", want, *have ? have : "none");
 	return sqx_reindex(st, progress);
 }

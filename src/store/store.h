@@ -24,6 +24,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "store/copy.h"
 
 enum post_type { POST_ARTICLE, POST_PAGE, POST_TYPE__MAX };
 
@@ -547,6 +548,27 @@ struct store_ops {
 	enum err (*read_begin)(struct store *st);
 	void (*read_end)(struct store *st);
 
+	/* copying a whole site into another store (store/copy.h, store_copy):
+	 * the source side */
+	/* Every row of table t in key order, to each() (its error stops the
+	 * scan and is returned). Inside read_begin/read_end for one snapshot. */
+	enum err (*copy_read)(struct store *st, enum copy_table t, copy_row_fn each, void *ud);
+	/* Rows in table t: in the copy transaction when one is open, else in
+	 * the thread's snapshot or now. */
+	enum err (*copy_count)(struct store *st, enum copy_table t, int64_t *n);
+	/* ... and the target side, one copy at a time per store, from one
+	 * thread: open the transaction the rows are written in (ERR_CONFLICT,
+	 * st->errmsg naming the table, when any table of copy.h holds rows);
+	 * add a row of table t (tables in copy.h's order); after the last
+	 * row, in the same transaction: sequences past the copied ids and the
+	 * search index built in language lang (progress per article, may be
+	 * NULL); then commit (ERR_OK) or roll back (commit false). */
+	enum err (*copy_begin)(struct store *st);
+	enum err (*copy_put)(struct store *st, enum copy_table t, const struct copy_value *row);
+	enum err (*copy_finish)(struct store *st, const char *lang,
+				void (*progress)(int64_t done, int64_t total));
+	enum err (*copy_end)(struct store *st, bool commit);
+
 	/* maintenance */
 	enum err (*backup)(struct store *st, const char *dest_path);
 	enum err (*schema_version)(struct store *st, int *version);
@@ -555,7 +577,7 @@ struct store_ops {
 struct store {
 	const struct store_ops *ops;
 	void *impl;
-	char errmsg[256]; /* why the last backup failed (CLI use only) */
+	char errmsg[256]; /* why the last backup or copy failed (CLI use only) */
 };
 
 /* Open (creating and migrating the schema as needed) the database at url:
