@@ -107,8 +107,10 @@ enum err pg_index_ids(struct store *st, struct pconn *c, const int64_t *ids, siz
 }
 
 /* Index every article in transactions of `batch` (writers wait at most one
- * batch): cleared in the first, the change logged in the last (servers then
- * purge cached search results). */
+ * batch): cleared in the first; in the last, the spelling vocabulary is
+ * counted again from the whole index in one statement (upserting each
+ * article's words made this minutes instead of seconds) and the change is
+ * logged (servers then purge cached search results). */
 static enum err rebuild(struct store *st, size_t batch,
 			void (*progress)(int64_t done, int64_t total))
 {
@@ -124,11 +126,13 @@ static enum err rebuild(struct store *st, size_t batch,
 		size_t end = i + batch < n ? i + batch : n;
 		rc = pg_begin(st, c);
 		if (rc == ERR_OK && i == 0)
-			rc = pg_exec(st, c, G_SPELL_CLEAR, NULL, 0);
-		if (rc == ERR_OK && i == 0)
 			rc = pg_exec(st, c, G_FTS_CLEAR, NULL, 0);
 		for (size_t k = i; rc == ERR_OK && k < end; k++)
-			rc = pg_index_post(st, c, ids[k]);
+			rc = pg_index_text(st, c, ids[k]);
+		if (rc == ERR_OK && end == n)
+			rc = pg_exec(st, c, G_SPELL_CLEAR, NULL, 0);
+		if (rc == ERR_OK && end == n)
+			rc = pg_exec(st, c, G_SPELL_FILL, NULL, 0);
 		if (rc == ERR_OK && end == n)
 			rc = pg_change(st, c, "search", 0, "reindex");
 		rc = pg_end(st, c, rc);
