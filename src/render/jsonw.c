@@ -4,6 +4,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/str.h"
 
@@ -25,7 +28,30 @@ void jsonw_put_string(struct buf *b, const char *s, size_t n)
 		return;
 	char *o = b->data + b->len;
 	*o++ = '"';
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+#ifdef __SSE2__
+	/* sixteen bytes at a time while none is special: any byte below 0x20,
+	 * '"', '\\', '/', '<', '>', '&' or 0xE2 */
+	const __m128i lim = _mm_set1_epi8(0x1F), q = _mm_set1_epi8('"'),
+		      bs = _mm_set1_epi8('\\'), sl = _mm_set1_epi8('/'), lt = _mm_set1_epi8('<'),
+		      gt = _mm_set1_epi8('>'), amp = _mm_set1_epi8('&'),
+		      e2 = _mm_set1_epi8((char)0xE2);
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(u + i));
+		__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, lim), lim); /* v <= 0x1F */
+		__m128i hit = _mm_or_si128(
+			_mm_or_si128(_mm_or_si128(ctl, _mm_cmpeq_epi8(v, q)),
+				     _mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, sl))),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)),
+				     _mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, e2))));
+		if (_mm_movemask_epi8(hit))
+			break; /* the byte loop below takes it from here */
+		_mm_storeu_si128((__m128i *)o, v);
+		o += 16;
+		i += 16;
+	}
+#endif
+	for (; i < n; i++) {
 		unsigned char c = u[i];
 		if (!special[c]) {
 			*o++ = (char)c;
@@ -96,7 +122,7 @@ static bool member(struct jsonw *w, const char *key)
 		jsonw_put_string(&w->b, key, strlen(key));
 		buf_putc(&w->b, ':');
 	}
-	return true;
+	return !w->b.oom;
 }
 
 static void open_level(struct jsonw *w, const char *key, char open, char close)

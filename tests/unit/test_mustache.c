@@ -556,6 +556,9 @@ static void test_jsonw_matches_json_script(void **state)
 		"line\xE2\x80\xA8para\xE2\x80\xA9 dash \xE2\x80\x93",
 		"caf\xC3\xA9 \xF0\x9F\x93\xB0 \xE6\x96\xB0\xE8\x81\x9E",
 		"bad \xC3 utf-8 \xFF", /* both write "" */
+		/* past sixteen bytes: the vectorised run before the first special */
+		"a long plain sentence without any special byte at all, then / and <b> & \x01",
+		"0123456789abcdef0123456789abcdef\xE2\x80\xA8 after a line separator \xE2\x82\xAC",
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		const char *t = texts[i];
