@@ -140,7 +140,6 @@ int main(int argc, char **argv)
 		int rc = commands[k].run(&c);
 		store_close(c.store);
 		arena_free(&c.arena);
-		arena_trim_thread(); /* the chunks kept for reuse, before exit */
 		return rc;
 	}
 	fprintf(stderr, "gazette: unknown command '%s'\n", argv[i]);

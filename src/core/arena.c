@@ -1,6 +1,5 @@
 #include "core/arena.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,93 +7,12 @@
 
 #define CHUNK_MIN 8192
 #define ALIGN (sizeof(max_align_t))
-/* Freed chunks a thread keeps for its next arenas (every request makes one
- * and frees it): up to this many bytes, chunks up to SPARE_CHUNK_MAX each.
- * Saves a malloc and a free per chunk, and the memory is still in cache. */
-#define SPARE_MAX (512u * 1024u)
-#define SPARE_CHUNK_MAX (256u * 1024u)
 
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t size, off;
 	max_align_t data[]; /* aligned payload */
 };
-
-struct spare {
-	struct arena_chunk *head;
-	size_t bytes;
-};
-
-static pthread_key_t spare_key;
-static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
-
-static void spare_free(void *p)
-{
-	struct spare *sp = p;
-	for (struct arena_chunk *c = sp->head, *next; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	free(sp);
-}
-
-static void spare_key_make(void)
-{
-	pthread_key_create(&spare_key, spare_free);
-}
-
-static struct spare *spare_get(bool create)
-{
-	pthread_once(&spare_once, spare_key_make);
-	struct spare *sp = pthread_getspecific(spare_key);
-	if (!sp && create) {
-		sp = calloc(1, sizeof *sp);
-		if (sp && pthread_setspecific(spare_key, sp) != 0) {
-			free(sp);
-			sp = NULL;
-		}
-	}
-	return sp;
-}
-
-/* A kept chunk of at least size bytes, or a new one. */
-static struct arena_chunk *chunk_new(size_t size)
-{
-	struct spare *sp = spare_get(false);
-	if (sp)
-		for (struct arena_chunk **pp = &sp->head; *pp; pp = &(*pp)->next)
-			if ((*pp)->size >= size && (*pp)->size <= 2 * size) {
-				struct arena_chunk *c = *pp;
-				*pp = c->next;
-				sp->bytes -= c->size;
-				return c;
-			}
-	struct arena_chunk *c = malloc(sizeof(*c) + size);
-	if (c)
-		c->size = size;
-	return c;
-}
-
-static void chunk_drop(struct arena_chunk *c)
-{
-	struct spare *sp = c->size <= SPARE_CHUNK_MAX ? spare_get(true) : NULL;
-	if (sp && sp->bytes + c->size <= SPARE_MAX) {
-		c->next = sp->head;
-		sp->head = c;
-		sp->bytes += c->size;
-		return;
-	}
-	free(c);
-}
-
-void arena_trim_thread(void)
-{
-	struct spare *sp = spare_get(false);
-	if (!sp)
-		return;
-	pthread_setspecific(spare_key, NULL);
-	spare_free(sp);
-}
 
 void arena_init(struct arena *a, size_t cap)
 {
@@ -109,7 +27,7 @@ void arena_free(struct arena *a)
 	struct arena_chunk *c = a->head, *next;
 	for (; c; c = next) {
 		next = c->next;
-		chunk_drop(c);
+		free(c);
 	}
 	a->head = NULL;
 	a->used = 0;
@@ -135,11 +53,12 @@ void *arena_alloc(struct arena *a, size_t n)
 			size = c->size * 2; /* grow geometrically up to 1 MiB chunks */
 		if (size < need)
 			size = need;
-		c = chunk_new(size);
+		c = malloc(sizeof(*c) + size);
 		if (!c) {
 			a->failed = true;
 			return NULL;
 		}
+		c->size = size;
 		c->off = 0;
 		c->next = a->head;
 		a->head = c;

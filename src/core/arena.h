@@ -22,10 +22,6 @@ struct arena {
 
 void arena_init(struct arena *a, size_t cap);
 void arena_free(struct arena *a); /* frees every chunk; arena reusable after init */
-/* The calling thread keeps a few freed chunks for its next arenas (up to
- * 512 KB, freed when the thread exits); this frees them now (the main
- * thread, before exit, so leak checkers see nothing). */
-void arena_trim_thread(void);
 
 /* Aligned for any type; NULL on failure. Zeroed memory from arena_zalloc. */
 void *arena_alloc(struct arena *a, size_t n);
