@@ -295,7 +295,7 @@ page() { # PORT PATH OUT: the 200 page, normalised; prints "HEADER-BYTES BODY-BY
 }
 P=$TMP/pages
 : >"$TMP/sizes"
-k=0
+k=0 RELATED_PAGES=0
 while read -r path; do
 	k=$((k + 1))
 	s=$(page "$SQ_PORT" "$path" "$P/sq") || die "SQLite node: GET $path did not answer 200"
@@ -306,15 +306,13 @@ while read -r path; do
 		[ "$n" != "$PA_PORT" ] || tp=$t
 	done
 	echo "$s $tp $t" >>"$TMP/sizes" # SQLite node, PG node A, nginx: header and body bytes
-	[ $k -ne 1 ] || { grep -q 'You may also like' "$P/sq" || warn "$path has no 'You may also like' list"; }
+	! grep -q 'You may also like' "$P/sq" || RELATED_PAGES=$((RELATED_PAGES + 1))
 done <"$TMP/spread"
 # headers may differ in length (Date is fixed-size; no per-node header is expected): both are reported
 read -r SQ_HDR PG_HDR LB_HDR BODY_MIN BODY_MAX BODY_SUM <<EOF
 $(awk '{ sh += $1; ph += $3; lh += $5; b += $2; if (NR == 1 || $2 < mn) mn = $2; if ($2 > mx) mx = $2 }
 	END { printf "%.0f %.0f %.0f %d %d %d\n", sh / NR, ph / NR, lh / NR, mn, mx, b }' "$TMP/sizes")
 EOF
-RELATED_PAGES=0
-[ ! -s "$P/sq" ] || ! grep -q 'You may also like' "$P/sq" || RELATED_PAGES=1
 say "all $SPREAD articles are the same bytes on SQLite, both PG nodes and nginx: bodies $BODY_MIN-$BODY_MAX bytes, $BODY_SUM in all (headers: SQLite node $SQ_HDR, PG nodes $PG_HDR, nginx $LB_HDR bytes on average)"
 for b in "$SQ_PORT" "$PA_PORT"; do
 	[ -z "$(curl -sS --max-time 10 "http://127.0.0.1:$b/healthz" | grep '^cache ' || true)" ] ||
@@ -558,8 +556,8 @@ awk -v rounds="$ROUNDS" -v modes="$PINS" -v date="$(date -u '+%Y-%m-%d %H:%M UTC
 		printf "built in: SQLite %.1f s (articles %.1f, reindex %.1f, related %.1f); PostgreSQL %.1f s (init %.1f, articles %.1f, reindex %.1f, related %.1f)\n",
 			bt["sqlite.init"] + bt["sqlite.articles"] + bt["sqlite.reindex"] + bt["sqlite.related"], bt["sqlite.articles"], bt["sqlite.reindex"], bt["sqlite.related"],
 			bt["pg.init"] + bt["pg.articles"] + bt["pg.reindex"] + bt["pg.related"], bt["pg.init"], bt["pg.articles"], bt["pg.reindex"], bt["pg.related"]
-		printf "requests: %d articles spread over the site, cycled (bench/nodes.lua), cache_mb = 0, every node serve --threads %d; the %d pages are byte-identical from the SQLite node, both PG nodes and nginx (but for the comment form token): bodies %s-%s bytes, %s in all%s; headers %d bytes (SQLite node) / %d (PG)\n",
-			spread, threads, spread, commas(bmin), commas(bmax), commas(bsum), (related ? ", with \"You may also like\"" : ""), sqh, pgh
+		printf "requests: %d articles spread over the site, cycled (bench/nodes.lua), cache_mb = 0, every node serve --threads %d; the %d pages are byte-identical from the SQLite node, both PG nodes and nginx (but for the comment form token): bodies %s-%s bytes, %s in all, %d of them with a \"You may also like\" list; headers %d bytes (SQLite node) / %d (PG)\n",
+			spread, threads, spread, commas(bmin), commas(bmax), commas(bsum), related, sqh, pgh
 		printf "wrk -t2 -c%s -d%s --latency, after a warm-up; load average (1, 5, 15 min) at the start %s, before the measurements %s, after %s; the 1-min figure ranged %s during them\n",
 			conns, dur, load0, load1, load2, loads
 		nm = split(modes, ms_, " ")
