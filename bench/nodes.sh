@@ -207,7 +207,10 @@ build_site pg "$PG" --database "$PGURL"
 cmp -s "$TMP/sqlite.paths" "$TMP/pg.paths" || die "bigsite.py wrote different articles into SQLite and PostgreSQL"
 for s in "$SQ" "$PG"; do
 	! grep -q '^[[:space:]]*cache_mb' "$s/gazette.conf" || warn "$s/gazette.conf sets cache_mb already"
-	printf '\n# bench/nodes.sh: every request rendered from the database (bench/run.sh case (d))\ncache_mb = 0\n' >>"$s/gazette.conf"
+	# per_ip_connections: every client is 127.0.0.1, and nginx keeps up to 64 idle
+	# upstream connections per node open after the nginx cases, which with
+	# the default 64 per IP made the next direct case's connections fail
+	printf '\n# bench/nodes.sh: every request rendered from the database (bench/run.sh case (d))\ncache_mb = 0\nper_ip_connections = 1000\n' >>"$s/gazette.conf"
 done
 grep -q "^database = $PGURL\$" "$PG/gazette.conf" || die "the PostgreSQL site's gazette.conf does not name $PGURL"
 NPOSTS=$("$GAZETTE" --site "$SQ" post list --status published | wc -l)
@@ -564,10 +567,10 @@ awk -v rounds="$ROUNDS" -v modes="$PINS" -v date="$(date -u '+%Y-%m-%d %H:%M UTC
 		for (m = 1; m <= nm; m++) {
 			mode = ms_[m]
 			if (rounds > 1) {
-				printf "\n%s, every round:\n\n| round | case | req/s | p50 | p99 | server CPU per request |\n| ---: | --- | ---: | ---: | ---: | ---: |\n", mode
+				printf "\n%s, every round:\n\n| round | case | req/s | p50 | p99 | server CPU per request | socket errors |\n| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n", mode
 				for (r = 1; r <= rounds; r++) for (s = 1; s <= 5; s++) {
 					n = mode "-" substr("sq1pg1pg2lb1lb2", 3 * s - 2, 3)
-					printf "| %d | %s | %s | %s | %s | %.1f µs |\n", r, substr(n, length(mode) + 2), commas(val[n, r, 2]), ms(val[n, r, 3]), ms(val[n, r, 4]), val[n, r, 5]
+					printf "| %d | %s | %s | %s | %s | %.1f µs | %d |\n", r, substr(n, length(mode) + 2), commas(val[n, r, 2]), ms(val[n, r, 3]), ms(val[n, r, 4]), val[n, r, 5], val[n, r, 11]
 				}
 			}
 			printf "\n**%s** - %s%s:\n\n", mode, mdesc[mode], (rounds > 1 ? sprintf(", medians of %d rounds", rounds) : "")
