@@ -18,7 +18,7 @@ ADMIN    := $(shell find themes/admin -type f | sort)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit unit-pg spec e2e e2e-pg browser asan lint bench clean fuzz fuzz-smoke fuzz-build security bench-search bench-import
+.PHONY: all deps run test unit unit-pg spec e2e e2e-pg browser asan lint bench clean fuzz fuzz-smoke fuzz-build security bench-search bench-import bench-nodes
 all: gazette
 
 deps:
@@ -156,6 +156,10 @@ lint:
 
 bench: gazette
 	@bench/run.sh
+
+# issue 10: uncached article requests/s on SQLite vs PostgreSQL, one vs two nodes
+bench-nodes: gazette
+	@bench/nodes.sh
 
 clean:
 	rm -rf build build-asan build-fuzz gazette
