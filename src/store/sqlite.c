@@ -17,8 +17,17 @@
 
 #define SQ(st) ((struct sq *)(st)->impl)
 
+/* Before SQLite starts: no global memory statistics, which take a mutex
+ * on every allocation (and pages allocate on every query). */
+static void configure_once(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static enum err open_conn(const char *path, sqlite3 **out, char *errmsg, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_once);
 	sqlite3 *db = NULL;
 	int rc = sqlite3_open_v2(path, &db,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
