@@ -61,15 +61,7 @@ PUBLISH=${BENCH_PUBLISH:-20}
 KEEP=${BENCH_KEEP:-0}
 PGTMP=tests/pg/pgtmp.sh
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-warn() { printf 'bench: WARNING: %s\n' "$*" >&2; }
-DIED=''
-die() {
-	DIED=1
-	printf '\nbench: FAIL: %s\n' "$*" >&2
-	[ "${KEEP:-0}" = 1 ] || [ -z "${TMP:-}" ] || echo "bench: (BENCH_KEEP=1 keeps the temporary directory for a look)" >&2
-	exit 1
-}
+. bench/lib.sh # (the cd above put us at the top of the tree)
 
 for v in "$CONNECTIONS" "$ROUNDS" "$ARTICLES" "$WORDS" "$SPREAD" "$THREADS" "$PUBLISH"; do
 	case $v in '' | *[!0-9]*) die "BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ARTICLES, BENCH_WORDS, BENCH_PATHS, BENCH_THREADS and BENCH_PUBLISH take a number (got '$v')" ;; esac
@@ -94,19 +86,6 @@ done
 
 # ---- cleanup: every process we started, the PostgreSQL server, the temp dir ----
 TMP='' PGDIR='' SQ_PID='' PA_PID='' PB_PID='' NGX_PID='' NGX_WORKERS='' WRK_PID='' STARTED_PID=''
-alive() { # PID: running (not gone, not a zombie)
-	kill -0 "$1" 2>/dev/null || return 1
-	case $(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) in Z*) return 1 ;; esac
-	return 0
-}
-stop() { # PID: TERM, up to 5 s, then KILL; reap
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null || true
-	n=0
-	while alive "$1" && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-	kill -KILL "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-}
 cleanup() {
 	rc=$?
 	trap '' INT TERM HUP
@@ -254,7 +233,6 @@ start_gazette "$TMP/pg-b" pgb
 PB_PID=$STARTED_PID PB_PORT=$STARTED_PORT STARTED_PID=''
 
 # ---- nginx in front of the PG nodes ----
-rand_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000)); }
 tries=0
 while :; do
 	tries=$((tries + 1))
@@ -323,14 +301,6 @@ for b in "$SQ_PORT" "$PA_PORT"; do
 done
 
 # ---- measurement ----
-cpu_ticks() { # PID...: utime+stime (clock ticks) of these processes and their children
-	for p in "$@"; do
-		echo "$p"
-		ps -o pid= --ppid "$p" 2>/dev/null || true
-	done | while read -r q; do
-		sed 's/^.*) //' "/proc/$q/stat" 2>/dev/null || true
-	done | awk '{ s += $12 + $13 } END { print s + 0 }'
-}
 cpus_ticks() { # "busy total" jiffies of all the CPUs we may use (busy = all but idle and iowait)
 	for c in $CPUS; do
 		awk -v c="cpu$c" '$1 == c { t = 0; for (i = 2; i <= 9 && i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat

@@ -64,15 +64,7 @@ BIG_ARTICLES=${BENCH_BIG_ARTICLES:-0}
 BIG_CACHED=${BENCH_BIG_CACHED:-10000}
 BULK=${BENCH_BULK:-0}
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-warn() { printf 'bench: WARNING: %s\n' "$*" >&2; }
-DIED=''
-die() {
-	DIED=1
-	printf '\nbench: FAIL: %s\n' "$*" >&2
-	[ "${KEEP:-0}" = 1 ] || [ -z "${TMP:-}" ] || echo "bench: (BENCH_KEEP=1 keeps the temporary directory for a look)" >&2
-	exit 1
-}
+. bench/lib.sh # (the cd above put us at the top of the tree)
 
 for v in "$CONNECTIONS" "$ROUNDS" "$ARTICLES" "$WORDS" "$PROFILE" "$STARTS" "$RSS_REQUESTS" "$RSS_STEP" "$BIG_ARTICLES" "$BIG_CACHED" "$BULK"; do
 	case $v in '' | *[!0-9]*) die "BENCH_CONNECTIONS, BENCH_ROUNDS, BENCH_ARTICLES, BENCH_WORDS and BENCH_PERF and the other BENCH_ counts take a number (got '$v')" ;; esac
@@ -94,19 +86,6 @@ fi
 # ---- cleanup: every process we started and the temp dir, on any exit ----
 TMP='' GZ_PID='' NC_PID='' NGX_PID='' NGX_WORKERS='' WRK_PID='' PERF_PID='' ST_PID='' BIG_PID=''
 STARTED_PID=''
-alive() { # PID: running (not gone, not a zombie)
-	kill -0 "$1" 2>/dev/null || return 1
-	case $(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) in Z*) return 1 ;; esac
-	return 0
-}
-stop() { # PID: TERM, up to 5 s, then KILL; reap
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null || true
-	n=0
-	while alive "$1" && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-	kill -KILL "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
-}
 cleanup() {
 	rc=$?
 	trap '' INT TERM HUP
@@ -374,7 +353,6 @@ grep -qi "$SEARCH_Q" "$P/search" || die "the results for '$SEARCH_Q' do not show
 SEARCH_KA=$(keepalive "$SEARCH_URL")
 
 # ---- nginx on a free port, serving the same bytes ----
-rand_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 12000)); }
 tries=0
 while :; do
 	tries=$((tries + 1))
@@ -412,14 +390,6 @@ NGX_KA=$(keepalive "$NGX_URL")
 NGX_VERSION=$("$NGINX" -v 2>&1 | sed 's|.*nginx/||')
 
 # ---- measurement ----
-cpu_ticks() { # PID...: utime+stime (clock ticks) of these processes and their children
-	for p in "$@"; do
-		echo "$p"
-		ps -o pid= --ppid "$p" 2>/dev/null || true
-	done | while read -r q; do
-		sed 's/^.*) //' "/proc/$q/stat" 2>/dev/null || true
-	done | awk '{ s += $12 + $13 } END { print s + 0 }'
-}
 core_ticks() { # CPU: "busy total" jiffies of that CPU (busy = all but idle and iowait)
 	[ -n "$1" ] || { echo "0 0"; return; }
 	awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= 9 && i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
