@@ -42,12 +42,8 @@ struct pg_copy {
 static enum err failed(struct store *st, struct pconn *c, const PGresult *r, const char *what)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *m = r ? PQresultErrorMessage(r) : "";
-	if (!m || !*m)
-		m = PQerrorMessage(c->db);
-	size_t n = strlen(m);
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		n--;
+	size_t n;
+	const char *m = pg_error_text(c, r, &n);
 	snprintf(st->errmsg, sizeof st->errmsg, "%s: %.*s", what, (int)n, m);
 	if (state && strcmp(state, "23505") == 0)
 		return ERR_CONFLICT;

@@ -219,6 +219,9 @@ enum err pg_redirect_steps(struct store *st, struct pconn *c, const char *from_p
 			   const char *to_path);
 enum err pg_revision_of_post(struct store *st, struct pconn *c, int64_t post_id,
 			     int64_t user_id, int64_t at);
+/* The error message of r (or of the connection when r has none), without
+ * its trailing newline: n bytes at the pointer returned. */
+const char *pg_error_text(const struct pconn *c, const PGresult *r, size_t *n);
 enum err pg_steps(struct store *st, struct pconn *c, const struct pg_step *steps, size_t n);
 
 /* Rows shared by several files. */

@@ -78,6 +78,18 @@ bool pg_conn_usable(struct pconn *c)
 	return !broken(c) || reset(c);
 }
 
+const char *pg_error_text(const struct pconn *c, const PGresult *r, size_t *n)
+{
+	const char *m = r ? PQresultErrorMessage(r) : "";
+	if (!m || !*m)
+		m = PQerrorMessage(c->db);
+	size_t k = strlen(m);
+	while (k && (m[k - 1] == '\n' || m[k - 1] == ' '))
+		k--;
+	*n = k;
+	return m;
+}
+
 /* Map a failed result to enum err. Constraint violations are the caller's
  * business (ERR_CONFLICT, ERR_INVALID) and not logged; the rest is. */
 static enum err map_error(const struct pconn *c, const PGresult *r)
@@ -97,12 +109,8 @@ static enum err map_error(const struct pconn *c, const PGresult *r)
 		if (strncmp(state, "53", 2) == 0)
 			return ERR_IO; /* insufficient resources: disk full, too many connections */
 	}
-	const char *m = r ? PQresultErrorMessage(r) : "";
-	if (!m || !*m)
-		m = PQerrorMessage(c->db);
-	size_t n = strlen(m);
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		n--;
+	size_t n;
+	const char *m = pg_error_text(c, r, &n);
 	log_error("store: PostgreSQL: %.*s%s%s", (int)n, m, state ? " SQLSTATE " : "",
 		  state ? state : "");
 	return ERR_DB;
