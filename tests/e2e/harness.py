@@ -159,6 +159,24 @@ def pg_drop_database(name):
         sys.stderr.write('harness: %s\n' % e)
 
 
+def testdata(test, sub, *names):
+    """The folder sub of the shared test material that holds every one of
+    names: $GAZETTE_TESTDATA/sub, else ../shared/testdata/sub beside the
+    repository (as in CI), else /work/shared/testdata/sub. Exits the test
+    with a FAIL line naming where it looked when none has them."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    cands = []
+    if os.environ.get('GAZETTE_TESTDATA'):
+        cands.append(os.path.join(os.environ['GAZETTE_TESTDATA'], sub))
+    cands.append(os.path.join(repo, '..', 'shared', 'testdata', sub))
+    cands.append(os.path.join('/work/shared/testdata', sub))
+    for d in cands:
+        if all(os.path.isfile(os.path.join(d, n)) for n in names):
+            return os.path.abspath(d)
+    print('FAIL %s: %s not found in %s' % (test, ', '.join(names), ', '.join(cands)))
+    sys.exit(1)
+
+
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)

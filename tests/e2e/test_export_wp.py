@@ -15,16 +15,14 @@ and a few more) prove the checker reports what it should.
 import collections
 import os
 import re
-import sys
 import tempfile
 import urllib.parse
 
-from harness import Checks, Site, cli_ok, id_url
+from harness import Checks, Site, cli_ok, id_url, testdata
 from test_comments import post as post_comment, token_for
 import wxr_accept
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
 c = Checks('test_export_wp')
 MENU_ID = 2000000000   # EXPORT_MENU_ID in src/import/export.h
 STATUS = {'published': 'publish', 'scheduled': 'future', 'draft': 'draft',
@@ -34,18 +32,11 @@ APPROVED = {'approved': '1', 'pending': '0', 'spam': 'spam', 'trash': 'trash'}
 EXPECTED_WARNINGS = ('attachment:',)
 
 
+WXR_NAME = 'themeunittestdata.wordpress.xml'
+
+
 def wxr_file():
-    cands = []
-    if os.environ.get('GAZETTE_TESTDATA'):
-        cands.append(os.path.join(os.environ['GAZETTE_TESTDATA'], 'wxr'))
-    cands.append(os.path.join(REPO, '..', 'shared', 'testdata', 'wxr'))
-    cands.append('/work/shared/testdata/wxr')
-    for d in cands:
-        f = os.path.join(d, 'themeunittestdata.wordpress.xml')
-        if os.path.isfile(f):
-            return os.path.abspath(f)
-    print('FAIL test_export_wp: themeunittestdata.wordpress.xml not found in %s' % ', '.join(cands))
-    sys.exit(1)
+    return os.path.join(testdata('test_export_wp', 'wxr', WXR_NAME), WXR_NAME)
 
 
 TMP = tempfile.mkdtemp(prefix='gazette-export-wp-')

@@ -24,27 +24,16 @@ from email.utils import parsedate_to_datetime
 
 import feedparser
 
-from harness import PG, Checks, Page, Site, poll
+from harness import PG, Checks, Page, Site, poll, testdata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
 NODE_PARSER = os.path.join(HERE, 'node', 'parse-feed.js')
 PER_SITEMAP = 7
 c = Checks('test_feeds')
 
 
 def schemas_dir():
-    cands = []
-    if os.environ.get('GAZETTE_TESTDATA'):
-        cands.append(os.path.join(os.environ['GAZETTE_TESTDATA'], 'schemas'))
-    cands.append(os.path.join(REPO, '..', 'shared', 'testdata', 'schemas'))
-    cands.append('/work/shared/testdata/schemas')
-    for d in cands:
-        if all(os.path.isfile(os.path.join(d, f))
-               for f in ('atom.rnc', 'sitemap.xsd', 'siteindex.xsd')):
-            return os.path.abspath(d)
-    print('FAIL test_feeds: schemas not found in %s' % ', '.join(cands))
-    sys.exit(1)
+    return testdata('test_feeds', 'schemas', 'atom.rnc', 'sitemap.xsd', 'siteindex.xsd')
 
 
 SCHEMAS = schemas_dir()

@@ -17,32 +17,23 @@ import calendar
 import re
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from harness import GAZETTE, PG, Checks, Site, cli_ok
+from harness import GAZETTE, PG, Checks, Site, cli_ok, testdata
 from wxrgen import generate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
 c = Checks('test_import')
 
 
+WXR_NAME = 'themeunittestdata.wordpress.xml'
+
+
 def wxr_file():
-    cands = []
-    if os.environ.get('GAZETTE_TESTDATA'):
-        cands.append(os.path.join(os.environ['GAZETTE_TESTDATA'], 'wxr'))
-    cands.append(os.path.join(REPO, '..', 'shared', 'testdata', 'wxr'))
-    cands.append('/work/shared/testdata/wxr')
-    for d in cands:
-        f = os.path.join(d, 'themeunittestdata.wordpress.xml')
-        if os.path.isfile(f):
-            return os.path.abspath(f)
-    print('FAIL test_import: themeunittestdata.wordpress.xml not found in %s' % ', '.join(cands))
-    sys.exit(1)
+    return os.path.join(testdata('test_import', 'wxr', WXR_NAME), WXR_NAME)
 
 
 WXR = wxr_file()
