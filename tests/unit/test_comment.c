@@ -28,6 +28,7 @@
 #include "core/time.h"
 #include "render/markdown.h"
 #include "store/store.h"
+#include "tmpdir.h"
 
 struct fx {
 	char dir[64];
@@ -35,23 +36,6 @@ struct fx {
 	struct arena a;
 	int64_t post, post2;
 };
-
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char p[512];
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static int64_t add_post(struct store *st, const char *slug)
 {
@@ -84,7 +68,7 @@ static int setup(void **state)
 	snprintf(path, sizeof path, "%s/gazette.db", f->dir);
 	if (store_open(&f->st, path, msg, sizeof msg) != ERR_OK) {
 		fprintf(stderr, "store_open: %s\n", msg);
-		rm_tree(f->dir);
+		test_rm_tree(f->dir);
 		free(f);
 		return -1;
 	}
@@ -105,7 +89,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	store_close(f->st);
 	arena_free(&f->a);
-	rm_tree(f->dir);
+	test_rm_tree(f->dir);
 	free(f);
 	return 0;
 }

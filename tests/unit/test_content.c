@@ -26,6 +26,7 @@
 #include "core/time.h"
 #include "render/markdown.h"
 #include "store/store.h"
+#include "tmpdir.h"
 
 #define NOW ((int64_t)1800000000) /* 2027-01-15T08:00:00Z */
 #define DAY ((int64_t)86400)
@@ -39,25 +40,6 @@ struct fx {
 	int64_t news, hall;      /* categories news, news/city-hall */
 };
 
-/* ---------------------------------------------------------------- helpers */
-
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char p[512];
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int open_store(struct fx *f)
 {
 	snprintf(f->dir, sizeof f->dir, "/tmp/gazette-test-content-XXXXXX");
@@ -67,7 +49,7 @@ static int open_store(struct fx *f)
 	snprintf(path, sizeof path, "%s/gazette.db", f->dir);
 	if (store_open(&f->st, path, msg, sizeof msg) != ERR_OK) {
 		fprintf(stderr, "store_open: %s\n", msg);
-		rm_tree(f->dir);
+		test_rm_tree(f->dir);
 		return -1;
 	}
 	arena_init(&f->a, 0);
@@ -112,7 +94,7 @@ static int teardown(void **state)
 		return 0;
 	store_close(f->st);
 	arena_free(&f->a);
-	rm_tree(f->dir);
+	test_rm_tree(f->dir);
 	free(f);
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include "store/copy.h"
 #include "store/store.h"
 #include "store_backend.h"
+#include "tmpdir.h"
 
 struct fx {
 	char dir[64];
@@ -37,23 +38,6 @@ struct fx {
 	struct arena a;
 	int64_t user, post, reply;
 };
-
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char p[512];
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static int setup(void **state)
 {
@@ -69,7 +53,7 @@ static int setup(void **state)
 	char msg[256] = "";
 	if (test_store_open(&f->st, f->path, msg, sizeof msg) != ERR_OK) {
 		fprintf(stderr, "store_open: %s\n", msg);
-		rm_tree(f->dir);
+		test_rm_tree(f->dir);
 		free(f);
 		return -1;
 	}
@@ -83,7 +67,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	store_close(f->st);
 	arena_free(&f->a);
-	rm_tree(f->dir);
+	test_rm_tree(f->dir);
 	free(f);
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include "store/sqlite_schema.h"
 #include "store/store.h"
 #include "store_backend.h"
+#include "tmpdir.h"
 
 /* A fixed "now" for listings, far from the real clock on purpose. */
 #define NOW ((int64_t)1800000000)
@@ -39,29 +40,6 @@ struct fx {
 	struct store *st;
 	struct arena a;
 };
-
-/* ---------------------------------------------------------------- helpers */
-
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char p[512];
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		struct stat sb;
-		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rm_tree(p);
-		else
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static int setup(void **state)
 {
@@ -77,7 +55,7 @@ static int setup(void **state)
 	char msg[256] = "";
 	if (test_store_open(&f->st, f->path, msg, sizeof msg) != ERR_OK) {
 		fprintf(stderr, "store_open: %s\n", msg);
-		rm_tree(f->dir);
+		test_rm_tree(f->dir);
 		free(f);
 		return -1;
 	}
@@ -93,7 +71,7 @@ static int teardown(void **state)
 		return 0;
 	store_close(f->st);
 	arena_free(&f->a);
-	rm_tree(f->dir);
+	test_rm_tree(f->dir);
 	free(f);
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include "search/query.h"
 #include "store/store.h"
 #include "store_backend.h"
+#include "tmpdir.h"
 
 #define DAY ((int64_t)86400)
 
@@ -37,29 +38,6 @@ struct fx {
 	struct arena a;
 	int64_t user, post, post2, draft;
 };
-
-/* ---------------------------------------------------------------- helpers */
-
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char p[512];
-		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-		struct stat sb;
-		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rm_tree(p);
-		else
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static int64_t add_post(struct store *st, int64_t author, const char *slug,
 			enum post_status status, int64_t published_at, const char *body)
@@ -96,7 +74,7 @@ static int setup(void **state)
 	char msg[256] = "";
 	if (test_store_open(&f->st, f->path, msg, sizeof msg) != ERR_OK) {
 		fprintf(stderr, "store_open: %s\n", msg);
-		rm_tree(f->dir);
+		test_rm_tree(f->dir);
 		free(f);
 		return -1;
 	}
@@ -121,7 +99,7 @@ static int teardown(void **state)
 		return 0;
 	store_close(f->st);
 	arena_free(&f->a);
-	rm_tree(f->dir);
+	test_rm_tree(f->dir);
 	free(f);
 	return 0;
 }
