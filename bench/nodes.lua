@@ -43,13 +43,5 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "BENCH requests=%.0f duration_us=%.0f bytes=%.0f status_errors=%.0f " ..
-    "connect=%.0f read=%.0f write=%.0f timeout=%.0f " ..
-    "p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n",
-    summary.requests, summary.duration, summary.bytes, e.status,
-    e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
-end
+-- done(): the BENCH summary line, from report.lua beside this script
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
