@@ -240,24 +240,8 @@ while :; do
 	[ "$LB1_PORT" != "$LB2_PORT" ] || continue
 	sed -e "s|@PORT1@|$LB1_PORT|g" -e "s|@PORT2@|$LB2_PORT|g" -e "s|@NODE_A@|$PA_PORT|g" \
 		-e "s|@NODE_B@|$PB_PORT|g" -e "s|@TMP@|$TMP|g" bench/nodes-nginx.conf >"$TMP/nginx/nginx.conf"
-	: >"$TMP/nginx/error.log"
-	"$NGINX" -q -t -p "$TMP/nginx/" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" 2>"$TMP/nginx/test.log" ||
-		die "nginx -t rejects the configuration: $(cat "$TMP/nginx/test.log")"
-	"$NGINX" -p "$TMP/nginx/" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" \
-		</dev/null >"$TMP/nginx/stdout" 2>&1 &
-	NGX_PID=$!
-	n=0
-	while alive "$NGX_PID" && [ $n -lt 100 ]; do
-		code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$LB2_PORT/healthz" || true)
-		[ "$code" = 000 ] || break
-		sleep 0.1
-		n=$((n + 1))
-	done
-	alive "$NGX_PID" && break
-	wait "$NGX_PID" 2>/dev/null || true
-	NGX_PID=''
-	grep -q 'in use' "$TMP/nginx/error.log" "$TMP/nginx/stdout" && [ $tries -lt 5 ] && continue
-	die "nginx did not start: $(tail -n 5 "$TMP/nginx/error.log" "$TMP/nginx/stdout")"
+	nginx_start "http://127.0.0.1:$LB2_PORT/healthz" && break
+	[ $tries -lt 5 ] || die "nginx found its ports taken 5 times"
 done
 NGX_WORKERS=$(ps -o pid= --ppid "$NGX_PID" 2>/dev/null | tr -d ' ' | tr '\n' ' ' || true)
 NGX_VERSION=$("$NGINX" -v 2>&1 | sed 's|.*nginx/||')

@@ -359,25 +359,10 @@ while :; do
 	NGX_PORT=$(rand_port)
 	sed -e "s|@PORT@|$NGX_PORT|g" -e "s|@ROOT@|$WWW|g" -e "s|@TMP@|$TMP|g" \
 		bench/nginx.conf >"$TMP/nginx/nginx.conf"
-	: >"$TMP/nginx/error.log"
-	"$NGINX" -q -t -p "$TMP/nginx/" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" 2>"$TMP/nginx/test.log" ||
-		die "nginx -t rejects the configuration: $(cat "$TMP/nginx/test.log")"
-	$SRV_PIN "$NGINX" -p "$TMP/nginx/" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" \
-		</dev/null >"$TMP/nginx/stdout" 2>&1 &
-	NGX_PID=$!
 	NGX_URL=http://127.0.0.1:$NGX_PORT/article.html
-	n=0
-	while alive "$NGX_PID" && [ $n -lt 100 ]; do
-		code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "$NGX_URL" || true)
-		[ "$code" = 000 ] || break
-		sleep 0.1
-		n=$((n + 1))
-	done
-	alive "$NGX_PID" && break
-	wait "$NGX_PID" 2>/dev/null || true
-	NGX_PID=''
-	grep -q 'in use' "$TMP/nginx/error.log" "$TMP/nginx/stdout" && [ $tries -lt 5 ] && continue
-	die "nginx did not start: $(tail -n 5 "$TMP/nginx/error.log" "$TMP/nginx/stdout")"
+	# shellcheck disable=SC2086 # SRV_PIN is a command and its arguments, or empty
+	nginx_start "$NGX_URL" $SRV_PIN && break
+	[ $tries -lt 5 ] || die "nginx found its port taken 5 times"
 done
 NGX_WORKERS=$(ps -o pid= --ppid "$NGX_PID" 2>/dev/null | tr -d ' ' | tr '\n' ' ' || true)
 # shellcheck disable=SC2046 # fetch prints three words
