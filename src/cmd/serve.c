@@ -277,7 +277,7 @@ int cmd_serve(struct cmd_ctx *c)
 			     .poll_ms = c->config.poll_ms ? c->config.poll_ms : 250};
 	pthread_mutex_init(&w.mu, NULL);
 	int64_t last = 0;
-	STORE_CALL(c->store, change_last_id, &last);
+	STORE_CALL(c->store, change_last, &last, NULL);
 	w.last_change = last;
 	app.followed_change = &w.last_change;
 	bool dummy;

@@ -111,7 +111,7 @@ enum err store_copy(struct store *from, struct store *to, copy_progress_fn progr
 	const char *lang = "";
 	if (STORE_CALL(from, setting_get, &a, "language", &lang) != ERR_OK)
 		lang = "";
-	rc = STORE_CALL(from, change_last_id, &res->last_change);
+	rc = STORE_CALL(from, change_last, &res->last_change, NULL);
 	if (rc != ERR_OK)
 		snprintf(res->errmsg, sizeof res->errmsg, "reading the source: %s", err_str(rc));
 	if (rc == ERR_OK) {

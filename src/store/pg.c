@@ -462,7 +462,6 @@ static const struct store_ops pg_ops = {
 	.changed = changed,
 	.wait_change = wait_change,
 	.changes_since = pgs_changes_since,
-	.change_last_id = pgs_change_last_id,
 	.change_last = pgs_change_last,
 	.search = pgx_search,
 	.spell_words = pgx_spell_words,

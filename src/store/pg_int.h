@@ -50,7 +50,7 @@ enum pgs {
 	G_POST_BY_SLUG, G_POST_SET_STATUS, G_POST_DELETE, G_POST_DUE, G_POST_PUBLISH,
 	G_ARCHIVE_MONTHS,
 	G_REDIRECT_GET, G_REDIRECT_SET, G_REDIRECT_LIST, G_REDIRECT_RETARGET, G_REDIRECT_DELETE,
-	G_CHANGES_SINCE, G_CHANGE_LAST, G_CHANGE_NEWEST,
+	G_CHANGES_SINCE, G_CHANGE_NEWEST,
 	G_CM_POST_OK, G_CM_PARENT_OK, G_CM_INSERT, G_CM_GET, G_CM_LIST, G_CM_COUNT, G_CM_THREAD,
 	G_CM_BY_EMAIL, G_CM_BY_IP, G_CM_BY_NET, G_CM_DUP, G_CM_STATE, G_CM_SET_STATUS,
 	G_CM_REPARENT, G_CM_DELETE,
@@ -309,7 +309,6 @@ enum err pgs_redirect_list(struct store *st, struct arena *a, struct redirect **
 enum err pgs_redirect_move(struct store *st, const char *from_path, const char *to_path);
 enum err pgs_changes_since(struct store *st, struct arena *a, int64_t after,
 			   struct change **out, size_t *n);
-enum err pgs_change_last_id(struct store *st, int64_t *id);
 enum err pgs_change_last(struct store *st, int64_t *id, int64_t *at);
 /* pg_tax.c */
 enum err pgt_category_add(struct store *st, const struct category *c, int64_t *id);

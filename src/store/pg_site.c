@@ -185,11 +185,6 @@ enum err pgs_changes_since(struct store *st, struct arena *a, int64_t after,
 		      (void **)out, n);
 }
 
-enum err pgs_change_last_id(struct store *st, int64_t *id)
-{
-	return pg_one_int(st, G_CHANGE_LAST, NULL, 0, id);
-}
-
 static void row_id_at(struct arena *a, const PGresult *r, int row, void *out)
 {
 	(void)a;

@@ -190,7 +190,6 @@ const char *const pg_stmt_sql[G__MAX] = {
 
 	[G_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > $1 "
 			    "ORDER BY id LIMIT 1000",
-	[G_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",
 	[G_CHANGE_NEWEST] = "SELECT id, at FROM changes ORDER BY id DESC LIMIT 1",
 
 	/* comments */

@@ -361,7 +361,6 @@ static const struct store_ops sqlite_ops = {
 	.menu_set = sqm_menu_set,
 	.changed = changed,
 	.changes_since = sqs_changes_since,
-	.change_last_id = sqs_change_last_id,
 	.change_last = sqs_change_last,
 	.search = sqx_search,
 	.spell_words = sqx_spell_words,

@@ -24,7 +24,7 @@ enum stmt {
 	S_POST_INSERT, S_POST_UPDATE, S_BODY_SAVE, S_POST_FACETS, S_POST_TAG_IDS, S_POST_GET, S_POST_BY_SLUG, S_POST_SET_STATUS, S_POST_DELETE, S_POST_DUE, S_POST_PUBLISH,
 	S_ARCHIVE_MONTHS,
 	S_REDIRECT_GET, S_REDIRECT_SET, S_REDIRECT_LIST,
-	S_CHANGES_SINCE, S_CHANGE_LAST, S_CHANGE_NEWEST,
+	S_CHANGES_SINCE, S_CHANGE_NEWEST,
 	S_FTS_SOURCE, S_FTS_PUT, S_FTS_DELETE, S_FTS_CLEAR, S_SEARCH, S_SEARCH_COUNT,
 	S_SEARCH_ALL, S_SEARCH_ALL_COUNT, S_SEARCH_FUTURE, S_SEARCH_SNIPPET,
 	S_FTS_BY_TAG, S_FTS_BY_CATEGORY, S_FTS_BY_AUTHOR,
@@ -230,7 +230,6 @@ enum err sqs_redirect_set(struct store *st, const struct redirect *r);
 enum err sqs_redirect_list(struct store *st, struct arena *a, struct redirect **out, size_t *n);
 enum err sqs_changes_since(struct store *st, struct arena *a, int64_t after,
 			   struct change **out, size_t *n);
-enum err sqs_change_last_id(struct store *st, int64_t *id);
 enum err sqs_change_last(struct store *st, int64_t *id, int64_t *at);
 enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *id);
 enum err sqp_post_get(struct store *st, struct arena *a, int64_t id, struct post *out);

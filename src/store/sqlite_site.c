@@ -149,33 +149,11 @@ static void row_change(struct arena *a, sqlite3_stmt *s, void *out)
 	ch->detail = col_text(a, s, 4);
 }
 
-static void row_int(struct arena *a, sqlite3_stmt *s, void *out)
-{
-	(void)a;
-	*(int64_t *)out = sqlite3_column_int64(s, 0);
-}
-
 enum err sqs_changes_since(struct store *st, struct arena *a, int64_t after,
 			   struct change **out, size_t *n)
 {
 	return sq_all(st, a, S_CHANGES_SINCE, SQ_ARGS(SQ_I(after)), row_change, sizeof **out,
 		      (void **)out, n);
-}
-
-/* One integer; 0 when the statement returns no row (an empty log). */
-static enum err one_int(struct store *st, enum stmt which, int64_t *out)
-{
-	struct arena a;
-	arena_init(&a, 4096);
-	*out = 0;
-	enum err rc = sq_one(st, &a, which, NULL, 0, row_int, out);
-	arena_free(&a);
-	return rc == ERR_NOTFOUND ? ERR_OK : rc;
-}
-
-enum err sqs_change_last_id(struct store *st, int64_t *id)
-{
-	return one_int(st, S_CHANGE_LAST, id);
 }
 
 static void row_id_at(struct arena *a, sqlite3_stmt *s, void *out)

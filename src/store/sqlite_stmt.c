@@ -397,6 +397,5 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 
 	[S_CHANGES_SINCE] = "SELECT id, at, kind, object_id, detail FROM changes WHERE id > ?1 "
 			    "ORDER BY id LIMIT 1000",
-	[S_CHANGE_LAST] = "SELECT coalesce(max(id), 0) FROM changes",
 	[S_CHANGE_NEWEST] = "SELECT id, at FROM changes ORDER BY id DESC LIMIT 1",
 };

@@ -511,7 +511,6 @@ struct store_ops {
 	enum err (*wait_change)(struct store *st, unsigned ms, bool *announced);
 	enum err (*changes_since)(struct store *st, struct arena *a, int64_t after_id,
 				  struct change **out, size_t *n);
-	enum err (*change_last_id)(struct store *st, int64_t *id);
 	/* The newest change's id and time (0 and 0 when none), in one read:
 	 * the time is every page's Last-Modified, and the id tells a page
 	 * whether what it read before (view/snap.c) is still current. Either

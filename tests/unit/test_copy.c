@@ -216,7 +216,7 @@ static char *describe(struct store *st, struct arena *a, int64_t post, int64_t r
 	assert_int_equal(STORE_CALL(st, user_by_login, a, "ann", &u), ERR_OK);
 	buf_printf(&b, "user %lld %s\n", (long long)u.id, u.pwhash);
 	int64_t last = 0;
-	assert_int_equal(STORE_CALL(st, change_last_id, &last), ERR_OK);
+	assert_int_equal(STORE_CALL(st, change_last, &last, NULL), ERR_OK);
 	buf_printf(&b, "changes %lld\n", (long long)last);
 	struct search_request q = {.match = "\"harbour\"", .positive = 1, .now = 1800000000,
 				   .limit = 10};
@@ -367,13 +367,13 @@ static void test_round_trip(void **state)
 	struct store *both[] = {b, c};
 	for (int i = 0; i < 2; i++) {
 		int64_t max_post = count(both[i], COPY_POSTS), last = 0, id = 0, after = 0;
-		assert_int_equal(STORE_CALL(both[i], change_last_id, &last), ERR_OK);
+		assert_int_equal(STORE_CALL(both[i], change_last, &last, NULL), ERR_OK);
 		struct post_input in = {.type = POST_ARTICLE, .status = POST_DRAFT, .slug = "new",
 					.title = "New", .author_id = f->user,
 					.published_at = 1700000000};
 		assert_int_equal(STORE_CALL(both[i], post_save, &in, &id), ERR_OK);
 		assert_int_equal(id, max_post + 1); /* ids 1..4 were copied */
-		assert_int_equal(STORE_CALL(both[i], change_last_id, &after), ERR_OK);
+		assert_int_equal(STORE_CALL(both[i], change_last, &after, NULL), ERR_OK);
 		assert_true(after > last);
 		struct user u = {.login = "new", .email = "n@example.org", .role = ROLE_AUTHOR};
 		assert_int_equal(STORE_CALL(both[i], user_add, &u, &id), ERR_OK);

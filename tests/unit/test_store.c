@@ -506,7 +506,7 @@ static void test_category_move_under_descendant(void **state)
 	int64_t hall = add_cat(f->st, "city-hall", news);
 	int64_t x = add_cat(f->st, "x", hall);
 	int64_t last = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &last), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &last, NULL), ERR_OK);
 
 	struct category c = {.id = news, .parent_id = x, .slug = "news", .name = "News"};
 	assert_int_equal(STORE_CALL(f->st, category_update, &c), ERR_INVALID);
@@ -523,7 +523,7 @@ static void test_category_move_under_descendant(void **state)
 	expect_path(f, hall, "news/city-hall", news);
 	expect_path(f, x, "news/city-hall/x", hall);
 	int64_t after = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &after, NULL), ERR_OK);
 	assert_int_equal(after, last);
 	/* and the store still works */
 	add_cat(f->st, "after", x);
@@ -793,7 +793,7 @@ static void test_post_duplicate_slug(void **state)
 	int64_t a1 = add_post(f->st, &(struct spec){.slug = "about", .published_at = NOW,
 						    .author_id = uid});
 	int64_t last = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &last), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &last, NULL), ERR_OK);
 	const char *tags[] = {"never-created"};
 	struct post_input in = {.type = POST_ARTICLE, .status = POST_DRAFT, .slug = "about",
 				.title = "Again", .author_id = uid, .published_at = NOW,
@@ -805,7 +805,7 @@ static void test_post_duplicate_slug(void **state)
 	struct tag t;
 	assert_int_equal(STORE_CALL(f->st, tag_by_slug, &f->a, "never-created", &t), ERR_NOTFOUND);
 	int64_t after = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &after, NULL), ERR_OK);
 	assert_int_equal(after, last);
 
 	/* the same slug for another type is fine */
@@ -1178,7 +1178,7 @@ static void test_menu(void **state)
 	assert_int_equal(STORE_CALL(f->st, menu_get, &f->a, &m, &n), ERR_OK);
 	assert_int_equal(n, 0); /* none set: the default menu */
 	int64_t before = 0, after = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &before), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &before, NULL), ERR_OK);
 	const struct menu_item items[] = {
 		{.id = 1, .position = 2, .kind = MENU_URL, .label = "Elsewhere",
 		 .url = "https://example.org/"},
@@ -1187,7 +1187,7 @@ static void test_menu(void **state)
 		 .target_id = 9},
 	};
 	assert_int_equal(STORE_CALL(f->st, menu_set, items, 3), ERR_OK);
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &after, NULL), ERR_OK);
 	assert_int_equal(after, before + 1); /* one change row: every page shows the menu */
 	assert_int_equal(STORE_CALL(f->st, menu_get, &f->a, &m, &n), ERR_OK);
 	assert_int_equal(n, 3);
@@ -1225,7 +1225,7 @@ static void test_change_log(void **state)
 {
 	struct fx *f = *state;
 	int64_t start = -1;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &start), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &start, NULL), ERR_OK);
 	assert_true(start >= 0);
 
 	assert_int_equal(STORE_CALL(f->st, setting_set, "title", "T"), ERR_OK);
@@ -1303,7 +1303,7 @@ static void test_change_log(void **state)
 	assert_int_equal(later, 3);
 	assert_true(rest[0].id <= ch[10].id);
 	int64_t last = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &last), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &last, NULL), ERR_OK);
 	assert_int_equal(last, ch[n - 1].id);
 	assert_int_equal(STORE_CALL(f->st, changes_since, &f->a, last, &rest, &nrest), ERR_OK);
 	assert_int_equal(nrest, 0);
@@ -1312,7 +1312,7 @@ static void test_change_log(void **state)
 	struct user dup = {.login = "ann", .email = "", .role = ROLE_AUTHOR};
 	assert_int_equal(STORE_CALL(f->st, user_add, &dup, NULL), ERR_CONFLICT);
 	int64_t after = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &after, NULL), ERR_OK);
 	assert_int_equal(after, last);
 }
 
@@ -1335,7 +1335,7 @@ static void test_changed_by_other_handle(void **state)
 
 	/* a write by "another process" */
 	int64_t before = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &before), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &before, NULL), ERR_OK);
 	assert_int_equal(STORE_CALL(other, setting_set, "title", "From elsewhere"), ERR_OK);
 	assert_int_equal(STORE_CALL(f->st, changed, &yes), ERR_OK);
 	assert_true(yes);

@@ -139,7 +139,7 @@ static int64_t add_comment(struct fx *f, int64_t post, int64_t parent, enum comm
 static struct change last_change(struct fx *f)
 {
 	int64_t last = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &last), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &last, NULL), ERR_OK);
 	struct change *ch = NULL;
 	size_t n = 0;
 	assert_int_equal(STORE_CALL(f->st, changes_since, &f->a, last - 1, &ch, &n), ERR_OK);
@@ -355,9 +355,9 @@ static void test_comment_status_and_spam_model(void **state)
 	/* trash keeps what was learned; the same status again logs nothing */
 	assert_int_equal(STORE_CALL(f->st, comment_set_status, c, COMMENT_TRASH, tokens, 3), ERR_OK);
 	int64_t before = 0, after = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &before), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &before, NULL), ERR_OK);
 	assert_int_equal(STORE_CALL(f->st, comment_set_status, c, COMMENT_TRASH, tokens, 3), ERR_OK);
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &after, NULL), ERR_OK);
 	assert_int_equal(after, before);
 	assert_int_equal(STORE_CALL(f->st, spam_counts, &f->a, ask, 2, &sc), ERR_OK);
 	assert_int_equal(sc.ham_docs, 1);
@@ -522,7 +522,7 @@ static void test_sessions(void **state)
 			 ERR_CONFLICT);
 
 	int64_t before = 0, after = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &before), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &before, NULL), ERR_OK);
 	struct session s = {.token_hash = "aa11", .user_id = f->user, .csrf = "c1",
 			    .created_at = 1000, .ip = "192.0.2.1"};
 	assert_int_equal(STORE_CALL(f->st, session_add, &s, 0), ERR_OK);
@@ -555,7 +555,7 @@ static void test_sessions(void **state)
 	assert_int_equal(STORE_CALL(f->st, session_delete_user, f->user), ERR_OK);
 	assert_int_equal(STORE_CALL(f->st, session_get, &f->a, "cc33", &got), ERR_NOTFOUND);
 	/* not content: no change-log rows */
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &after, NULL), ERR_OK);
 	assert_int_equal(after, before);
 }
 
@@ -784,7 +784,7 @@ static void test_tag_merge(void **state)
 	assert_int_equal(STORE_CALL(f->st, tag_merge, 999999, harbour.id), ERR_NOTFOUND);
 
 	int64_t start = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &start), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &start, NULL), ERR_OK);
 	assert_int_equal(STORE_CALL(f->st, tag_merge, port.id, harbour.id), ERR_OK);
 	struct change *ch = NULL;
 	size_t n = 0;
@@ -809,7 +809,7 @@ static void test_change_last(void **state)
 	struct fx *f = *state;
 	int64_t id = -1, at = -1, last_id = -1;
 	assert_int_equal(STORE_CALL(f->st, change_last, &id, &at), ERR_OK);
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &last_id), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &last_id, NULL), ERR_OK);
 	assert_true(at > 0); /* setup's writes */
 	assert_true(id > 0);
 	assert_int_equal(id, last_id);
@@ -1118,7 +1118,7 @@ static void test_reindex_and_language(void **state)
 	struct search_site s;
 	search_site(f, &s);
 	int64_t start = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &start), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &start, NULL), ERR_OK);
 	progress_calls = 0;
 	assert_int_equal(STORE_CALL(f->st, reindex, count_progress), ERR_OK);
 	assert_true(progress_calls >= 1);
@@ -1137,9 +1137,9 @@ static void test_reindex_and_language(void **state)
 	find(f, "trams", (struct search_request){0}, &n, &total);
 	assert_int_equal(total, 2);
 	int64_t before = 0, after = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &before), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &before, NULL), ERR_OK);
 	assert_int_equal(STORE_CALL(f->st, search_language, "fr", NULL), ERR_OK); /* unchanged */
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &after), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &after, NULL), ERR_OK);
 	assert_int_equal(after, before);
 	/* a language without a stemmer indexes words as they are */
 	assert_int_equal(STORE_CALL(f->st, search_language, "xx", NULL), ERR_OK);
@@ -1315,7 +1315,7 @@ static void test_concurrent_writers(void **state)
 	char msg[256] = "";
 	assert_int_equal(test_store_reopen(&other, f->path, msg, sizeof msg), ERR_OK);
 	int64_t start = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &start), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &start, NULL), ERR_OK);
 	pthread_t th[WRITERS];
 	struct writer w[WRITERS];
 	for (int i = 0; i < WRITERS; i++) {
@@ -1364,7 +1364,7 @@ static void test_publish_due_once_across_nodes(void **state)
 	}
 	add_post(f->st, f->user, "later", POST_SCHEDULED, now + DAY, "later");
 	int64_t start = 0;
-	assert_int_equal(STORE_CALL(f->st, change_last_id, &start), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, change_last, &start, NULL), ERR_OK);
 	struct store *other = NULL;
 	char msg[256] = "";
 	assert_int_equal(test_store_reopen(&other, f->path, msg, sizeof msg), ERR_OK);
