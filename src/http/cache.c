@@ -8,6 +8,8 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "core/str.h"
+
 #define NBUCKETS 4096 /* power of two */
 #define DEP_BUCKETS_MIN 1024 /* power of two; the index doubles as keys grow */
 
@@ -39,12 +41,20 @@ struct cache {
 	void (*free_native)(void *native);
 };
 
-static uint64_t hash_str(const char *s)
+#define FNV_BASIS 1469598103934665603ull
+
+/* FNV-1a, continued from h: a name hashed in pieces hashes the same as
+ * the whole name. */
+static uint64_t hash_more(uint64_t h, const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
 	return h;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	return hash_more(FNV_BASIS, s);
 }
 
 /* Bucket of a key: a seeded hash with a final mix, so a client cannot
@@ -71,6 +81,13 @@ uint64_t cache_dep(const char *fmt, ...)
 	vsnprintf(name, sizeof name, fmt, ap);
 	va_end(ap);
 	return hash_str(name);
+}
+
+uint64_t cache_dep_id(const char *kind, int64_t id)
+{
+	char d[STR_I64_MAX];
+	d[str_from_i64(d, id, 0)] = '\0';
+	return hash_more(hash_more(hash_more(FNV_BASIS, kind), ":"), d);
 }
 
 struct cache *cache_new(size_t max_bytes, void (*free_native)(void *native))

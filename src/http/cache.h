@@ -64,6 +64,8 @@ void cache_free(struct cache *c);
 
 /* Hash of a formatted dependency name ("post:12"). */
 uint64_t cache_dep(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same hash for "kind:id", without formatting. */
+uint64_t cache_dep_id(const char *kind, int64_t id);
 
 uint64_t cache_epoch(struct cache *c);
 /* The expires value for an entry that may be served for ttl seconds (0:

@@ -104,6 +104,9 @@ void resp_header(struct resp *rs, const char *name, const char *value);
  * site/deps.h for the names. Duplicates are ignored. */
 void resp_depend(struct req *r, struct resp *rs, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* resp_depend(r, rs, "kind:%lld", id) without the formatting (the page
+ * path records several per page). */
+void resp_depend_id(struct req *r, struct resp *rs, const char *kind, int64_t id);
 /* Set a 301/302/303 redirect to location. */
 void resp_redirect(struct resp *rs, int status, const char *location);
 

@@ -142,14 +142,8 @@ void resp_redirect(struct resp *rs, int status, const char *location)
 	resp_header(rs, "Location", location);
 }
 
-void resp_depend(struct req *r, struct resp *rs, const char *fmt, ...)
+static void depend_key(struct req *r, struct resp *rs, uint64_t key)
 {
-	char name[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof name, fmt, ap);
-	va_end(ap);
-	uint64_t key = cache_dep("%s", name);
 	for (size_t i = 0; i < rs->ndeps; i++)
 		if (rs->deps[i] == key)
 			return;
@@ -165,4 +159,19 @@ void resp_depend(struct req *r, struct resp *rs, const char *fmt, ...)
 		rs->capdeps = cap;
 	}
 	rs->deps[rs->ndeps++] = key;
+}
+
+void resp_depend(struct req *r, struct resp *rs, const char *fmt, ...)
+{
+	char name[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof name, fmt, ap);
+	va_end(ap);
+	depend_key(r, rs, cache_dep("%s", name));
+}
+
+void resp_depend_id(struct req *r, struct resp *rs, const char *kind, int64_t id)
+{
+	depend_key(r, rs, cache_dep_id(kind, id));
 }

@@ -92,7 +92,7 @@ enum err site_category(struct req *r, struct resp *rs)
 	struct post_query q = {0};
 	q.category_id = cat.id;
 	q.include_children = true;
-	resp_depend(r, rs, "list:cat:%lld", (long long)cat.id);
+	resp_depend_id(r, rs, "list:cat", cat.id);
 	const char *base = arena_printf(a, "/category/%s/", cat.path);
 	view_add_feeds(&ctx, root, base, cat.name);
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, n, false);
@@ -115,8 +115,8 @@ enum err site_tag(struct req *r, struct resp *rs)
 	struct tval *arch = archive_val(&ctx, "Tag", t.name, NULL);
 	struct post_query q = {0};
 	q.tag_id = t.id;
-	resp_depend(r, rs, "list:tag:%lld", (long long)t.id);
-	resp_depend(r, rs, "tag:%lld", (long long)t.id);
+	resp_depend_id(r, rs, "list:tag", t.id);
+	resp_depend_id(r, rs, "tag", t.id);
 	const char *base = arena_printf(a, "/tag/%s/", t.slug);
 	view_add_feeds(&ctx, root, base, t.name);
 	struct crumb crumbs[2] = {{"Home", "/"}, {t.name, base}};
@@ -138,8 +138,8 @@ enum err site_author(struct req *r, struct resp *rs)
 	struct tval *arch = archive_val(&ctx, "Author", u.display_name, u.bio);
 	struct post_query q = {0};
 	q.author_id = u.id;
-	resp_depend(r, rs, "list:author:%lld", (long long)u.id);
-	resp_depend(r, rs, "user:%lld", (long long)u.id);
+	resp_depend_id(r, rs, "list:author", u.id);
+	resp_depend_id(r, rs, "user", u.id);
 	const char *base = arena_printf(a, "/author/%s/", u.login);
 	view_add_feeds(&ctx, root, base, u.display_name);
 	struct crumb crumbs[2] = {{"Home", "/"}, {u.display_name, base}};

@@ -29,9 +29,9 @@ static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	int64_t want = settings_snap_int(&ctx->settings, "related_count");
 	if ((int64_t)n > want)
 		n = want > 0 ? (size_t)want : 0;
-	resp_depend(r, rs, "related:%lld", (long long)p->id);
+	resp_depend_id(r, rs, "related", p->id);
 	for (size_t i = 0; i < nids; i++)
-		resp_depend(r, rs, "post:%lld", (long long)ids[i]);
+		resp_depend_id(r, rs, "post", ids[i]);
 	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++)
 		tval_push(a, list, view_post(ctx, &ps[i], false));
@@ -95,10 +95,10 @@ enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
 		tval_set_str(a, root, "og_image", image);
 	if (p->type == POST_ARTICLE)
 		view_add_jsonld(ctx, root, view_article_jsonld(ctx, p, url, image));
-	resp_depend(r, rs, "post:%lld", (long long)p->id);
-	resp_depend(r, rs, "user:%lld", (long long)p->author_id);
+	resp_depend_id(r, rs, "post", p->id);
+	resp_depend_id(r, rs, "user", p->author_id);
 	if (p->parent_id)
-		resp_depend(r, rs, "post:%lld", (long long)p->parent_id);
+		resp_depend_id(r, rs, "post", p->parent_id);
 	struct tag *tags = NULL;
 	size_t ntags = 0;
 	if (p->type == POST_ARTICLE) {
@@ -106,7 +106,7 @@ enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
 		if (rc != ERR_OK)
 			return rc;
 		for (size_t i = 0; i < ntags; i++)
-			resp_depend(r, rs, "tag:%lld", (long long)tags[i].id);
+			resp_depend_id(r, rs, "tag", tags[i].id);
 	}
 	view_post_tags(ctx, post, tags, ntags);
 	if (p->type == POST_ARTICLE) {

@@ -81,8 +81,8 @@ enum err site_listing(struct req *r, struct resp *rs, struct view_ctx *ctx, stru
 	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++) {
 		tval_push(a, list, view_post(ctx, &ps[i], false));
-		resp_depend(r, rs, "post:%lld", (long long)ps[i].id);
-		resp_depend(r, rs, "user:%lld", (long long)ps[i].author_id);
+		resp_depend_id(r, rs, "post", ps[i].id);
+		resp_depend_id(r, rs, "user", ps[i].author_id);
 	}
 	tval_set(a, root, "posts", list);
 	view_pagination(ctx, root, base, r->page, total);

@@ -43,8 +43,8 @@ static enum err post_entry(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	size_t ntags = 0;
 	if ((rc = STORE_CALL(ctx->st, post_tags, a, p.id, &tags, &ntags)) != ERR_OK)
 		return rc;
-	resp_depend(r, rs, "post:%lld", (long long)p.id);
-	resp_depend(r, rs, "user:%lld", (long long)p.author_id);
+	resp_depend_id(r, rs, "post", p.id);
+	resp_depend_id(r, rs, "user", p.author_id);
 	const char **cats = ARENA_ARRAY(a, const char *, ntags + 1);
 	if (!cats)
 		return ERR_NOMEM;
@@ -52,7 +52,7 @@ static enum err post_entry(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	if (p.category_name && *p.category_name)
 		cats[nc++] = p.category_name;
 	for (size_t i = 0; i < ntags; i++) {
-		resp_depend(r, rs, "tag:%lld", (long long)tags[i].id);
+		resp_depend_id(r, rs, "tag", tags[i].id);
 		cats[nc++] = tags[i].name;
 	}
 	memset(e, 0, sizeof *e);
@@ -186,8 +186,8 @@ static enum err tag_feed(struct req *r, struct resp *rs, enum feed_format fmt)
 		return rc == ERR_NOTFOUND ? site_old_url(r, rs, ctx.st) : rc;
 	struct post_query q = {0};
 	q.tag_id = t.id;
-	resp_depend(r, rs, "list:tag:%lld", (long long)t.id);
-	resp_depend(r, rs, "tag:%lld", (long long)t.id);
+	resp_depend_id(r, rs, "list:tag", t.id);
+	resp_depend_id(r, rs, "tag", t.id);
 	const char *base = arena_printf(r->arena, "/tag/%s/", t.slug);
 	return serve_feed(r, rs, &ctx, fmt, &q, base, t.name, NULL, true);
 }
@@ -213,8 +213,8 @@ static enum err author_feed(struct req *r, struct resp *rs, enum feed_format fmt
 		return rc;
 	struct post_query q = {0};
 	q.author_id = u.id;
-	resp_depend(r, rs, "list:author:%lld", (long long)u.id);
-	resp_depend(r, rs, "user:%lld", (long long)u.id);
+	resp_depend_id(r, rs, "list:author", u.id);
+	resp_depend_id(r, rs, "user", u.id);
 	const char *base = arena_printf(r->arena, "/author/%s/", u.login);
 	return serve_feed(r, rs, &ctx, fmt, &q, base, u.display_name, u.bio, true);
 }
@@ -258,7 +258,7 @@ enum err site_category_feed(struct req *r, struct resp *rs, const char *path, bo
 	struct post_query q = {0};
 	q.category_id = cat.id;
 	q.include_children = true;
-	resp_depend(r, rs, "list:cat:%lld", (long long)cat.id);
+	resp_depend_id(r, rs, "list:cat", cat.id);
 	const char *base = arena_printf(r->arena, "/category/%s/", cat.path);
 	return serve_feed(r, rs, &ctx, atom ? FEED_ATOM : FEED_RSS, &q, base, cat.name,
 			  cat.description, false);
@@ -305,14 +305,14 @@ static enum err comment_feed(struct req *r, struct resp *rs, struct view_ctx *ct
 			if ((rc = STORE_CALL(ctx->st, post_get, a, cs[i].post_id, &cp)) != ERR_OK)
 				return rc;
 			on = &cp;
-			resp_depend(r, rs, "post:%lld", (long long)cp.id);
+			resp_depend_id(r, rs, "post", cp.id);
 		}
 		rc = comment_entry(ctx, &cs[i], on->title, view_post_url(ctx, on), &es[i]);
 		if (rc != ERR_OK)
 			return rc;
 	}
 	if (p)
-		resp_depend(r, rs, "post:%lld", (long long)p->id);
+		resp_depend_id(r, rs, "post", p->id);
 	else
 		resp_depend(r, rs, "comments:all");
 	const char *base = p ? view_post_url(ctx, p) : "/comments/";

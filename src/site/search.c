@@ -209,8 +209,8 @@ enum err site_search(struct req *r, struct resp *rs)
 		struct tval *v = view_post(&ctx, &s.hits[i].post, false);
 		tval_set_html(a, v, "snippet", search_snippet_html(a, s.hits[i].snippet));
 		tval_push(a, list, v);
-		resp_depend(r, rs, "post:%lld", (long long)s.hits[i].post.id);
-		resp_depend(r, rs, "user:%lld", (long long)s.hits[i].post.author_id);
+		resp_depend_id(r, rs, "post", s.hits[i].post.id);
+		resp_depend_id(r, rs, "user", s.hits[i].post.author_id);
 	}
 	tval_set(a, root, "search", sv);
 	tval_set(a, root, "results", list);
@@ -251,7 +251,7 @@ enum err site_search_json(struct req *r, struct resp *rs)
 		json_set_str(o, "snippet", search_snippet_html(a, s.hits[i].snippet));
 		json_set(o, "score", json_num(s.hits[i].score));
 		json_push(results, o);
-		resp_depend(r, rs, "post:%lld", (long long)p->id);
+		resp_depend_id(r, rs, "post", p->id);
 	}
 	json_set(doc, "results", results);
 	const char *text = json_text(a, doc);

@@ -227,6 +227,21 @@ static void test_index_follows_entries(void **state)
 	cache_free(c);
 }
 
+/* Pages record "kind:id" names with cache_dep_id and purges name them with
+ * cache_dep: both must give the same key. */
+static void test_dep_id_matches_formatted(void **state)
+{
+	(void)state;
+	const int64_t ids[] = {0, 1, 12, 9999999, -3, INT64_MAX, INT64_MIN};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		assert_true(cache_dep_id("post", ids[i]) == cache_dep("post:%lld", (long long)ids[i]));
+		assert_true(cache_dep_id("list:cat", ids[i]) ==
+			    cache_dep("list:cat:%lld", (long long)ids[i]));
+	}
+	assert_true(cache_dep_id("post", 12) != cache_dep_id("user", 12));
+	assert_true(cache_dep_id("post", 12) != cache_dep_id("post", 21));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_reference_outlives_purge),
 		cmocka_unit_test(test_purge_cost_is_what_it_removes),
 		cmocka_unit_test(test_index_follows_entries),
+		cmocka_unit_test(test_dep_id_matches_formatted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
