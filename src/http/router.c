@@ -165,6 +165,20 @@ static bool check_param(enum param_check c, const struct seg *segs, size_t n)
 	return true;
 }
 
+/* Could the pattern match at all? A literal first segment must be the
+ * request's first segment (every kind of match below compares it), so
+ * most routes are ruled out without splitting their pattern. */
+static bool first_seg_may_match(const char *pattern, const struct split *req)
+{
+	const char *p = pattern + 1;
+	if (*p == '\0' || *p == ':' || *p == '*')
+		return true;
+	if (req->n == 0)
+		return false;
+	const struct seg *s = &req->s[0];
+	return strncmp(p, s->p, s->n) == 0 && (p[s->n] == '/' || p[s->n] == '\0');
+}
+
 struct bound {
 	struct seg v[REQ_MAX_PARAMS];
 	size_t n;
@@ -295,7 +309,8 @@ enum route_result router_match(const struct route *routes, size_t n, struct req 
 
 	for (size_t i = 0; i < n; i++) {
 		const struct route *rt = &routes[i];
-		if (!rt->pattern || rt->pattern[0] != '/' || !split(rt->pattern, &pat))
+		if (!rt->pattern || rt->pattern[0] != '/' || !first_seg_may_match(rt->pattern, &req) ||
+		    !split(rt->pattern, &pat))
 			continue;
 		struct bound b;
 		bool hit = false;
