@@ -64,9 +64,18 @@ static const struct setting {
 static const struct setting *find(const char *key)
 {
 	for (size_t i = 0; i < NSETTINGS; i++)
-		if (strcmp(table[i].key, key) == 0)
+		if (table[i].key[0] == key[0] && strcmp(table[i].key, key) == 0)
 			return &table[i];
 	return NULL;
+}
+
+/* The number in v, else in the default (0 when neither is one). */
+static int64_t as_int(const struct setting *s, const char *v)
+{
+	int64_t n = 0;
+	if (!str_to_i64(v, INT64_MIN, INT64_MAX, &n) && s)
+		str_to_i64(s->deflt, INT64_MIN, INT64_MAX, &n);
+	return n;
 }
 
 const char *settings_key(size_t i, const char **deflt, const char **help)
@@ -91,35 +100,51 @@ const char *settings_get(struct store *st, struct arena *a, const char *key)
 
 int64_t settings_get_int(struct store *st, struct arena *a, const char *key)
 {
-	int64_t v = 0;
-	const struct setting *s = find(key);
-	if (!str_to_i64(settings_get(st, a, key), INT64_MIN, INT64_MAX, &v) && s)
-		str_to_i64(s->deflt, INT64_MIN, INT64_MAX, &v);
-	return v;
+	return as_int(find(key), settings_get(st, a, key));
+}
+
+/* A stored value by a scan of what was stored (NULL: none). */
+static const char *stored(const struct settings_snapshot *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->keys[i], key) == 0)
+			return s->values[i];
+	return NULL;
 }
 
 enum err settings_load(struct store *st, struct arena *a, struct settings_snapshot *out)
 {
 	memset(out, 0, sizeof *out);
-	return STORE_CALL(st, setting_list, a, &out->keys, &out->values, &out->n);
+	enum err rc = STORE_CALL(st, setting_list, a, &out->keys, &out->values, &out->n);
+	if (rc != ERR_OK)
+		return rc;
+	out->known = arena_alloc(a, NSETTINGS * sizeof *out->known);
+	out->known_int = arena_alloc(a, NSETTINGS * sizeof *out->known_int);
+	if (!out->known || !out->known_int)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const char *v = stored(out, table[i].key);
+		out->known[i] = v ? v : table[i].deflt;
+		out->known_int[i] = as_int(&table[i], out->known[i]);
+	}
+	return ERR_OK;
 }
 
 const char *settings_snap_get(const struct settings_snapshot *s, const char *key)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->keys[i], key) == 0)
-			return s->values[i];
 	const struct setting *d = find(key);
-	return d ? d->deflt : "";
+	if (d && s->known)
+		return s->known[d - table];
+	const char *v = stored(s, key);
+	return v ? v : d ? d->deflt : "";
 }
 
 int64_t settings_snap_int(const struct settings_snapshot *s, const char *key)
 {
-	int64_t v = 0;
 	const struct setting *d = find(key);
-	if (!str_to_i64(settings_snap_get(s, key), INT64_MIN, INT64_MAX, &v) && d)
-		str_to_i64(d->deflt, INT64_MIN, INT64_MAX, &v);
-	return v;
+	if (d && s->known_int)
+		return s->known_int[d - table];
+	return as_int(d, settings_snap_get(s, key));
 }
 
 static bool check(const struct setting *s, const char *v, char *errmsg, size_t errlen)

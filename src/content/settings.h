@@ -21,10 +21,15 @@ int64_t settings_get_int(struct store *st, struct arena *a, const char *key);
 bool settings_check(const char *key, const char *value, char *errmsg, size_t errlen);
 enum err settings_set(struct store *st, const char *key, const char *value, char *errmsg,
 		      size_t errlen);
-/* All stored settings in one read, for code that needs several (a page). */
+/* All stored settings in one read, for code that needs several (a page).
+ * Each known setting's value (stored, else default) and its number are
+ * resolved once at load, in the table's order: pages read several per
+ * request. */
 struct settings_snapshot {
-	const char **keys, **values;
+	const char **keys, **values; /* as stored */
 	size_t n;
+	const char **known; /* per known setting: the value in effect */
+	int64_t *known_int; /* and as a number (settings_get_int's rule) */
 };
 enum err settings_load(struct store *st, struct arena *a, struct settings_snapshot *out);
 /* From a snapshot, with the same defaults as settings_get. */

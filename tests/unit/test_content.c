@@ -426,6 +426,38 @@ static void test_settings_init_defaults(void **state)
 	assert_string_equal(v, "Mine"); /* not overwritten */
 }
 
+/* A snapshot answers as settings_get/settings_get_int do: stored values,
+ * defaults for the rest, a stored value that is no number read as the
+ * default's number, and stored keys the table does not know. */
+static void test_settings_snapshot(void **state)
+{
+	struct fx *f = *state;
+	char msg[256];
+	assert_int_equal(settings_set(f->st, "posts_per_page", "25", msg, sizeof msg), ERR_OK);
+	assert_int_equal(settings_set(f->st, "title", "Snap", msg, sizeof msg), ERR_OK);
+	/* past settings_set's checks, as an old or hand-edited database may be */
+	assert_int_equal(STORE_CALL(f->st, setting_set, "comments_depth", "deep"), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, setting_set, "legacy_key", "kept"), ERR_OK);
+	struct settings_snapshot s;
+	assert_int_equal(settings_load(f->st, &f->a, &s), ERR_OK);
+	assert_string_equal(settings_snap_get(&s, "title"), "Snap");
+	assert_int_equal(settings_snap_int(&s, "posts_per_page"), 25);
+	assert_string_equal(settings_snap_get(&s, "timezone"), "UTC");
+	assert_int_equal(settings_snap_int(&s, "comments_token_max_age"), 172800);
+	assert_string_equal(settings_snap_get(&s, "comments_depth"), "deep");
+	assert_int_equal(settings_snap_int(&s, "comments_depth"), 5);
+	assert_string_equal(settings_snap_get(&s, "legacy_key"), "kept");
+	assert_string_equal(settings_snap_get(&s, "no_such_key"), "");
+	assert_int_equal(settings_snap_int(&s, "no_such_key"), 0);
+	for (size_t i = 0;; i++) {
+		const char *k = settings_key(i, NULL, NULL);
+		if (!k)
+			break;
+		assert_string_equal(settings_snap_get(&s, k), settings_get(f->st, &f->a, k));
+		assert_int_equal(settings_snap_int(&s, k), settings_get_int(f->st, &f->a, k));
+	}
+}
+
 static void test_settings_set_validation(void **state)
 {
 	struct fx *f = *state;
@@ -1054,6 +1086,7 @@ int main(void)
 		cmocka_unit_test(test_permalink_no_match),
 		T(test_settings_defaults),
 		T(test_settings_init_defaults),
+		T(test_settings_snapshot),
 		T(test_settings_set_validation),
 		T(test_settings_timezone_not_a_folder),
 		T(test_post_title_required),
