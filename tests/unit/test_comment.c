@@ -125,6 +125,22 @@ static void test_token(void **state)
 	unsigned char other[SECRET_BYTES] = {1};
 	assert_int_equal(comment_token_check(other, tok, 42, 1010, 3600, &age), TOKEN_FORGED);
 
+	/* the thread's last token is reused only for the same key, post and
+	 * second: each input changes it */
+	char again[COMMENT_TOKEN_MAX], t2[COMMENT_TOKEN_MAX];
+	comment_token_make(KEY, 42, 1000, again);
+	assert_string_equal(again, tok);
+	comment_token_make(other, 42, 1000, t2);
+	assert_string_not_equal(t2, tok);
+	assert_int_equal(comment_token_check(other, t2, 42, 1010, 3600, &age), TOKEN_OK);
+	assert_int_equal(comment_token_check(KEY, t2, 42, 1010, 3600, &age), TOKEN_FORGED);
+	comment_token_make(KEY, 43, 1000, t2);
+	assert_string_not_equal(t2 + 3, tok + 3); /* same time, other post: other MAC */
+	comment_token_make(KEY, 42, 1001, t2);
+	assert_string_not_equal(t2, tok);
+	comment_token_make(KEY, 42, 1000, again);
+	assert_string_equal(again, tok);
+
 	char ref[48];
 	comment_held_ref(KEY, 77, ref);
 	assert_int_equal(comment_held_id(KEY, ref), 77);
