@@ -842,6 +842,13 @@ static bool add_header(struct MHD_Response *mr, const char *name, const char *va
 	return MHD_add_response_header(mr, name, value) == MHD_YES;
 }
 
+/* A header this file makes itself (a constant, an ETag, a date): nothing
+ * to check, and every response carries several. */
+static void put_header(struct MHD_Response *mr, const char *name, const char *value)
+{
+	MHD_add_response_header(mr, name, value);
+}
+
 /* Headers MHD manages itself. */
 static bool reserved_header(const char *name)
 {
@@ -857,12 +864,16 @@ static bool reserved_header(const char *name)
 static void common_headers(struct MHD_Response *mr, const struct resp *rs, bool html)
 {
 	const char *cc = rs->cache_control ? rs->cache_control : html ? "no-cache" : NULL;
-	if (cc && !has_header(rs, "Cache-Control"))
-		add_header(mr, "Cache-Control", cc);
+	if (cc && !has_header(rs, "Cache-Control")) {
+		if (cc == rs->cache_control)
+			add_header(mr, "Cache-Control", cc);
+		else
+			put_header(mr, "Cache-Control", cc);
+	}
 	/* Also on 304s, errors and redirects: every HTML response has them. */
 	for (size_t i = 0; i < (html ? N_SECURITY_HEADERS : 1); i++)
 		if (!has_header(rs, SECURITY_HEADERS[i][0]))
-			add_header(mr, SECURITY_HEADERS[i][0], SECURITY_HEADERS[i][1]);
+			put_header(mr, SECURITY_HEADERS[i][0], SECURITY_HEADERS[i][1]);
 	for (size_t i = 0; i < rs->nheaders; i++) {
 		const char *k = rs->headers[i].key;
 		if (!k || reserved_header(k))
@@ -943,10 +954,10 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
 		struct MHD_Response *mr =
 			MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 		if (mr) {
-			add_header(mr, "ETag", e->etag);
-			add_header(mr, "Cache-Control", "no-cache");
-			add_header(mr, "Vary", "Accept-Encoding");
-			add_header(mr, "X-Cache", "HIT");
+			put_header(mr, "ETag", e->etag);
+			put_header(mr, "Cache-Control", "no-cache");
+			put_header(mr, "Vary", "Accept-Encoding");
+			put_header(mr, "X-Cache", "HIT");
 			/* the stored 200's security headers, as a fresh 304 has */
 			for (size_t i = 0; i < N_SECURITY_HEADERS; i++) {
 				const char *v = MHD_get_response_header(e->native[ENC_IDENTITY],
@@ -1019,11 +1030,11 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 		add_header(mr, "Content-Type", ctype);
 		add_header(mr, "ETag", etag);
 		if (*lm)
-			add_header(mr, "Last-Modified", lm);
+			put_header(mr, "Last-Modified", lm);
 		if (i != ENC_IDENTITY)
-			add_header(mr, "Content-Encoding", compress_name((enum encoding)i));
-		add_header(mr, "Vary", "Accept-Encoding");
-		add_header(mr, "X-Cache", "HIT");
+			put_header(mr, "Content-Encoding", compress_name((enum encoding)i));
+		put_header(mr, "Vary", "Accept-Encoding");
+		put_header(mr, "X-Cache", "HIT");
 		common_headers(mr, rs, html);
 		e->native[i] = mr;
 		e->len[i] = enc[i].len;
@@ -1092,12 +1103,12 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 	if (rs->last_modified > 0 && status < 400) {
 		const char *lm = time_http(a, rs->last_modified);
 		if (lm)
-			add_header(mr, "Last-Modified", lm);
+			put_header(mr, "Last-Modified", lm);
 	}
 	common_headers(mr, rs, html);
 	if (x->cache) {
-		add_header(mr, "X-Cache", "MISS");
-		add_header(mr, "Vary", "Accept-Encoding");
+		put_header(mr, "X-Cache", "MISS");
+		put_header(mr, "Vary", "Accept-Encoding");
 	}
 
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, mr);
