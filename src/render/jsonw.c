@@ -19,9 +19,50 @@ static const unsigned char special[256] = {
 	['<'] = 1, ['>'] = 1, ['&'] = 1, [0xE2] = 1,
 };
 
-void jsonw_put_string(struct buf *b, const char *s, size_t n)
+/* Write the special byte u[*i] (special[] is set for it) escaped; *i moves
+ * past what it consumed (U+2028/9 take three bytes). */
+static char *put_special(char *o, const unsigned char *u, size_t *i, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c = u[*i];
+	const char *esc;
+	switch (c) {
+	case '"': esc = "\\\""; break;
+	case '\\': esc = "\\\\"; break;
+	case '/': esc = "\\/"; break;
+	case '\b': esc = "\\b"; break;
+	case '\f': esc = "\\f"; break;
+	case '\n': esc = "\\n"; break;
+	case '\r': esc = "\\r"; break;
+	case '\t': esc = "\\t"; break;
+	case '<': esc = "\\u003c"; break;
+	case '>': esc = "\\u003e"; break;
+	case '&': esc = "\\u0026"; break;
+	case 0xE2:
+		if (*i + 2 < n && u[*i + 1] == 0x80 && (u[*i + 2] == 0xA8 || u[*i + 2] == 0xA9)) {
+			esc = u[*i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
+			*i += 2;
+		} else {
+			*o++ = (char)c;
+			return o;
+		}
+		break;
+	default: /* other controls */
+		*o++ = '\\';
+		*o++ = 'u';
+		*o++ = '0';
+		*o++ = '0';
+		*o++ = hex[c >> 4];
+		*o++ = hex[c & 15];
+		return o;
+	}
+	while (*esc)
+		*o++ = *esc++;
+	return o;
+}
+
+void jsonw_put_string(struct buf *b, const char *s, size_t n)
+{
 	const unsigned char *u = (const unsigned char *)s;
 	/* room for the worst case (every byte \u00XX), then write in place */
 	if (n > (SIZE_MAX - 3) / 6 || buf_reserve(b, 6 * n + 2) != ERR_OK)
@@ -30,8 +71,10 @@ void jsonw_put_string(struct buf *b, const char *s, size_t n)
 	*o++ = '"';
 	size_t i = 0;
 #ifdef __SSE2__
-	/* sixteen bytes at a time while none is special: any byte below 0x20,
-	 * '"', '\\', '/', '<', '>', '&' or 0xE2 */
+	/* sixteen bytes at a time: stored whole, then the first special one
+	 * (any byte below 0x20, '"', '\\', '/', '<', '>', '&' or 0xE2) and
+	 * what follows are written over by the escape - URLs have a '/' every
+	 * few bytes, so the loop goes on after it */
 	const __m128i lim = _mm_set1_epi8(0x1F), q = _mm_set1_epi8('"'),
 		      bs = _mm_set1_epi8('\\'), sl = _mm_set1_epi8('/'), lt = _mm_set1_epi8('<'),
 		      gt = _mm_set1_epi8('>'), amp = _mm_set1_epi8('&'),
@@ -44,52 +87,25 @@ void jsonw_put_string(struct buf *b, const char *s, size_t n)
 				     _mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, sl))),
 			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)),
 				     _mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, e2))));
-		if (_mm_movemask_epi8(hit))
-			break; /* the byte loop below takes it from here */
-		_mm_storeu_si128((__m128i *)o, v);
-		o += 16;
-		i += 16;
+		unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+		_mm_storeu_si128((__m128i *)o, v); /* room: 6n covers 16 here */
+		if (!mask) {
+			o += 16;
+			i += 16;
+			continue;
+		}
+		unsigned k = (unsigned)__builtin_ctz(mask);
+		o += k;
+		i += k;
+		o = put_special(o, u, &i, n);
+		i++;
 	}
 #endif
 	for (; i < n; i++) {
-		unsigned char c = u[i];
-		if (!special[c]) {
-			*o++ = (char)c;
-			continue;
-		}
-		const char *esc;
-		switch (c) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '/': esc = "\\/"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		case '<': esc = "\\u003c"; break;
-		case '>': esc = "\\u003e"; break;
-		case '&': esc = "\\u0026"; break;
-		case 0xE2:
-			if (i + 2 < n && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
-				esc = u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
-				i += 2;
-			} else {
-				*o++ = (char)c;
-				continue;
-			}
-			break;
-		default: /* other controls */
-			*o++ = '\\';
-			*o++ = 'u';
-			*o++ = '0';
-			*o++ = '0';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-			continue;
-		}
-		while (*esc)
-			*o++ = *esc++;
+		if (!special[u[i]])
+			*o++ = (char)u[i];
+		else
+			o = put_special(o, u, &i, n);
 	}
 	*o++ = '"';
 	b->len = (size_t)(o - b->data);

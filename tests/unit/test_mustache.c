@@ -559,6 +559,12 @@ static void test_jsonw_matches_json_script(void **state)
 		/* past sixteen bytes: the vectorised run before the first special */
 		"a long plain sentence without any special byte at all, then / and <b> & \x01",
 		"0123456789abcdef0123456789abcdef\xE2\x80\xA8 after a line separator \xE2\x82\xAC",
+		/* specials inside and after sixteen-byte runs: the loop goes on */
+		"https://example.org/2025/06/a-long-slug-with-words/#comments",
+		"0123456789abcde\xE2\x80\xA8 straddles the first sixteen bytes",
+		"0123456789abcdefghijklmnopqrstu\xE2", "0123456789abcdefghijklmnopqrstu\xE2\x80",
+		"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"<<<<<<<<<<<<<<<<>>>>>>>>>>>>>>>>&&&&",
+		"fifteen bytes../sixteen bytes../\x01seventeen bytes.\\",
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		const char *t = texts[i];
