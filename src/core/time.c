@@ -68,6 +68,30 @@ bool time_zone_known(const char *zone)
 	return ok;
 }
 
+/* Bumped when the zone changes: it voids every thread's local_tm memo. */
+static _Atomic unsigned zone_gen;
+
+/* localtime_r, remembering the thread's last answer: a page converts the
+ * same few times (a post's dates) again and again. */
+static void local_tm(int64_t t, struct tm *out)
+{
+	static _Thread_local struct {
+		bool set;
+		unsigned gen;
+		int64_t t;
+		struct tm tm;
+	} last;
+	unsigned gen = atomic_load_explicit(&zone_gen, memory_order_acquire);
+	if (!last.set || last.t != t || last.gen != gen) {
+		time_t tt = (time_t)t;
+		localtime_r(&tt, &last.tm);
+		last.t = t;
+		last.gen = gen;
+		last.set = true;
+	}
+	*out = last.tm;
+}
+
 bool time_set_zone(const char *zone)
 {
 	bool ok = true;
@@ -84,6 +108,7 @@ bool time_set_zone(const char *zone)
 		}
 	}
 	tzset();
+	atomic_fetch_add_explicit(&zone_gen, 1, memory_order_release);
 	return ok;
 }
 
@@ -99,9 +124,8 @@ static void tm_to_parts(const struct tm *tm, struct date_parts *dp)
 
 void time_local(int64_t t, struct date_parts *dp)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	local_tm(t, &tm);
 	tm_to_parts(&tm, dp);
 }
 
@@ -221,9 +245,8 @@ static bool put_datetime(char *o, const struct tm *tm)
 
 char *time_iso(struct arena *a, int64_t t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	local_tm(t, &tm);
 	long off = tm.tm_gmtoff;
 	char sign = off < 0 ? '-' : '+';
 	if (off < 0)
@@ -296,9 +319,8 @@ char *time_http(struct arena *a, int64_t t)
 
 char *time_rfc822(struct arena *a, int64_t t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	local_tm(t, &tm);
 	long off = tm.tm_gmtoff;
 	char sign = off < 0 ? '-' : '+';
 	if (off < 0)

@@ -833,6 +833,19 @@ static void test_time_parse_iso_offsets(void **state)
 	assert_true(time_parse_iso("2026-11-26T17:30:00+01:00", &t));
 	assert_true(t == 1795710600);
 	time_set_zone("UTC");
+
+	/* the same instant again after a zone change: not the old zone's
+	 * answer (time.c remembers the last conversion) */
+	struct arena a;
+	arena_init(&a, 0);
+	assert_string_equal(time_iso(&a, 1795714200), "2026-11-26T17:30:00+00:00");
+	assert_true(time_set_zone("Europe/Paris"));
+	assert_string_equal(time_iso(&a, 1795714200), "2026-11-26T18:30:00+01:00");
+	assert_string_equal(time_human(&a, 1795714200), "26 November 2026");
+	assert_string_equal(time_iso(&a, 1795714200), "2026-11-26T18:30:00+01:00");
+	time_set_zone("UTC");
+	assert_string_equal(time_iso(&a, 1795714200), "2026-11-26T17:30:00+00:00");
+	arena_free(&a);
 }
 
 static void test_time_parse_iso_invalid(void **state)
