@@ -98,16 +98,15 @@ bool tval_push(struct arena *a, struct tval *list, struct tval *v)
 	return true;
 }
 
-bool tval_set(struct arena *a, struct tval *map, const char *key, struct tval *v)
+bool tval_put(struct arena *a, struct tval *map, const char *key, uint64_t head,
+	      struct tval *v)
 {
-	if (!map || !v || map->kind != TV_MAP)
+	if (!map || !key || !v || map->kind != TV_MAP)
 		return false;
-	/* keys are mostly literals: the same pointer, or a different first
-	 * byte, settles most comparisons without strcmp */
 	for (size_t i = 0; i < map->u.map.n; i++) {
-		const char *k = map->u.map.kv[i].key;
-		if (k == key || (k[0] == key[0] && strcmp(k, key) == 0)) {
-			map->u.map.kv[i].val = v;
+		struct tval_kv *kv = &map->u.map.kv[i];
+		if (kv->head == head && (kv->key == key || strcmp(kv->key, key) == 0)) {
+			kv->val = v;
 			return true;
 		}
 	}
@@ -120,42 +119,20 @@ bool tval_set(struct arena *a, struct tval *map, const char *key, struct tval *v
 		map->u.map.kv = p;
 		map->u.map.cap = cap;
 	}
-	map->u.map.kv[map->u.map.n].key = key;
-	map->u.map.kv[map->u.map.n].val = v;
+	map->u.map.kv[map->u.map.n] = (struct tval_kv){key, v, head};
 	map->u.map.n++;
 	return true;
-}
-
-bool tval_set_str(struct arena *a, struct tval *map, const char *key, const char *s)
-{
-	return tval_set(a, map, key, tval_str(a, s));
-}
-
-bool tval_set_html(struct arena *a, struct tval *map, const char *key, const char *html)
-{
-	return tval_set(a, map, key, tval_html(a, html));
-}
-
-bool tval_set_int(struct arena *a, struct tval *map, const char *key, int64_t i)
-{
-	return tval_set(a, map, key, tval_int(a, i));
-}
-
-bool tval_set_bool(struct arena *a, struct tval *map, const char *key, bool b)
-{
-	return tval_set(a, map, key, tval_bool(a, b));
 }
 
 const struct tval *tval_get(const struct tval *map, const char *key, size_t keylen)
 {
 	if (!map || map->kind != TV_MAP)
 		return NULL;
+	uint64_t head = tval_key_head(key, keylen);
 	for (size_t i = 0; i < map->u.map.n; i++) {
-		const char *k = map->u.map.kv[i].key;
-		if (keylen && k[0] == key[0] && strncmp(k, key, keylen) == 0 && k[keylen] == '\0')
-			return map->u.map.kv[i].val;
-		if (!keylen && !k[0])
-			return map->u.map.kv[i].val;
+		const struct tval_kv *kv = &map->u.map.kv[i];
+		if (tval_key_eq(kv->key, kv->head, key, keylen, head))
+			return kv->val;
 	}
 	return NULL;
 }
