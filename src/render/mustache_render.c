@@ -124,8 +124,9 @@ static const struct tval *member(const struct tval *v, const struct mseg *s)
 {
 	if (!v || v->kind != TV_MAP)
 		return NULL;
+	/* newest first: a key set again shadows its older entry (value.h) */
 	const struct tval_kv *kv = v->u.map.kv;
-	for (size_t i = 0, n = v->u.map.n; i < n; i++)
+	for (size_t i = v->u.map.n; i-- > 0;)
 		if (kv[i].head == s->head && tval_key_eq(kv[i].key, kv[i].head, s->p, s->len, s->head))
 			return kv[i].val;
 	return NULL;

@@ -98,29 +98,28 @@ bool tval_push(struct arena *a, struct tval *list, struct tval *v)
 	return true;
 }
 
+/* Out of line: tval_put then needs no saved registers. */
+static __attribute__((noinline)) bool grow(struct arena *a, struct tval *map)
+{
+	size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+	struct tval_kv *p = arena_realloc(a, map->u.map.kv, map->u.map.cap * sizeof *p,
+					  cap * sizeof *p);
+	if (!p)
+		return false;
+	map->u.map.kv = p;
+	map->u.map.cap = cap;
+	return true;
+}
+
 bool tval_put(struct arena *a, struct tval *map, const char *key, uint64_t head,
 	      struct tval *v)
 {
 	if (!map || !key || !v || map->kind != TV_MAP)
 		return false;
-	for (size_t i = 0; i < map->u.map.n; i++) {
-		struct tval_kv *kv = &map->u.map.kv[i];
-		if (kv->head == head && (kv->key == key || strcmp(kv->key, key) == 0)) {
-			kv->val = v;
-			return true;
-		}
-	}
-	if (map->u.map.n == map->u.map.cap) {
-		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
-		struct tval_kv *p = arena_realloc(a, map->u.map.kv, map->u.map.cap * sizeof *p,
-						  cap * sizeof *p);
-		if (!p)
-			return false;
-		map->u.map.kv = p;
-		map->u.map.cap = cap;
-	}
-	map->u.map.kv[map->u.map.n] = (struct tval_kv){key, v, head};
-	map->u.map.n++;
+	/* no search for an older entry of the key: readers look newest first */
+	if (map->u.map.n == map->u.map.cap && !grow(a, map))
+		return false;
+	map->u.map.kv[map->u.map.n++] = (struct tval_kv){key, v, head};
 	return true;
 }
 
@@ -129,7 +128,7 @@ const struct tval *tval_get(const struct tval *map, const char *key, size_t keyl
 	if (!map || map->kind != TV_MAP)
 		return NULL;
 	uint64_t head = tval_key_head(key, keylen);
-	for (size_t i = 0; i < map->u.map.n; i++) {
+	for (size_t i = map->u.map.n; i-- > 0;) {
 		const struct tval_kv *kv = &map->u.map.kv[i];
 		if (tval_key_eq(kv->key, kv->head, key, keylen, head))
 			return kv->val;

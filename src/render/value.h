@@ -113,10 +113,14 @@ static inline bool tval_key_eq(const char *key, uint64_t head, const char *k, si
 	return key[n] == '\0'; /* only in doubt past 254 bytes */
 }
 
-/* Append to a list / set a key in a map (replacing an existing key). Return
- * false on arena exhaustion (or a NULL key). The key is not copied: use
- * literals or arena strings. tval_put is tval_set with the key's head
- * already computed; the others are inline so that it folds for literals. */
+/* Append to a list / set a key in a map. Return false on arena exhaustion
+ * (or a NULL key). The key is not copied: use literals or arena strings.
+ * Setting a key again replaces its value for every reader: a set appends
+ * without searching, and lookups (tval_get, templates) search newest first,
+ * so the older entry stays, shadowed (a map is built once per request; a key
+ * set over and over in a loop would grow it). tval_put is tval_set with the
+ * key's head already computed; the others are inline so that it folds for
+ * literals. */
 bool tval_push(struct arena *a, struct tval *list, struct tval *v);
 bool tval_put(struct arena *a, struct tval *map, const char *key, uint64_t head,
 	      struct tval *v);
