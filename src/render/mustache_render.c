@@ -122,7 +122,7 @@ static void put_value(struct rstate *r, const struct scope *sc, const struct tva
 /* Map member by a name part: heads first, bytes only when they agree. */
 static const struct tval *member(const struct tval *v, const struct mseg *s)
 {
-	if (!v || v->kind != TV_MAP)
+	if (!v || v->kind != TV_MAP || !(v->u.map.bloom & s->bit))
 		return NULL;
 	/* newest first: a key set again shadows its older entry (value.h) */
 	const struct tval_kv *kv = v->u.map.kv;

@@ -101,7 +101,9 @@ bool tval_push(struct arena *a, struct tval *list, struct tval *v)
 /* Out of line: tval_put then needs no saved registers. */
 static __attribute__((noinline)) bool grow(struct arena *a, struct tval *map)
 {
-	size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+	if (map->u.map.cap > UINT32_MAX / 2)
+		return false;
+	uint32_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
 	struct tval_kv *p = arena_realloc(a, map->u.map.kv, map->u.map.cap * sizeof *p,
 					  cap * sizeof *p);
 	if (!p)
@@ -120,6 +122,7 @@ bool tval_put(struct arena *a, struct tval *map, const char *key, uint64_t head,
 	if (map->u.map.n == map->u.map.cap && !grow(a, map))
 		return false;
 	map->u.map.kv[map->u.map.n++] = (struct tval_kv){key, v, head};
+	map->u.map.bloom |= tval_key_bit(head);
 	return true;
 }
 
@@ -128,6 +131,8 @@ const struct tval *tval_get(const struct tval *map, const char *key, size_t keyl
 	if (!map || map->kind != TV_MAP)
 		return NULL;
 	uint64_t head = tval_key_head(key, keylen);
+	if (!(map->u.map.bloom & tval_key_bit(head)))
+		return NULL;
 	for (size_t i = map->u.map.n; i-- > 0;) {
 		const struct tval_kv *kv = &map->u.map.kv[i];
 		if (tval_key_eq(kv->key, kv->head, key, keylen, head))

@@ -55,7 +55,8 @@ struct tval {
 		} list;
 		struct {
 			struct tval_kv *kv;
-			size_t n, cap;
+			uint32_t n, cap;
+			uint64_t bloom; /* OR of tval_key_bit(head) of its keys */
 		} map;
 	} u;
 };
@@ -97,6 +98,13 @@ static inline uint64_t tval_key_head(const char *k, size_t len)
 		break;
 	}
 	return h;
+}
+
+/* One of 64 bits for a key head: a map whose bloom lacks a name's bit
+ * cannot hold the name. */
+static inline uint64_t tval_key_bit(uint64_t head)
+{
+	return (uint64_t)1 << ((head * UINT64_C(0x9E3779B97F4A7C15)) >> 58);
 }
 
 /* Is key (NUL-terminated, with head `head`) the name k[0..n) (no NUL in
