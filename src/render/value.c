@@ -1,12 +1,14 @@
 #include "render/value.h"
 
+#include <stdint.h>
 #include <string.h>
 
+/* Zeroed by the assignment, not by a memset call. */
 static struct tval *mk(struct arena *a, enum tval_kind k)
 {
-	struct tval *v = ARENA_NEW(a, struct tval);
+	struct tval *v = arena_alloc(a, sizeof *v);
 	if (v)
-		v->kind = k;
+		*v = (struct tval){.kind = k};
 	return v;
 }
 
@@ -31,19 +33,30 @@ struct tval *tval_int(struct arena *a, int64_t i)
 	return v;
 }
 
+/* A copy goes in the same allocation, just after the node (whose size keeps
+ * any alignment); an empty one needs none. */
 static struct tval *text(struct arena *a, enum tval_kind k, const char *s, size_t n, bool copy)
 {
-	struct tval *v = mk(a, k);
-	if (!v)
-		return NULL;
-	if (!s) {
+	if (!s || n == 0) {
 		s = "";
 		n = 0;
 		copy = false;
 	}
-	v->u.s.p = copy ? arena_strndup(a, s, n) : s;
+	if (copy && n > SIZE_MAX / 2)
+		return NULL;
+	struct tval *v = arena_alloc(a, sizeof *v + (copy ? n + 1 : 0));
+	if (!v)
+		return NULL;
+	*v = (struct tval){.kind = k};
+	if (copy) {
+		char *p = (char *)(v + 1);
+		memcpy(p, s, n);
+		p[n] = '\0';
+		s = p;
+	}
+	v->u.s.p = s;
 	v->u.s.len = n;
-	return v->u.s.p ? v : NULL;
+	return v;
 }
 
 struct tval *tval_str(struct arena *a, const char *s)
