@@ -153,25 +153,3 @@ const struct tval *tval_get(const struct tval *map, const char *key, size_t keyl
 	}
 	return NULL;
 }
-
-/* Falsey: null, false, an empty list and an empty string (so a view can set
- * an optional field to "" and a template test it with {{#field}}). 0 is
- * truthy, as in the spec's JSON semantics. */
-bool tval_truthy(const struct tval *v)
-{
-	if (!v)
-		return false;
-	switch (v->kind) {
-	case TV_NULL:
-		return false;
-	case TV_BOOL:
-		return v->u.b;
-	case TV_LIST:
-		return v->u.list.n > 0;
-	case TV_STR:
-	case TV_HTML:
-		return v->u.s.len > 0;
-	default:
-		return true;
-	}
-}

@@ -163,7 +163,27 @@ static inline bool tval_set_bool(struct arena *a, struct tval *map, const char *
 
 /* Map lookup of one key (no dots, no NUL); NULL when absent or not a map. */
 const struct tval *tval_get(const struct tval *map, const char *key, size_t keylen);
-/* Mustache truthiness: NULL, false, "" ... see value.c. */
-bool tval_truthy(const struct tval *v);
+/* Mustache truthiness. Falsey: NULL, null, false, an empty list and an
+ * empty string (so a view can set an optional field to "" and a template
+ * test it with {{#field}}). 0 is truthy, as in the spec's JSON semantics.
+ * Inline: every section tests it. */
+static inline bool tval_truthy(const struct tval *v)
+{
+	if (!v)
+		return false;
+	switch (v->kind) {
+	case TV_NULL:
+		return false;
+	case TV_BOOL:
+		return v->u.b;
+	case TV_LIST:
+		return v->u.list.n > 0;
+	case TV_STR:
+	case TV_HTML:
+		return v->u.s.len > 0;
+	default:
+		return true;
+	}
+}
 
 #endif
