@@ -30,10 +30,13 @@ enum mop {
 #define MNF_DYNAMIC 0x1u /* partial/parent name is looked up in the context ({{>*x}}) */
 #define MNF_LINE 0x2u    /* standalone: the expansion starts on a fresh output line */
 
-/* One part of a dotted name. */
+/* One part of a dotted name (never empty, no NUL: the parser checks); head
+ * is tval_key_head(p, len), compared with each map key's before any byte,
+ * and bit its tval_key_bit, which skips maps that cannot hold the name. */
 struct mseg {
 	const char *p;
 	size_t len;
+	uint64_t head, bit;
 };
 
 struct mnode {

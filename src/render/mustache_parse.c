@@ -491,6 +491,8 @@ static bool add_segs(struct parser *ps, struct mnode *m, const char *p, size_t l
 		}
 		ps->segs[ps->nsegs].p = p;
 		ps->segs[ps->nsegs].len = k;
+		ps->segs[ps->nsegs].head = tval_key_head(p, k);
+		ps->segs[ps->nsegs].bit = tval_key_bit(ps->segs[ps->nsegs].head);
 		ps->nsegs++;
 		m->nseg++;
 		p += k + (dot ? 1 : 0);

@@ -119,22 +119,16 @@ static void put_value(struct rstate *r, const struct scope *sc, const struct tva
 		buf_append(r->out, s, n);
 }
 
-/* Map member by a name that is not NUL-terminated. */
-static const struct tval *member(const struct tval *v, const char *k, size_t n)
+/* Map member by a name part: heads first, bytes only when they agree. */
+static const struct tval *member(const struct tval *v, const struct mseg *s)
 {
-	if (!v || v->kind != TV_MAP)
+	if (!v || v->kind != TV_MAP || !(v->u.map.bloom & s->bit))
 		return NULL;
-	/* names are short: compared in line, not by a call per key */
-	for (size_t i = 0; i < v->u.map.n; i++) {
-		const char *key = v->u.map.kv[i].key;
-		if (key[0] != k[0])
-			continue;
-		size_t j = 1;
-		while (j < n && key[j] == k[j]) /* stops at key's NUL: k has none */
-			j++;
-		if (j == n && key[n] == '\0')
-			return v->u.map.kv[i].val;
-	}
+	/* newest first: a key set again shadows its older entry (value.h) */
+	const struct tval_kv *kv = v->u.map.kv;
+	for (size_t i = v->u.map.n; i-- > 0;)
+		if (kv[i].head == s->head && tval_key_eq(kv[i].key, kv[i].head, s->p, s->len, s->head))
+			return kv[i].val;
 	return NULL;
 }
 
@@ -149,9 +143,9 @@ static const struct tval *resolve(const struct tmpl *t, const struct mnode *n,
 	const struct mseg *s = t->segs + n->seg;
 	const struct tval *v = NULL;
 	for (; cx && !v; cx = cx->up)
-		v = member(cx->v, s[0].p, s[0].len);
+		v = member(cx->v, &s[0]);
 	for (uint32_t i = 1; v && i < n->nseg; i++)
-		v = member(v, s[i].p, s[i].len);
+		v = member(v, &s[i]);
 	return v;
 }
 

@@ -1,12 +1,14 @@
 #include "render/value.h"
 
+#include <stdint.h>
 #include <string.h>
 
+/* Zeroed by the assignment, not by a memset call. */
 static struct tval *mk(struct arena *a, enum tval_kind k)
 {
-	struct tval *v = ARENA_NEW(a, struct tval);
+	struct tval *v = arena_alloc(a, sizeof *v);
 	if (v)
-		v->kind = k;
+		*v = (struct tval){.kind = k};
 	return v;
 }
 
@@ -31,19 +33,30 @@ struct tval *tval_int(struct arena *a, int64_t i)
 	return v;
 }
 
+/* A copy goes in the same allocation, just after the node (whose size keeps
+ * any alignment); an empty one needs none. */
 static struct tval *text(struct arena *a, enum tval_kind k, const char *s, size_t n, bool copy)
 {
-	struct tval *v = mk(a, k);
-	if (!v)
-		return NULL;
-	if (!s) {
+	if (!s || n == 0) {
 		s = "";
 		n = 0;
 		copy = false;
 	}
-	v->u.s.p = copy ? arena_strndup(a, s, n) : s;
+	if (copy && n > SIZE_MAX / 2)
+		return NULL;
+	struct tval *v = arena_alloc(a, sizeof *v + (copy ? n + 1 : 0));
+	if (!v)
+		return NULL;
+	*v = (struct tval){.kind = k};
+	if (copy) {
+		char *p = (char *)(v + 1);
+		memcpy(p, s, n);
+		p[n] = '\0';
+		s = p;
+	}
+	v->u.s.p = s;
 	v->u.s.len = n;
-	return v->u.s.p ? v : NULL;
+	return v;
 }
 
 struct tval *tval_str(struct arena *a, const char *s)
@@ -98,86 +111,45 @@ bool tval_push(struct arena *a, struct tval *list, struct tval *v)
 	return true;
 }
 
-bool tval_set(struct arena *a, struct tval *map, const char *key, struct tval *v)
+/* Out of line: tval_put then needs no saved registers. */
+static __attribute__((noinline)) bool grow(struct arena *a, struct tval *map)
 {
-	if (!map || !v || map->kind != TV_MAP)
+	if (map->u.map.cap > UINT32_MAX / 2)
 		return false;
-	/* keys are mostly literals: the same pointer, or a different first
-	 * byte, settles most comparisons without strcmp */
-	for (size_t i = 0; i < map->u.map.n; i++) {
-		const char *k = map->u.map.kv[i].key;
-		if (k == key || (k[0] == key[0] && strcmp(k, key) == 0)) {
-			map->u.map.kv[i].val = v;
-			return true;
-		}
-	}
-	if (map->u.map.n == map->u.map.cap) {
-		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
-		struct tval_kv *p = arena_realloc(a, map->u.map.kv, map->u.map.cap * sizeof *p,
-						  cap * sizeof *p);
-		if (!p)
-			return false;
-		map->u.map.kv = p;
-		map->u.map.cap = cap;
-	}
-	map->u.map.kv[map->u.map.n].key = key;
-	map->u.map.kv[map->u.map.n].val = v;
-	map->u.map.n++;
+	uint32_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+	struct tval_kv *p = arena_realloc(a, map->u.map.kv, map->u.map.cap * sizeof *p,
+					  cap * sizeof *p);
+	if (!p)
+		return false;
+	map->u.map.kv = p;
+	map->u.map.cap = cap;
 	return true;
 }
 
-bool tval_set_str(struct arena *a, struct tval *map, const char *key, const char *s)
+bool tval_put(struct arena *a, struct tval *map, const char *key, uint64_t head,
+	      struct tval *v)
 {
-	return tval_set(a, map, key, tval_str(a, s));
-}
-
-bool tval_set_html(struct arena *a, struct tval *map, const char *key, const char *html)
-{
-	return tval_set(a, map, key, tval_html(a, html));
-}
-
-bool tval_set_int(struct arena *a, struct tval *map, const char *key, int64_t i)
-{
-	return tval_set(a, map, key, tval_int(a, i));
-}
-
-bool tval_set_bool(struct arena *a, struct tval *map, const char *key, bool b)
-{
-	return tval_set(a, map, key, tval_bool(a, b));
+	if (!map || !key || !v || map->kind != TV_MAP)
+		return false;
+	/* no search for an older entry of the key: readers look newest first */
+	if (map->u.map.n == map->u.map.cap && !grow(a, map))
+		return false;
+	map->u.map.kv[map->u.map.n++] = (struct tval_kv){key, v, head};
+	map->u.map.bloom |= tval_key_bit(head);
+	return true;
 }
 
 const struct tval *tval_get(const struct tval *map, const char *key, size_t keylen)
 {
 	if (!map || map->kind != TV_MAP)
 		return NULL;
-	for (size_t i = 0; i < map->u.map.n; i++) {
-		const char *k = map->u.map.kv[i].key;
-		if (keylen && k[0] == key[0] && strncmp(k, key, keylen) == 0 && k[keylen] == '\0')
-			return map->u.map.kv[i].val;
-		if (!keylen && !k[0])
-			return map->u.map.kv[i].val;
+	uint64_t head = tval_key_head(key, keylen);
+	if (!(map->u.map.bloom & tval_key_bit(head)))
+		return NULL;
+	for (size_t i = map->u.map.n; i-- > 0;) {
+		const struct tval_kv *kv = &map->u.map.kv[i];
+		if (tval_key_eq(kv->key, kv->head, key, keylen, head))
+			return kv->val;
 	}
 	return NULL;
-}
-
-/* Falsey: null, false, an empty list and an empty string (so a view can set
- * an optional field to "" and a template test it with {{#field}}). 0 is
- * truthy, as in the spec's JSON semantics. */
-bool tval_truthy(const struct tval *v)
-{
-	if (!v)
-		return false;
-	switch (v->kind) {
-	case TV_NULL:
-		return false;
-	case TV_BOOL:
-		return v->u.b;
-	case TV_LIST:
-		return v->u.list.n > 0;
-	case TV_STR:
-	case TV_HTML:
-		return v->u.s.len > 0;
-	default:
-		return true;
-	}
 }

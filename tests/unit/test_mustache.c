@@ -395,6 +395,48 @@ static struct tval *article_ctx(struct arena *a)
 	return m;
 }
 
+/* Names are matched by length and first bytes before the rest: keys that
+ * share a prefix, differ only past byte 7, or are very long still resolve to
+ * exactly themselves; the last set of a key wins. */
+static void test_key_matching(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a, 0);
+	struct tval *m = tval_map(&a);
+	char longk[300], longk2[300], src[1000];
+	memset(longk, 'k', sizeof longk - 1);
+	longk[sizeof longk - 1] = '\0';
+	memcpy(longk2, longk, sizeof longk);
+	longk2[280] = 'x'; /* same length, differs past byte 254 */
+	tval_set_str(&a, m, "updated_iso", "I");
+	tval_set_str(&a, m, "updated_human", "H");
+	tval_set_str(&a, m, "updated", "U");
+	tval_set_str(&a, m, "abcdefgX", "8");
+	tval_set_str(&a, m, "abcdefgY", "9");
+	tval_set_str(&a, m, "", "empty");
+	tval_set_str(&a, m, arena_strdup(&a, longk), "L");
+	tval_set_str(&a, m, arena_strdup(&a, longk2), "L2");
+	tval_set_str(&a, m, "k", "old");
+	tval_set_str(&a, m, arena_strdup(&a, "k"), "new"); /* another pointer, same key */
+	one("{{updated}}{{updated_iso}}{{updated_human}}{{updated_}}{{update}}", m, "UIH");
+	one("{{abcdefgX}}{{abcdefgY}}{{abcdefgZ}}{{abcdefg}}", m, "89");
+	one("{{k}}", m, "new");
+	snprintf(src, sizeof src, "{{%s}}|{{%s}}|{{%.299s}}", longk, longk2, longk);
+	one(src, m, "L|L2|L");
+	snprintf(src, sizeof src, "{{%.298s}}{{%sk}}", longk, longk);
+	one(src, m, "");
+	assert_string_equal(tval_get(m, "updated_iso", 11)->u.s.p, "I");
+	assert_string_equal(tval_get(m, "updated_isoX", 11)->u.s.p, "I");
+	assert_null(tval_get(m, "updated_is", 10));
+	assert_string_equal(tval_get(m, "", 0)->u.s.p, "empty");
+	assert_string_equal(tval_get(m, "k", 1)->u.s.p, "new");
+	assert_string_equal(tval_get(m, longk2, strlen(longk2))->u.s.p, "L2");
+	assert_null(tval_get(m, "k\0", 2)); /* a NUL in a name matches nothing */
+	assert_false(tval_set(&a, m, NULL, tval_null(&a)));
+	arena_free(&a);
+}
+
 static void test_layout_inheritance(void **state)
 {
 	(void)state;
@@ -680,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_recursion_limit),
 		cmocka_unit_test(test_empty_string_falsey),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_key_matching),
 		cmocka_unit_test(test_layout_inheritance),
 		cmocka_unit_test(test_threads_identical_output),
 		cmocka_unit_test(test_json_script_matches_jansson),
