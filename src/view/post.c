@@ -72,7 +72,9 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 	tval_set_bool(a, v, "sticky", p->sticky);
 	view_post_featured(ctx, v, p);
 	if (with_body) {
-		tval_set_html(a, v, "body_html", p->body_html);
+		/* the page's biggest string: referred to, not copied (p
+		 * outlives the tree, as view.h says) */
+		tval_set(a, v, "body_html", tval_html_ref(a, p->body_html ? p->body_html : ""));
 		view_post_tags(ctx, v, NULL, 0);
 	}
 	return v;

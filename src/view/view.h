@@ -52,7 +52,9 @@ struct tval *view_site_feeds(struct view_ctx *ctx);
 size_t view_nav_build(struct view_ctx *ctx, const struct category *cs, size_t ncs,
 		      struct nav_link **out);
 
-/* A post for listings (with_body false) or its own page (true). */
+/* A post for listings (with_body false) or its own page (true). The body
+ * is referred to, not copied: p's strings must outlive the tree (they do
+ * when p was read into the request arena). */
 struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body);
 /* Set the post's tags (a with_body view starts with none). */
 void view_post_tags(struct view_ctx *ctx, struct tval *post, const struct tag *ts, size_t n);
