@@ -21,9 +21,7 @@ static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	size_t nids = 0;
 	struct post *ps = NULL;
 	size_t n = 0;
-	enum err rc = STORE_CALL(ctx->st, related_ids, a, p->id, &ids, &nids);
-	if (rc == ERR_OK)
-		rc = STORE_CALL(ctx->st, related, a, p->id, ctx->now, &ps, &n);
+	enum err rc = STORE_CALL(ctx->st, related, a, p->id, ctx->now, &ps, &n, &ids, &nids);
 	if (rc != ERR_OK)
 		return rc;
 	int64_t want = settings_snap_int(&ctx->settings, "related_count");

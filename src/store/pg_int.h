@@ -268,7 +268,7 @@ enum err pgx_reindex(struct store *st, void (*progress)(int64_t done, int64_t to
  * transaction (related.h). */
 enum err pg_relate(struct store *st, struct pconn *c, int64_t id);
 enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
-		     struct post **out, size_t *n);
+		     struct post **out, size_t *n, int64_t **ids, size_t *nids);
 enum err pgr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids,
 			 size_t *n);
 enum err pgr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t total));

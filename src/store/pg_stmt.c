@@ -444,11 +444,15 @@ const char *const pg_stmt_sql[G__MAX] = {
 		      "WITH ORDINALITY AS x(r, s, i)",
 	[G_REL_LISTED_BY] = "SELECT post_id FROM related WHERE related_id = $1",
 	[G_REL_OF] = "SELECT related_id FROM related WHERE post_id = $1 ORDER BY rank",
-	[G_REL_LIST] = "SELECT " PG_POST_LIST_COLS "FROM related r JOIN posts p ON p.id = r.related_id "
+	/* every stored related id, and whether it is public (then its
+	 * listing columns are the post): related_ids and the public ones in
+	 * one read */
+	[G_REL_LIST] = "SELECT " PG_POST_LIST_COLS ", r.related_id, "
+		       "coalesce((" VISIBLE("$2") "), false) "
+		       "FROM related r LEFT JOIN posts p ON p.id = r.related_id "
 		       "LEFT JOIN users u ON u.id = p.author_id "
 		       "LEFT JOIN categories c ON c.id = p.category_id "
-		       "WHERE r.post_id = $1 AND p.status IN ('published','scheduled') "
-		       "AND p.published_at <= $2 ORDER BY r.rank",
+		       "WHERE r.post_id = $1 ORDER BY r.rank",
 	[G_REL_CLEAR_DOCS] = "DELETE FROM related_docs",
 	[G_REL_CLEAR_POSTINGS] = "DELETE FROM related_postings",
 	[G_REL_CLEAR_DF] = "DELETE FROM related_df",

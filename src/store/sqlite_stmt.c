@@ -251,11 +251,15 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			 "AND z.post_id = ?2 WHERE y.post_id = p.id) "
 			 "FROM posts p, posts x WHERE p.id = ?1 AND x.id = ?2",
 	[S_ARTICLE_IDS] = "SELECT id FROM posts WHERE type = 'post' AND id > ?1 ORDER BY id",
-	[S_REL_LIST] = "SELECT " POST_LIST_COLS "FROM related r JOIN posts p ON p.id = r.related_id "
+	/* every stored related id, and whether it is public (then its
+	 * listing columns are the post): related_ids and the public ones in
+	 * one read */
+	[S_REL_LIST] = "SELECT " POST_LIST_COLS ", r.related_id, "
+		       "coalesce((" VISIBLE("?2") "), 0) "
+		       "FROM related r LEFT JOIN posts p ON p.id = r.related_id "
 		       "LEFT JOIN users u ON u.id = p.author_id "
 		       "LEFT JOIN categories c ON c.id = p.category_id "
-		       "WHERE r.post_id = ?1 AND p.status IN ('published','scheduled') "
-		       "AND p.published_at <= ?2 ORDER BY r.rank",
+		       "WHERE r.post_id = ?1 ORDER BY r.rank",
 	/* comments */
 	[S_CM_POST_OK] = "SELECT 1 FROM posts p WHERE p.id = ?1 AND p.type = 'post' AND " VISIBLE("?2"),
 	[S_CM_PARENT_OK] = "SELECT 1 FROM comments WHERE id = ?1 AND post_id = ?2 AND "

@@ -1037,6 +1037,69 @@ static void test_search_follows_writes(void **state)
 	(void)later;
 }
 
+/* related reads the stored list once: the public articles best first, and
+ * (when asked) every stored id, public or not, exactly as related_ids. */
+static void test_related_with_ids(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = clock_now();
+	int64_t a = add_article(f, "airships", "Airships over the harbour",
+				"Zeppelins, airships and hangars by the harbour.", f->user, 0, NULL,
+				0, now - 3 * DAY);
+	int64_t b = add_article(f, "zeppelins", "Zeppelins and hangars",
+				"Hangars for zeppelins and airships.", f->user, 0, NULL, 0,
+				now - 2 * DAY);
+	int64_t c = add_article(f, "hangars", "Hangars of the harbour",
+				"Airships in hangars; zeppelins at the harbour.", f->user, 0, NULL, 0,
+				now - DAY);
+	int64_t *want = NULL;
+	size_t nwant = 0;
+	assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, a, &want, &nwant), ERR_OK);
+	assert_int_equal(nwant, 2);
+	assert_true((want[0] == b && want[1] == c) || (want[0] == c && want[1] == b));
+
+	/* all public: the posts are the ids, in the same order */
+	struct post *ps = NULL;
+	size_t n = 0;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now, &ps, &n, &ids, &nids), ERR_OK);
+	assert_int_equal(nids, nwant);
+	assert_memory_equal(ids, want, nwant * sizeof *ids);
+	assert_int_equal(n, nwant);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ps[i].id, want[i]);
+		assert_string_equal(ps[i].title, want[i] == b ? "Zeppelins and hangars"
+							       : "Hangars of the harbour");
+		assert_int_equal(ps[i].status, POST_PUBLISHED);
+	}
+
+	/* before c was published: c is not shown, but its id is still given */
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now - DAY - 60, &ps, &n, &ids,
+				    &nids),
+			 ERR_OK);
+	assert_int_equal(nids, nwant);
+	assert_memory_equal(ids, want, nwant * sizeof *ids);
+	assert_int_equal(n, 1);
+	assert_int_equal(ps[0].id, b);
+
+	/* the ids not wanted: the same posts */
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now - DAY - 60, &ps, &n, NULL, NULL),
+			 ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ps[0].id, b);
+
+	/* an article nothing relates to: nothing either way */
+	int64_t lone = add_article(f, "lone", "Quince", "Marmalade.", f->user, 0, NULL, 0,
+				   now - DAY);
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, lone, now, &ps, &n, &ids, &nids),
+			 ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, lone, &want, &nwant), ERR_OK);
+	assert_int_equal(nwant, 0);
+	assert_int_equal(nids, 0);
+	assert_int_equal(n, 0);
+}
+
 static void test_spell_words(void **state)
 {
 	struct fx *f = *state;
@@ -1523,6 +1586,7 @@ int main(void)
 		T(test_media),
 		T(test_search),
 		T(test_search_follows_writes),
+		T(test_related_with_ids),
 		T(test_spell_words),
 		T(test_reindex_and_language),
 		T(test_search_in_snapshot),
