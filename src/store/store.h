@@ -362,6 +362,11 @@ struct store_ops {
 	/* By type and slug, any status. */
 	enum err (*post_by_slug)(struct store *st, struct arena *a, enum post_type type,
 				 const char *slug, struct post *out);
+	/* The same, to show the post (public pages): every field but the
+	 * Markdown source, which is neither read nor copied (body_md NULL).
+	 * Who edits, exports or re-renders a post reads post_by_slug. */
+	enum err (*post_by_slug_html)(struct store *st, struct arena *a, enum post_type type,
+				      const char *slug, struct post *out);
 	enum err (*post_list)(struct store *st, struct arena *a, const struct post_query *q,
 			      struct post **out, size_t *n, int64_t *total);
 	enum err (*post_set_status)(struct store *st, int64_t id, enum post_status status,
