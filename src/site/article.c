@@ -2,7 +2,9 @@
  *
  * site_resolve is the last route: it matches the path against the
  * permalink pattern (articles), then "/slug/" (pages), then the redirects
- * table, else 404. Only public posts are ever shown. */
+ * table, else 404. Only public posts are ever shown; those found by slug
+ * are read without their Markdown source (post_by_slug_html), which no
+ * page shows. */
 #include <string.h>
 
 #include "content/permalink.h"
@@ -21,9 +23,7 @@ static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	size_t nids = 0;
 	struct post *ps = NULL;
 	size_t n = 0;
-	enum err rc = STORE_CALL(ctx->st, related_ids, a, p->id, &ids, &nids);
-	if (rc == ERR_OK)
-		rc = STORE_CALL(ctx->st, related, a, p->id, ctx->now, &ps, &n);
+	enum err rc = STORE_CALL(ctx->st, related, a, p->id, ctx->now, &ps, &n, &ids, &nids);
 	if (rc != ERR_OK)
 		return rc;
 	int64_t want = settings_snap_int(&ctx->settings, "related_count");
@@ -143,7 +143,7 @@ static bool article_feed(struct req *r, struct resp *rs, struct view_ctx *ctx, e
 	const char *article = arena_printf(a, "%s/", prefix);
 	if (!article || !permalink_match(a, ctx->site.permalink, article, &parts))
 		return false;
-	*rc = parts.slug ? STORE_CALL(ctx->st, post_by_slug, a, POST_ARTICLE, parts.slug, &p)
+	*rc = parts.slug ? STORE_CALL(ctx->st, post_by_slug_html, a, POST_ARTICLE, parts.slug, &p)
 			 : STORE_CALL(ctx->st, post_get, a, parts.id, &p);
 	if (*rc != ERR_OK || p.type != POST_ARTICLE || !post_is_public(&p, ctx->now))
 		return false;
@@ -170,8 +170,9 @@ enum err site_resolve(struct req *r, struct resp *rs)
 		return rc;
 	rc = ERR_OK;
 	if (permalink_match(a, ctx.site.permalink, r->path, &parts)) {
-		rc = parts.slug ? STORE_CALL(ctx.st, post_by_slug, a, POST_ARTICLE, parts.slug, &p)
-				: STORE_CALL(ctx.st, post_get, a, parts.id, &p);
+		rc = parts.slug
+			     ? STORE_CALL(ctx.st, post_by_slug_html, a, POST_ARTICLE, parts.slug, &p)
+			     : STORE_CALL(ctx.st, post_get, a, parts.id, &p);
 		if (rc == ERR_OK && p.type == POST_ARTICLE && post_is_public(&p, ctx.now)) {
 			if (r->method == HTTP_POST) {
 				/* comments post to the article's own (current) URL */
@@ -191,7 +192,7 @@ enum err site_resolve(struct req *r, struct resp *rs)
 	if (slash && slash[1] == '\0') {
 		char *slug = arena_strndup(a, s, (size_t)(slash - s));
 		if (slug && str_slug_valid(slug)) {
-			rc = STORE_CALL(ctx.st, post_by_slug, a, POST_PAGE, slug, &p);
+			rc = STORE_CALL(ctx.st, post_by_slug_html, a, POST_PAGE, slug, &p);
 			if (rc == ERR_OK && post_is_public(&p, ctx.now)) {
 				if (r->method == HTTP_POST)
 					return not_allowed(r, rs);

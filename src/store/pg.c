@@ -411,6 +411,7 @@ static const struct store_ops pg_ops = {
 	.post_save = pgp_post_save,
 	.post_get = pgp_post_get,
 	.post_by_slug = pgp_post_by_slug,
+	.post_by_slug_html = pgp_post_by_slug_html,
 	.post_list = pgp_post_list,
 	.post_set_status = pgp_post_set_status,
 	.post_delete = pgp_post_delete,

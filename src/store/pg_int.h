@@ -47,7 +47,7 @@ enum pgs {
 	G_TAG_BY_SLUG, G_TAG_ID_BY_SLUG, G_TAG_ADD, G_TAG_LIST, G_TAG_UPDATE, G_TAG_DELETE,
 	G_TAG_RELINK, G_POST_TAGS, G_POST_TAGS_CLEAR, G_POST_TAG_LINK,
 	G_POST_INSERT, G_POST_UPDATE, G_BODY_SAVE, G_POST_FACETS, G_POST_TAG_IDS, G_POST_GET,
-	G_POST_BY_SLUG, G_POST_SET_STATUS, G_POST_DELETE, G_POST_DUE, G_POST_PUBLISH,
+	G_POST_BY_SLUG, G_POST_BY_SLUG_HTML, G_POST_SET_STATUS, G_POST_DELETE, G_POST_DUE, G_POST_PUBLISH,
 	G_ARCHIVE_MONTHS,
 	G_REDIRECT_GET, G_REDIRECT_SET, G_REDIRECT_LIST, G_REDIRECT_RETARGET, G_REDIRECT_DELETE,
 	G_CHANGES_SINCE, G_CHANGE_NEWEST,
@@ -268,7 +268,7 @@ enum err pgx_reindex(struct store *st, void (*progress)(int64_t done, int64_t to
  * transaction (related.h). */
 enum err pg_relate(struct store *st, struct pconn *c, int64_t id);
 enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
-		     struct post **out, size_t *n);
+		     struct post **out, size_t *n, int64_t **ids, size_t *nids);
 enum err pgr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids,
 			 size_t *n);
 enum err pgr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t total));
@@ -341,6 +341,8 @@ enum err pgp_post_save(struct store *st, const struct post_input *in, int64_t *i
 enum err pgp_post_get(struct store *st, struct arena *a, int64_t id, struct post *out);
 enum err pgp_post_by_slug(struct store *st, struct arena *a, enum post_type type,
 			  const char *slug, struct post *out);
+enum err pgp_post_by_slug_html(struct store *st, struct arena *a, enum post_type type,
+			       const char *slug, struct post *out);
 enum err pgp_post_list(struct store *st, struct arena *a, const struct post_query *q,
 		       struct post **out, size_t *n, int64_t *total);
 enum err pgp_post_set_status(struct store *st, int64_t id, enum post_status status,

@@ -187,6 +187,20 @@ enum err pgp_post_by_slug(struct store *st, struct arena *a, enum post_type type
 		      pg_row_post, out);
 }
 
+/* pg_row_post, the Markdown source not read (NULL in the row) left NULL. */
+static void row_post_html(struct arena *a, const PGresult *r, int row, void *out)
+{
+	pg_row_post(a, r, row, out);
+	((struct post *)out)->body_md = NULL;
+}
+
+enum err pgp_post_by_slug_html(struct store *st, struct arena *a, enum post_type type,
+			       const char *slug, struct post *out)
+{
+	return pg_one(st, a, G_POST_BY_SLUG_HTML,
+		      PG_ARGS(PG_T(post_type_name(type)), PG_T(slug)), row_post_html, out);
+}
+
 /* One statement on one post, with the change-log row naming what it
  * touched before and after. */
 static enum err post_write(struct store *st, int64_t id, enum pgs which,

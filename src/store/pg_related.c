@@ -355,11 +355,50 @@ enum err pg_relate(struct store *st, struct pconn *c, int64_t id)
 
 /* --- the ops ------------------------------------------------------------------------ */
 
+/* One read of the stored list (G_REL_LIST): each row's related id, and
+ * the post when it is public. */
 enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
-		     struct post **out, size_t *n)
+		     struct post **out, size_t *n, int64_t **ids, size_t *nids)
 {
-	return pg_all(st, a, G_REL_LIST, PG_ARGS(PG_I(id), PG_I(now)), pg_row_post, sizeof **out,
-		      (void **)out, n);
+	*out = NULL;
+	*n = 0;
+	if (ids) {
+		*ids = NULL;
+		*nids = 0;
+	}
+	struct pconn *c = pg_conn_get(st);
+	if (!c)
+		return ERR_DB;
+	enum err rc;
+	PGresult *r = pg_run(st, c, G_REL_LIST, PG_ARGS(PG_I(id), PG_I(now)), &rc);
+	pg_conn_put(st, c);
+	if (!r)
+		return rc;
+	int rows = PQntuples(r);
+	struct post *ps = rows ? arena_alloc(a, (size_t)rows * sizeof *ps) : NULL;
+	int64_t *is = rows && ids ? arena_alloc(a, (size_t)rows * sizeof *is) : NULL;
+	size_t np = 0;
+	rc = ERR_OK;
+	if (rows && (!ps || (ids && !is)))
+		rc = ERR_NOMEM;
+	for (int i = 0; rc == ERR_OK && i < rows; i++) {
+		if (ids)
+			is[i] = pg_int(r, i, 24);
+		if (pg_bool(r, i, 25))
+			pg_row_post(a, r, i, &ps[np++]);
+	}
+	PQclear(r);
+	if (rc == ERR_OK && a->failed)
+		rc = ERR_NOMEM;
+	if (rc != ERR_OK)
+		return rc;
+	*out = ps;
+	*n = np;
+	if (ids) {
+		*ids = is;
+		*nids = (size_t)rows;
+	}
+	return ERR_OK;
 }
 
 enum err pgr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids,

@@ -6,14 +6,16 @@
  * an explicit type. Listings are composed by shape in pg_list.c. */
 #include "store/pg_int.h"
 
-/* Columns of a full post row, read by pg_row_post() in pg_posts.c. */
-#define POST_COLS                                                                          \
+/* Columns of a full post row, the Markdown source as md ("NULL": not
+ * read, for post_by_slug_html); read by pg_row_post() in pg_posts.c. */
+#define POST_COLS_MD(md)                                                                   \
 	"p.id, p.type, p.status, p.slug, p.title, p.excerpt, "                              \
-	"coalesce(b.body_md, ''), coalesce(b.body_html, ''), "                              \
+	md ", coalesce(b.body_html, ''), "                                                   \
 	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "              \
 	"p.published_at, p.created_at, p.updated_at, "                                      \
 	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
 	"u.login, u.display_name, c.slug, c.name, c.path, p.summary, p.featured_media_id "
+#define POST_COLS POST_COLS_MD("coalesce(b.body_md, '')")
 #define POST_JOINS                                                                         \
 	"FROM posts p LEFT JOIN users u ON u.id = p.author_id "                             \
 	"LEFT JOIN categories c ON c.id = p.category_id "                                   \
@@ -165,6 +167,8 @@ const char *const pg_stmt_sql[G__MAX] = {
 	[G_POST_TAG_IDS] = "SELECT tag_id FROM post_tags WHERE post_id = $1 ORDER BY tag_id",
 	[G_POST_GET] = "SELECT " POST_COLS POST_JOINS "WHERE p.id = $1",
 	[G_POST_BY_SLUG] = "SELECT " POST_COLS POST_JOINS "WHERE p.type = $1 AND p.slug = $2",
+	[G_POST_BY_SLUG_HTML] = "SELECT " POST_COLS_MD("NULL") POST_JOINS
+				"WHERE p.type = $1 AND p.slug = $2",
 	[G_POST_SET_STATUS] = "UPDATE posts SET status = $2, published_at = CASE WHEN "
 			      "$3::bigint > 0 THEN $3::bigint ELSE published_at END, "
 			      "updated_at = $4 WHERE id = $1",
@@ -444,11 +448,15 @@ const char *const pg_stmt_sql[G__MAX] = {
 		      "WITH ORDINALITY AS x(r, s, i)",
 	[G_REL_LISTED_BY] = "SELECT post_id FROM related WHERE related_id = $1",
 	[G_REL_OF] = "SELECT related_id FROM related WHERE post_id = $1 ORDER BY rank",
-	[G_REL_LIST] = "SELECT " PG_POST_LIST_COLS "FROM related r JOIN posts p ON p.id = r.related_id "
+	/* every stored related id, and whether it is public (then its
+	 * listing columns are the post): related_ids and the public ones in
+	 * one read */
+	[G_REL_LIST] = "SELECT " PG_POST_LIST_COLS ", r.related_id, "
+		       "coalesce((" VISIBLE("$2") "), false) "
+		       "FROM related r LEFT JOIN posts p ON p.id = r.related_id "
 		       "LEFT JOIN users u ON u.id = p.author_id "
 		       "LEFT JOIN categories c ON c.id = p.category_id "
-		       "WHERE r.post_id = $1 AND p.status IN ('published','scheduled') "
-		       "AND p.published_at <= $2 ORDER BY r.rank",
+		       "WHERE r.post_id = $1 ORDER BY r.rank",
 	[G_REL_CLEAR_DOCS] = "DELETE FROM related_docs",
 	[G_REL_CLEAR_POSTINGS] = "DELETE FROM related_postings",
 	[G_REL_CLEAR_DF] = "DELETE FROM related_df",

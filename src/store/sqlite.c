@@ -311,6 +311,7 @@ static const struct store_ops sqlite_ops = {
 	.post_save = sqp_post_save,
 	.post_get = sqp_post_get,
 	.post_by_slug = sqp_post_by_slug,
+	.post_by_slug_html = sqp_post_by_slug_html,
 	.post_list = sqp_post_list,
 	.post_set_status = sqp_post_set_status,
 	.post_delete = sqp_post_delete,

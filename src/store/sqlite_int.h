@@ -21,7 +21,7 @@ enum stmt {
 	S_CAT_DELETE, S_CAT_REPARENT_CHILDREN, S_CAT_MOVE_POSTS, S_CAT_ALL_IDS, S_CAT_SET_PATH,
 	S_TAG_BY_SLUG, S_TAG_BY_NAME, S_TAG_ADD, S_TAG_LIST, S_TAG_UPDATE, S_TAG_DELETE,
 	S_POST_TAGS, S_POST_TAGS_CLEAR, S_POST_TAG_LINK,
-	S_POST_INSERT, S_POST_UPDATE, S_BODY_SAVE, S_POST_FACETS, S_POST_TAG_IDS, S_POST_GET, S_POST_BY_SLUG, S_POST_SET_STATUS, S_POST_DELETE, S_POST_DUE, S_POST_PUBLISH,
+	S_POST_INSERT, S_POST_UPDATE, S_BODY_SAVE, S_POST_FACETS, S_POST_TAG_IDS, S_POST_GET, S_POST_BY_SLUG, S_POST_BY_SLUG_HTML, S_POST_SET_STATUS, S_POST_DELETE, S_POST_DUE, S_POST_PUBLISH,
 	S_ARCHIVE_MONTHS,
 	S_REDIRECT_GET, S_REDIRECT_SET, S_REDIRECT_LIST,
 	S_CHANGES_SINCE, S_CHANGE_NEWEST,
@@ -195,7 +195,7 @@ enum err sq_relate(struct store *st, struct conn *c, int64_t id);
 /* sqlite_words.c: related.h's tokenizer on FTS5 api (NULL when it fails). */
 struct rel_tok *sq_rel_tok(fts5_api *api);
 enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
-		     struct post **out, size_t *n);
+		     struct post **out, size_t *n, int64_t **ids, size_t *nids);
 enum err sqr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids, size_t *n);
 enum err sqr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t total));
 enum err sqx_search(struct store *st, struct arena *a, const struct search_request *q,
@@ -235,6 +235,8 @@ enum err sqp_post_save(struct store *st, const struct post_input *in, int64_t *i
 enum err sqp_post_get(struct store *st, struct arena *a, int64_t id, struct post *out);
 enum err sqp_post_by_slug(struct store *st, struct arena *a, enum post_type type,
 			  const char *slug, struct post *out);
+enum err sqp_post_by_slug_html(struct store *st, struct arena *a, enum post_type type,
+			       const char *slug, struct post *out);
 enum err sqp_post_list(struct store *st, struct arena *a, const struct post_query *q,
 		       struct post **out, size_t *n, int64_t *total);
 enum err sqp_post_set_status(struct store *st, int64_t id, enum post_status status,

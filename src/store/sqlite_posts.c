@@ -160,6 +160,20 @@ enum err sqp_post_by_slug(struct store *st, struct arena *a, enum post_type type
 		      row_post, out);
 }
 
+/* row_post, the Markdown source not read (NULL in the row) left NULL. */
+static void row_post_html(struct arena *a, sqlite3_stmt *s, void *out)
+{
+	row_post(a, s, out);
+	((struct post *)out)->body_md = NULL;
+}
+
+enum err sqp_post_by_slug_html(struct store *st, struct arena *a, enum post_type type,
+			       const char *slug, struct post *out)
+{
+	return sq_one(st, a, S_POST_BY_SLUG_HTML,
+		      SQ_ARGS(SQ_T(post_type_name(type)), SQ_T(slug)), row_post_html, out);
+}
+
 /* One statement on one post, with the change-log row naming what it
  * touched before and after. */
 static enum err post_write(struct store *st, int64_t id, enum stmt which,

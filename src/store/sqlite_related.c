@@ -305,11 +305,68 @@ enum err sq_relate(struct store *st, struct conn *c, int64_t id)
 
 /* --- reading -------------------------------------------------------------------- */
 
+/* One read of the stored list (S_REL_LIST): each row's related id, and
+ * the post when it is public. */
 enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
-		     struct post **out, size_t *n)
+		     struct post **out, size_t *n, int64_t **ids, size_t *nids)
 {
-	return sq_all(st, a, S_REL_LIST, SQ_ARGS(SQ_I(id), SQ_I(now)), row_post, sizeof **out,
-		      (void **)out, n);
+	*out = NULL;
+	*n = 0;
+	if (ids) {
+		*ids = NULL;
+		*nids = 0;
+	}
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, S_REL_LIST);
+	if (!s) {
+		conn_put(st, c);
+		return ERR_DB;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	struct post *ps = NULL;
+	int64_t *is = NULL;
+	size_t np = 0, ni = 0, cap = 0;
+	enum err rc = ERR_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (ni == cap) { /* both arrays: every row has an id, some a post */
+			size_t nc = cap ? cap * 2 : RELATED_KEEP;
+			struct post *gp = arena_realloc(a, ps, cap * sizeof *ps, nc * sizeof *ps);
+			int64_t *gi = gp && ids ? arena_realloc(a, is, cap * sizeof *is,
+								nc * sizeof *is)
+						: NULL;
+			if (!gp || (ids && !gi)) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			ps = gp;
+			is = gi;
+			cap = nc;
+		}
+		if (ids)
+			is[ni] = sqlite3_column_int64(s, 24);
+		ni++;
+		if (sqlite3_column_int(s, 25))
+			row_post(a, s, &ps[np++]);
+	}
+	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = sq_err(st, c, r);
+	if (a->failed)
+		rc = ERR_NOMEM;
+	sqlite3_reset(s);
+	conn_put(st, c);
+	if (rc != ERR_OK)
+		return rc;
+	*out = ps;
+	*n = np;
+	if (ids) {
+		*ids = is;
+		*nids = ni;
+	}
+	return ERR_OK;
 }
 
 enum err sqr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids, size_t *n)

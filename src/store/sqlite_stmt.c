@@ -2,15 +2,17 @@
  * indexed by enum stmt. Parameters are always bound (?N), never spliced. */
 #include "store/sqlite_int.h"
 
-/* Columns of a full post row; read by row_post() in sqlite_posts.c.
+/* Columns of a full post row, the Markdown source as md ("NULL": not
+ * read, for post_by_slug_html); read by row_post() in sqlite_posts.c.
  * Listings (sqlite_list.c) use the same columns with the bodies left out. */
-#define POST_COLS                                                                          \
+#define POST_COLS_MD(md)                                                                   \
 	"p.id, p.type, p.status, p.slug, p.title, p.excerpt, "                              \
-	"coalesce(b.body_md, ''), coalesce(b.body_html, ''), "                              \
+	md ", coalesce(b.body_html, ''), "                                                   \
 	"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "              \
 	"p.published_at, p.created_at, p.updated_at, "                                      \
 	"(SELECT count(*) FROM comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), " \
 	"u.login, u.display_name, c.slug, c.name, c.path, p.summary, p.featured_media_id "
+#define POST_COLS POST_COLS_MD("coalesce(b.body_md, '')")
 #define POST_JOINS                                                                         \
 	"FROM posts p LEFT JOIN users u ON u.id = p.author_id "                             \
 	"LEFT JOIN categories c ON c.id = p.category_id "                                   \
@@ -132,6 +134,8 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_POST_TAG_IDS] = "SELECT tag_id FROM post_tags WHERE post_id = ?1",
 	[S_POST_GET] = "SELECT " POST_COLS POST_JOINS "WHERE p.id = ?1",
 	[S_POST_BY_SLUG] = "SELECT " POST_COLS POST_JOINS "WHERE p.type = ?1 AND p.slug = ?2",
+	[S_POST_BY_SLUG_HTML] = "SELECT " POST_COLS_MD("NULL") POST_JOINS
+				"WHERE p.type = ?1 AND p.slug = ?2",
 	[S_POST_SET_STATUS] = "UPDATE posts SET status = ?2, "
 			      "published_at = CASE WHEN ?3 > 0 THEN ?3 ELSE published_at END, "
 			      "updated_at = ?4 WHERE id = ?1",
@@ -251,11 +255,15 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			 "AND z.post_id = ?2 WHERE y.post_id = p.id) "
 			 "FROM posts p, posts x WHERE p.id = ?1 AND x.id = ?2",
 	[S_ARTICLE_IDS] = "SELECT id FROM posts WHERE type = 'post' AND id > ?1 ORDER BY id",
-	[S_REL_LIST] = "SELECT " POST_LIST_COLS "FROM related r JOIN posts p ON p.id = r.related_id "
+	/* every stored related id, and whether it is public (then its
+	 * listing columns are the post): related_ids and the public ones in
+	 * one read */
+	[S_REL_LIST] = "SELECT " POST_LIST_COLS ", r.related_id, "
+		       "coalesce((" VISIBLE("?2") "), 0) "
+		       "FROM related r LEFT JOIN posts p ON p.id = r.related_id "
 		       "LEFT JOIN users u ON u.id = p.author_id "
 		       "LEFT JOIN categories c ON c.id = p.category_id "
-		       "WHERE r.post_id = ?1 AND p.status IN ('published','scheduled') "
-		       "AND p.published_at <= ?2 ORDER BY r.rank",
+		       "WHERE r.post_id = ?1 ORDER BY r.rank",
 	/* comments */
 	[S_CM_POST_OK] = "SELECT 1 FROM posts p WHERE p.id = ?1 AND p.type = 'post' AND " VISIBLE("?2"),
 	[S_CM_PARENT_OK] = "SELECT 1 FROM comments WHERE id = ?1 AND post_id = ?2 AND "

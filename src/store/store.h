@@ -362,6 +362,11 @@ struct store_ops {
 	/* By type and slug, any status. */
 	enum err (*post_by_slug)(struct store *st, struct arena *a, enum post_type type,
 				 const char *slug, struct post *out);
+	/* The same, to show the post (public pages): every field but the
+	 * Markdown source, which is neither read nor copied (body_md NULL).
+	 * Who edits, exports or re-renders a post reads post_by_slug. */
+	enum err (*post_by_slug_html)(struct store *st, struct arena *a, enum post_type type,
+				      const char *slug, struct post *out);
 	enum err (*post_list)(struct store *st, struct arena *a, const struct post_query *q,
 			      struct post **out, size_t *n, int64_t *total);
 	enum err (*post_set_status)(struct store *st, int64_t id, enum post_status status,
@@ -527,9 +532,12 @@ struct store_ops {
 	enum err (*spell_words)(struct store *st, struct arena *a, const char *word,
 				struct spell_word **out, size_t *n);
 	/* "You may also like": the public articles related to id (up to 8), best
-	 * first; related_ids gives every stored one (public or not). */
+	 * first (listing columns: bodies ""), in *out; and, when ids is not
+	 * NULL, every stored related id, public or not, in stored order (what
+	 * related_ids gives) in *ids - both from one read of the list.
+	 * related_ids gives the ids alone. */
 	enum err (*related)(struct store *st, struct arena *a, int64_t id, int64_t now,
-			    struct post **out, size_t *n);
+			    struct post **out, size_t *n, int64_t **ids, size_t *nids);
 	enum err (*related_ids)(struct store *st, struct arena *a, int64_t id, int64_t **ids,
 				size_t *n);
 	enum err (*relate_all)(struct store *st, void (*progress)(int64_t done, int64_t total));

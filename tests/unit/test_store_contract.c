@@ -645,6 +645,81 @@ static void test_revisions(void **state)
 	assert_int_equal(STORE_CALL(f->st, revision_get, &f->a, r1, &got), ERR_NOTFOUND);
 }
 
+static void expect_same_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+/* post_by_slug_html: what post_by_slug reads, but for the Markdown source
+ * (NULL, not read); any status, by type and slug. */
+static void test_post_by_slug_html(void **state)
+{
+	struct fx *f = *state;
+	struct category cat = {.slug = "harbour", .name = "Harbour"};
+	int64_t cid = 0;
+	assert_int_equal(STORE_CALL(f->st, category_add, &cat, &cid), ERR_OK);
+	struct post_input in = {.type = POST_ARTICLE, .status = POST_PUBLISHED, .slug = "pier",
+				.title = "The pier", .excerpt = "On the pier.",
+				.body_md = "The *pier* at dusk.",
+				.body_html = "<p>The <em>pier</em> at dusk.</p>",
+				.summary = "The pier at dusk.", .author_id = f->user,
+				.category_id = cid, .sticky = true, .comments_open = true,
+				.published_at = clock_now() - DAY};
+	int64_t id = 0;
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, &id), ERR_OK);
+	struct post full, show;
+	assert_int_equal(STORE_CALL(f->st, post_by_slug, &f->a, POST_ARTICLE, "pier", &full),
+			 ERR_OK);
+	assert_int_equal(
+		STORE_CALL(f->st, post_by_slug_html, &f->a, POST_ARTICLE, "pier", &show), ERR_OK);
+	assert_string_equal(full.body_md, "The *pier* at dusk.");
+	assert_null(show.body_md);
+	assert_string_equal(show.body_html, "<p>The <em>pier</em> at dusk.</p>");
+	assert_int_equal(show.id, id);
+	assert_int_equal(show.id, full.id);
+	assert_int_equal(show.type, full.type);
+	assert_int_equal(show.status, full.status);
+	assert_int_equal(show.author_id, full.author_id);
+	assert_int_equal(show.category_id, full.category_id);
+	assert_int_equal(show.parent_id, full.parent_id);
+	assert_int_equal(show.sticky, full.sticky);
+	assert_int_equal(show.comments_open, full.comments_open);
+	assert_int_equal(show.published_at, full.published_at);
+	assert_int_equal(show.created_at, full.created_at);
+	assert_int_equal(show.updated_at, full.updated_at);
+	assert_int_equal(show.comment_count, full.comment_count);
+	assert_int_equal(show.featured_media_id, full.featured_media_id);
+	const char *pairs[][2] = {
+		{show.slug, full.slug},
+		{show.title, full.title},
+		{show.excerpt, full.excerpt},
+		{show.summary, full.summary},
+		{show.body_html, full.body_html},
+		{show.author_login, full.author_login},
+		{show.author_name, full.author_name},
+		{show.category_slug, full.category_slug},
+		{show.category_name, full.category_name},
+		{show.category_path, full.category_path},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+		expect_same_str(pairs[i][0], pairs[i][1]);
+	assert_string_equal(show.category_name, "Harbour");
+	/* any status, like post_by_slug; by type */
+	assert_int_equal(STORE_CALL(f->st, post_by_slug_html, &f->a, POST_ARTICLE, "draft", &show),
+			 ERR_OK);
+	assert_int_equal(show.id, f->draft);
+	assert_int_equal(show.status, POST_DRAFT);
+	assert_null(show.body_md);
+	assert_string_equal(show.body_html, "Draft.");
+	assert_int_equal(STORE_CALL(f->st, post_by_slug_html, &f->a, POST_PAGE, "pier", &show),
+			 ERR_NOTFOUND);
+	assert_int_equal(STORE_CALL(f->st, post_by_slug_html, &f->a, POST_ARTICLE, "none", &show),
+			 ERR_NOTFOUND);
+}
+
 static void test_redirect_move(void **state)
 {
 	struct fx *f = *state;
@@ -1035,6 +1110,69 @@ static void test_search_follows_writes(void **state)
 	clock_set_offset(0);
 	assert_int_equal(total, 1);
 	(void)later;
+}
+
+/* related reads the stored list once: the public articles best first, and
+ * (when asked) every stored id, public or not, exactly as related_ids. */
+static void test_related_with_ids(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = clock_now();
+	int64_t a = add_article(f, "airships", "Airships over the harbour",
+				"Zeppelins, airships and hangars by the harbour.", f->user, 0, NULL,
+				0, now - 3 * DAY);
+	int64_t b = add_article(f, "zeppelins", "Zeppelins and hangars",
+				"Hangars for zeppelins and airships.", f->user, 0, NULL, 0,
+				now - 2 * DAY);
+	int64_t c = add_article(f, "hangars", "Hangars of the harbour",
+				"Airships in hangars; zeppelins at the harbour.", f->user, 0, NULL, 0,
+				now - DAY);
+	int64_t *want = NULL;
+	size_t nwant = 0;
+	assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, a, &want, &nwant), ERR_OK);
+	assert_int_equal(nwant, 2);
+	assert_true((want[0] == b && want[1] == c) || (want[0] == c && want[1] == b));
+
+	/* all public: the posts are the ids, in the same order */
+	struct post *ps = NULL;
+	size_t n = 0;
+	int64_t *ids = NULL;
+	size_t nids = 0;
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now, &ps, &n, &ids, &nids), ERR_OK);
+	assert_int_equal(nids, nwant);
+	assert_memory_equal(ids, want, nwant * sizeof *ids);
+	assert_int_equal(n, nwant);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ps[i].id, want[i]);
+		assert_string_equal(ps[i].title, want[i] == b ? "Zeppelins and hangars"
+							       : "Hangars of the harbour");
+		assert_int_equal(ps[i].status, POST_PUBLISHED);
+	}
+
+	/* before c was published: c is not shown, but its id is still given */
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now - DAY - 60, &ps, &n, &ids,
+				    &nids),
+			 ERR_OK);
+	assert_int_equal(nids, nwant);
+	assert_memory_equal(ids, want, nwant * sizeof *ids);
+	assert_int_equal(n, 1);
+	assert_int_equal(ps[0].id, b);
+
+	/* the ids not wanted: the same posts */
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now - DAY - 60, &ps, &n, NULL, NULL),
+			 ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ps[0].id, b);
+
+	/* an article nothing relates to: nothing either way */
+	int64_t lone = add_article(f, "lone", "Quince", "Marmalade.", f->user, 0, NULL, 0,
+				   now - DAY);
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, lone, now, &ps, &n, &ids, &nids),
+			 ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, lone, &want, &nwant), ERR_OK);
+	assert_int_equal(nwant, 0);
+	assert_int_equal(nids, 0);
+	assert_int_equal(n, 0);
 }
 
 static void test_spell_words(void **state)
@@ -1518,11 +1656,13 @@ int main(void)
 		T(test_sessions),
 		T(test_signin_throttle),
 		T(test_revisions),
+		T(test_post_by_slug_html),
 		T(test_redirect_move),
 		T(test_post_save_keeps_history),
 		T(test_media),
 		T(test_search),
 		T(test_search_follows_writes),
+		T(test_related_with_ids),
 		T(test_spell_words),
 		T(test_reindex_and_language),
 		T(test_search_in_snapshot),
