@@ -106,8 +106,10 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 		       "AND " VISIBLE("?1") ") FROM tags t ORDER BY t.name",
 	[S_TAG_UPDATE] = "UPDATE tags SET name = ?2, slug = ?3 WHERE id = ?1",
 	[S_TAG_DELETE] = "DELETE FROM tags WHERE id = ?1",
+	/* in name order, sorted by sqt_post_tags: a post has a few tags, and
+	 * SQLite's ORDER BY would build a temporary b-tree on every page */
 	[S_POST_TAGS] = "SELECT t.id, t.slug, t.name, 0 FROM post_tags pt JOIN tags t "
-			"ON t.id = pt.tag_id WHERE pt.post_id = ?1 ORDER BY t.name",
+			"ON t.id = pt.tag_id WHERE pt.post_id = ?1",
 	[S_POST_TAGS_CLEAR] = "DELETE FROM post_tags WHERE post_id = ?1",
 	[S_POST_TAG_LINK] = "INSERT OR IGNORE INTO post_tags(post_id, tag_id) VALUES (?1, ?2)",
 

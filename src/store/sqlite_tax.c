@@ -337,11 +337,22 @@ enum err sqt_tag_list(struct store *st, struct arena *a, int64_t now, struct tag
 		      n);
 }
 
+/* By name as ORDER BY would (bytewise, which is BINARY collation), then id. */
+static int tag_by_name(const void *x, const void *y)
+{
+	const struct tag *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : (a->id > b->id) - (a->id < b->id);
+}
+
 enum err sqt_post_tags(struct store *st, struct arena *a, int64_t post_id, struct tag **out,
 		       size_t *n)
 {
-	return sq_all(st, a, S_POST_TAGS, SQ_ARGS(SQ_I(post_id)), row_tag, sizeof **out,
-		      (void **)out, n);
+	enum err rc = sq_all(st, a, S_POST_TAGS, SQ_ARGS(SQ_I(post_id)), row_tag, sizeof **out,
+			     (void **)out, n);
+	if (rc == ERR_OK && *n > 1)
+		qsort(*out, *n, sizeof **out, tag_by_name);
+	return rc;
 }
 
 enum err sqt_tag_update(struct store *st, int64_t id, const char *name, const char *slug)

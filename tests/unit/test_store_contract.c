@@ -879,6 +879,24 @@ static void test_tag_merge(void **state)
 	assert_int_equal(ts[0].id, harbour.id);
 }
 
+/* A post's tags come by name, whatever order they were given in. */
+static void test_post_tags_by_name(void **state)
+{
+	struct fx *f = *state;
+	const char *given[] = {"zeta", "mu", "alpha", "beta two", "beta"};
+	struct post_input in = {.id = f->post, .status = POST_PUBLISHED, .author_id = f->user,
+				.comments_open = true, .published_at = clock_now() - DAY,
+				.tags = given, .ntags = 5};
+	assert_int_equal(STORE_CALL(f->st, post_save, &in, NULL), ERR_OK);
+	struct tag *ts = NULL;
+	size_t n = 0;
+	assert_int_equal(STORE_CALL(f->st, post_tags, &f->a, f->post, &ts, &n), ERR_OK);
+	assert_int_equal(n, 5);
+	const char *want[] = {"alpha", "beta", "beta two", "mu", "zeta"};
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(ts[i].name, want[i]);
+}
+
 static void test_change_last(void **state)
 {
 	struct fx *f = *state;
@@ -1668,6 +1686,7 @@ int main(void)
 		T(test_search_in_snapshot),
 		T(test_category_merge),
 		T(test_tag_merge),
+		T(test_post_tags_by_name),
 		T(test_change_last),
 		T(test_read_snapshot),
 		T(test_concurrent_writers),
