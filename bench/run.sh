@@ -32,12 +32,14 @@
 #
 # Environment (defaults):
 #   BENCH_DURATION=10s  BENCH_WARMUP=3s  BENCH_CONNECTIONS=50  BENCH_ROUNDS=1
-#   BENCH_ARTICLES=300  BENCH_WORDS=600  BENCH_KEEP=0 (1: keep the temp dir)
+#   BENCH_ARTICLES=10000  BENCH_WORDS=600  BENCH_KEEP=0 (1: keep the temp dir)
 #   BENCH_PERF=0 (1: afterwards, `perf record -g` gazette under load (b) for
 #                 BENCH_DURATION and print the top of `perf report`)
 #   BENCH_SERVER_CPU / BENCH_CLIENT_CPU (default: first two allowed CPUs)
-#   BENCH_BULK=0 (1: the BENCH_ARTICLES go straight into the database with
-#                 bench/bigsite.py, then `gazette reindex` and `related --rebuild`)
+#   BENCH_BULK=1 (the BENCH_ARTICLES go straight into the database with
+#                 bench/bigsite.py, then `gazette reindex` and `related --rebuild`:
+#                 ~25 s for issue 8's 10,000; 0: one `gazette post add` each,
+#                 which recomputes related lists as it goes - use a few hundred)
 #   BENCH_SEARCH=ferry  BENCH_STARTS=3  BENCH_RSS_REQUESTS=0 (e.g. 1000000)
 #   BENCH_RSS_STEP=100000  BENCH_BIG_ARTICLES=0 (e.g. 100000)  BENCH_BIG_CACHED=10000
 #   GAZETTE=./gazette  NGINX=nginx  WRK=wrk  PERF=perf
@@ -52,7 +54,7 @@ DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-3s}
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
 ROUNDS=${BENCH_ROUNDS:-1}
-ARTICLES=${BENCH_ARTICLES:-300}
+ARTICLES=${BENCH_ARTICLES:-10000}
 WORDS=${BENCH_WORDS:-600}
 KEEP=${BENCH_KEEP:-0}
 PROFILE=${BENCH_PERF:-0}
@@ -62,7 +64,7 @@ RSS_REQUESTS=${BENCH_RSS_REQUESTS:-0}
 RSS_STEP=${BENCH_RSS_STEP:-100000}
 BIG_ARTICLES=${BENCH_BIG_ARTICLES:-0}
 BIG_CACHED=${BENCH_BIG_CACHED:-10000}
-BULK=${BENCH_BULK:-0}
+BULK=${BENCH_BULK:-1}
 
 . bench/lib.sh # (the cd above put us at the top of the tree)
 
