@@ -10,7 +10,8 @@ The articles are the input, not what is measured: `gazette post add` per
 article would take hours at this size (it recomputes related lists), so
 they go in with one transaction, like bench/search.py's corpus. Each has a
 title, a unique slug, ~WORDS words of Markdown with its HTML (paragraphs, a
-sub-heading, emphasis, a link), a category, an author, 0-3 tags and a date
+sub-heading, emphasis, a link) on one of 400 topics (see TOPICS), a
+category, an author, 0-3 tags and a date
 within three years before --now (default: the current time); deterministic
 (fixed seed): the same N, WORDS and --now on two sites made by the same
 `init --demo` give the same articles with the same ids. No search index or
@@ -42,6 +43,31 @@ WORDS = ('the city council said on monday that its budget for the coming year wo
          'evidence witness election candidate campaign voters ballot opposition meeting '
          'hearing proposal approved rejected delayed announced confirmed warned').split()
 
+# Stories come in topics, as news does: each topic has a few names of its
+# own (a place, a firm, a person), about one word in twelve of its articles.
+# Without them every word would be in most articles, and the "You may also
+# like" lists (which skip words in more than a tenth of the site) would be
+# empty for many articles; with them an article's list is its topic's.
+SYLLABLES = ('bar', 'ell', 'ery', 'mor', 'ton', 'vik', 'ash', 'lin', 'dal', 'quo', 'ren',
+             'sta', 'wyn', 'oxe', 'pel', 'har', 'gor', 'tis', 'fen', 'ulm', 'kes', 'nor')
+TOPICS = 400
+TOPIC_NAMES = 4
+
+
+def topic_names():
+    rnd = random.Random(7)
+    seen, topics = set(), []
+    while len(topics) < TOPICS:
+        names = []
+        while len(names) < TOPIC_NAMES:
+            name = ''.join(rnd.choice(SYLLABLES) for _ in range(3))
+            if name not in seen:
+                seen.add(name)
+                names.append(name)
+        topics.append(names)
+    return topics
+
+
 POST_COLS = ('id', 'type', 'status', 'slug', 'title', 'excerpt', 'author_id', 'category_id',
              'published_at', 'created_at', 'updated_at', 'summary')
 
@@ -49,8 +75,12 @@ POST_COLS = ('id', 'type', 'status', 'slug', 'title', 'excerpt', 'author_id', 'c
 def articles(n, words, now, first_id, users, cats, tags):
     """Yield (post row, body_md, body_html, tag ids) for N articles."""
     rnd = random.Random(42)
+    topics = topic_names()
     for i in range(n):
+        names = rnd.choice(topics)
         w = rnd.choices(WORDS, k=words)
+        for k in range(rnd.randrange(12), words, 12):
+            w[k] = rnd.choice(names)
         paras = [' '.join(w[k:k + 70]).capitalize() + '.' for k in range(0, words, 70)]
         paras[1] = paras[1].replace(' ', ' *', 1).replace(' ', '* ', 2)
         md = '\n\n'.join(paras[:3] + ['## ' + ' '.join(w[:4]).capitalize()] + paras[3:])
@@ -59,7 +89,7 @@ def articles(n, words, now, first_id, users, cats, tags):
         html = '\n'.join(html_paras[:3] + ['<h2>%s</h2>' % ' '.join(w[:4]).capitalize()] +
                          html_paras[3:])
         html += '\n<p>See <a href="https://example.org/r/%d/">the report</a>.</p>\n' % i
-        title = ' '.join(rnd.choices(WORDS, k=rnd.randint(5, 9))).capitalize()
+        title = ' '.join([rnd.choice(names)] + rnd.choices(WORDS, k=rnd.randint(4, 8))).capitalize()
         slug = '%s-%d' % ('-'.join(title.lower().split()[:5]), i)
         when = now - rnd.randint(86400, 3 * 365 * 86400)
         row = (first_id + i, 'post', 'published', slug, title, '', rnd.choice(users),
