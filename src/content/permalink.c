@@ -2,7 +2,6 @@
 
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/str.h"
 #include "core/time.h"
 
@@ -49,42 +48,43 @@ bool permalink_valid(const char *p)
 	return has_key;
 }
 
-static void put_num(struct buf *b, int64_t v, int width)
-{
-	char d[STR_I64_MAX];
-	buf_append(b, d, str_from_i64(d, v, width));
-}
-
 char *permalink_for(struct arena *a, const char *pattern, const struct post *p)
 {
 	if (p->type == POST_PAGE)
 		return ARENA_CAT(a, "/", p->slug, "/");
 	struct date_parts dp;
 	time_local(p->published_at, &dp);
-	/* every URL of a listing goes through here: no printf */
-	struct buf b = BUF_INIT;
-	buf_reserve(&b, 128);
-	buf_putc(&b, '/');
+	/* every URL of a listing goes through here: no printf, and written in
+	 * place into room for the longest it can be (each token at most the
+	 * slug, the category path or a number) */
+	const char *slug = p->slug ? p->slug : "";
+	const char *cat = p->category_path ? p->category_path : "uncategorized";
+	size_t sn = strlen(slug), cn = strlen(cat), most = sn > cn ? sn : cn;
+	size_t tokens = 0, plen = 0;
+	for (const char *s = pattern; *s; s++, plen++)
+		tokens += *s == '%';
+	char *out = arena_alloc(a, plen + 1 + (tokens / 2 + 1) * (most + STR_I64_MAX));
+	if (!out)
+		return NULL;
+	char *o = out;
+	*o++ = '/';
 	const char *s = pattern + 1;
 	while (*s) {
 		const char *e = strchr(s, '/');
 		size_t len = (size_t)(e - s);
 		switch (token(s, len)) {
-		case T_YEAR: put_num(&b, dp.year, 4); break;
-		case T_MONTH: put_num(&b, dp.month, 2); break;
-		case T_DAY: put_num(&b, dp.day, 2); break;
-		case T_SLUG: buf_puts(&b, p->slug); break;
-		case T_ID: put_num(&b, p->id, 1); break;
-		case T_CATEGORY:
-			buf_puts(&b, p->category_path ? p->category_path : "uncategorized");
-			break;
-		case T_LIT: buf_append(&b, s, len); break;
+		case T_YEAR: o += str_from_i64(o, dp.year, 4); break;
+		case T_MONTH: o += str_from_i64(o, dp.month, 2); break;
+		case T_DAY: o += str_from_i64(o, dp.day, 2); break;
+		case T_SLUG: memcpy(o, slug, sn); o += sn; break;
+		case T_ID: o += str_from_i64(o, p->id, 1); break;
+		case T_CATEGORY: memcpy(o, cat, cn); o += cn; break;
+		case T_LIT: memcpy(o, s, len); o += len; break;
 		}
-		buf_putc(&b, '/');
+		*o++ = '/';
 		s = e + 1;
 	}
-	char *out = b.oom ? NULL : arena_strndup(a, b.data, b.len);
-	buf_free(&b);
+	*o = '\0';
 	return out;
 }
 

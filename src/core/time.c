@@ -70,6 +70,41 @@ bool time_zone_known(const char *zone)
 
 /* Bumped when the zone changes: it voids every thread's local_tm memo. */
 static _Atomic unsigned zone_gen;
+/* The zone is UTC: local time is utc_tm's arithmetic. */
+static atomic_bool zone_utc;
+
+/* gmtime_r without glibc's zone lock and tables: the proleptic Gregorian
+ * date of a day count, by 400-year eras (146,097 days each) starting on
+ * 1 March, so the leap day is the era-year's last. */
+static void utc_tm(int64_t t, struct tm *tm)
+{
+	static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+	int64_t days = t / 86400, secs = t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	int64_t z = days + 719468; /* days since 0000-03-01 */
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;                                      /* 0..146096 */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              /* from 1 March */
+	int64_t mp = (5 * doy + 2) / 153;                                    /* 0 = March */
+	int day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	int mon = (int)(mp < 10 ? mp + 2 : mp - 10); /* 0 = January */
+	int64_t year = yoe + era * 400 + (mon < 2);
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	memset(tm, 0, sizeof *tm);
+	tm->tm_sec = (int)(secs % 60);
+	tm->tm_min = (int)(secs / 60 % 60);
+	tm->tm_hour = (int)(secs / 3600);
+	tm->tm_mday = day;
+	tm->tm_mon = mon;
+	tm->tm_year = (int)(year - 1900);
+	tm->tm_wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+	tm->tm_yday = before[mon] + day - 1 + (leap && mon > 1);
+	tm->tm_zone = "UTC";
+}
 
 /* localtime_r, remembering the thread's last answer: a page converts the
  * same few times (a post's dates) again and again. */
@@ -82,6 +117,10 @@ static void local_tm(int64_t t, struct tm *out)
 		struct tm tm;
 	} last;
 	unsigned gen = atomic_load_explicit(&zone_gen, memory_order_acquire);
+	if (atomic_load_explicit(&zone_utc, memory_order_relaxed)) {
+		utc_tm(t, out);
+		return;
+	}
 	if (!last.set || last.t != t || last.gen != gen) {
 		time_t tt = (time_t)t;
 		localtime_r(&tt, &last.tm);
@@ -94,20 +133,23 @@ static void local_tm(int64_t t, struct tm *out)
 
 bool time_set_zone(const char *zone)
 {
-	bool ok = true;
+	bool ok = true, utc = false;
 	if (!zone || !*zone || strcmp(zone, "UTC") == 0) {
 		setenv("TZ", "UTC", 1);
+		utc = true;
 	} else {
 		char path[512];
 		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
 		if (!time_zone_known(zone)) {
 			setenv("TZ", "UTC", 1);
+			utc = true;
 			ok = false;
 		} else {
 			setenv("TZ", zone, 1);
 		}
 	}
 	tzset();
+	atomic_store(&zone_utc, utc);
 	atomic_fetch_add_explicit(&zone_gen, 1, memory_order_release);
 	return ok;
 }
@@ -267,9 +309,8 @@ char *time_iso(struct arena *a, int64_t t)
 
 char *time_utc(struct arena *a, int64_t t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	utc_tm(t, &tm);
 	char *o = arena_alloc(a, 21);
 	if (o && put_datetime(o, &tm)) {
 		o[19] = 'Z';
@@ -289,9 +330,8 @@ static const char *const month_names[12] = {"January", "February", "March",     
 
 char *time_http(struct arena *a, int64_t t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	utc_tm(t, &tm);
 	int y = tm.tm_year + 1900;
 	char *o = y >= 0 && y <= 9999 ? arena_alloc(a, 30) : NULL;
 	if (o) { /* every response's Date and Last-Modified: no printf */

@@ -277,6 +277,16 @@ static const char *const m4[] = {
 	NULL,
 };
 
-const char *const *const pg_migrations[] = {m1, m2, m3, m4};
+/* 5: listings at 10,000 articles (SQLite's 14): the sticky posts on their
+ * own, for the home page's sticky-first listing, and an author's or a
+ * category's public posts counted from an index. */
+static const char *const m5[] = {
+	"CREATE INDEX posts_sticky ON posts(type, status, published_at) WHERE sticky = 1;\n"
+	"CREATE INDEX posts_author_status ON posts(author_id, type, status, published_at);\n"
+	"CREATE INDEX posts_category_status ON posts(category_id, type, status, published_at);\n",
+	NULL,
+};
+
+const char *const *const pg_migrations[] = {m1, m2, m3, m4, m5};
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

@@ -97,12 +97,12 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_CAT_SET_PATH] = "UPDATE categories SET path = ?2 WHERE id = ?1",
 
 	[S_TAG_BY_SLUG] = "SELECT t.id, t.slug, t.name, (SELECT count(*) FROM post_tags pt "
-			  "JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.type = 'post' "
+			  "CROSS JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.type = 'post' "
 			  "AND " VISIBLE("?2") ") FROM tags t WHERE t.slug = ?1",
 	[S_TAG_BY_NAME] = "SELECT id FROM tags WHERE slug = ?1",
 	[S_TAG_ADD] = "INSERT INTO tags(slug, name) VALUES (?1, ?2)",
 	[S_TAG_LIST] = "SELECT t.id, t.slug, t.name, (SELECT count(*) FROM post_tags pt "
-		       "JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.type = 'post' "
+		       "CROSS JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.type = 'post' "
 		       "AND " VISIBLE("?1") ") FROM tags t ORDER BY t.name",
 	[S_TAG_UPDATE] = "UPDATE tags SET name = ?2, slug = ?3 WHERE id = ?1",
 	[S_TAG_DELETE] = "DELETE FROM tags WHERE id = ?1",

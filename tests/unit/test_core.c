@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/arena.h"
@@ -951,6 +952,52 @@ static void test_time_http_round_trip(void **state)
 	arena_free(&a);
 }
 
+/* In UTC, dates are time.c's own arithmetic: the same as glibc's gmtime_r
+ * over years 1-9999, leap days and negative times included. */
+static void test_time_utc_matches_libc(void **state)
+{
+	(void)state;
+	assert_true(time_set_zone("UTC"));
+	struct arena a;
+	arena_init(&a, 0);
+	const int64_t fixed[] = {0, -1, 59, 86399, 86400, -86400, -86401, 951782400 /* 2000-02-29 */,
+				 951868799, 4107542399 /* 2100-02-28 23:59:59 */, 4107542400,
+				 -2203891200 /* 1900-03-01 */, -62135596800 /* 0001-01-01 */,
+				 253402300799 /* 9999-12-31 23:59:59 */, 1795714200};
+	uint64_t x = 88172645463325252ull;
+	for (size_t i = 0; i < 200000 + sizeof fixed / sizeof fixed[0]; i++) {
+		int64_t t;
+		if (i < sizeof fixed / sizeof fixed[0]) {
+			t = fixed[i];
+		} else { /* xorshift over 0001-01-01 .. 9999-12-31 */
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			t = -62135596800 + (int64_t)(x % (253402300799ull + 62135596800ull + 1));
+		}
+		time_t tt = (time_t)t;
+		struct tm g;
+		assert_non_null(gmtime_r(&tt, &g));
+		char want[64], got[64];
+		snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d+00:00", g.tm_year + 1900,
+			 g.tm_mon + 1, g.tm_mday, g.tm_hour, g.tm_min, g.tm_sec);
+		assert_string_equal(time_iso(&a, t), want);
+		if (g.tm_year + 1900 >= 1000) { /* time_http's years are four digits */
+			strftime(want, sizeof want, "%a, %d %b %Y %H:%M:%S GMT", &g);
+			snprintf(got, sizeof got, "%s", time_http(&a, t));
+			assert_string_equal(got, want);
+		}
+		struct date_parts dp;
+		time_local(t, &dp);
+		assert_int_equal(dp.year, g.tm_year + 1900);
+		assert_int_equal(dp.month, g.tm_mon + 1);
+		assert_int_equal(dp.day, g.tm_mday);
+		if (i % 1000 == 0)
+			arena_free(&a);
+	}
+	arena_free(&a);
+}
+
 static void test_time_formats(void **state)
 {
 	(void)state;
@@ -1326,6 +1373,7 @@ int main(void)
 		cmocka_unit_test(test_time_parse_iso_offsets),
 		cmocka_unit_test(test_time_parse_iso_invalid),
 		cmocka_unit_test(test_time_http_round_trip),
+		cmocka_unit_test(test_time_utc_matches_libc),
 		cmocka_unit_test(test_time_formats),
 		cmocka_unit_test(test_time_zone),
 		cmocka_unit_test(test_time_zone_not_a_folder),
