@@ -13,8 +13,9 @@
 #include "site/site.h"
 
 /* "You may also like": the first related_count (setting) of the stored
- * related articles still public. Which those are depends on all of them,
- * and on the list itself (recomputed when other articles come and go). */
+ * related articles still public, as cards (their category from the
+ * snapshot). Which those are depends on all of them, and on the list
+ * itself (recomputed when other articles come and go). */
 static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 			const struct post *p, struct tval *root)
 {
@@ -23,18 +24,26 @@ static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	size_t nids = 0;
 	struct post *ps = NULL;
 	size_t n = 0;
-	enum err rc = STORE_CALL(ctx->st, related, a, p->id, ctx->now, &ps, &n, &ids, &nids);
+	int64_t want = settings_snap_int(&ctx->settings, "related_count");
+	enum err rc = STORE_CALL(ctx->st, related, a, p->id, ctx->now, want > 0 ? (size_t)want : 0,
+				 &ps, &n, &ids, &nids);
 	if (rc != ERR_OK)
 		return rc;
-	int64_t want = settings_snap_int(&ctx->settings, "related_count");
-	if ((int64_t)n > want)
-		n = want > 0 ? (size_t)want : 0;
 	resp_depend_id(r, rs, "related", p->id);
 	for (size_t i = 0; i < nids; i++)
 		resp_depend_id(r, rs, "post", ids[i]);
 	struct tval *list = tval_list(a);
-	for (size_t i = 0; i < n; i++)
-		tval_push(a, list, view_post(ctx, &ps[i], false));
+	for (size_t i = 0; i < n; i++) {
+		const char *curl;
+		const struct category *c =
+			ctx->snap ? snap_category(ctx->snap, ps[i].category_id, &curl) : NULL;
+		if (c) {
+			ps[i].category_slug = c->slug;
+			ps[i].category_name = c->name;
+			ps[i].category_path = c->path;
+		}
+		tval_push(a, list, view_post_card(ctx, &ps[i]));
+	}
 	tval_set(a, root, "related", list);
 	tval_set_bool(a, root, "has_related", n > 0);
 	return ERR_OK;

@@ -267,7 +267,7 @@ enum err pgx_reindex(struct store *st, void (*progress)(int64_t done, int64_t to
 /* Related articles (pg_related.c): after a write to post id, in c's
  * transaction (related.h). */
 enum err pg_relate(struct store *st, struct pconn *c, int64_t id);
-enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
+enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now, size_t max,
 		     struct post **out, size_t *n, int64_t **ids, size_t *nids);
 enum err pgr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids,
 			 size_t *n);

@@ -357,7 +357,7 @@ enum err pg_relate(struct store *st, struct pconn *c, int64_t id)
 
 /* One read of the stored list (G_REL_LIST): each row's related id, and
  * the post when it is public. */
-enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
+enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now, size_t max,
 		     struct post **out, size_t *n, int64_t **ids, size_t *nids)
 {
 	*out = NULL;
@@ -384,7 +384,7 @@ enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 	for (int i = 0; rc == ERR_OK && i < rows; i++) {
 		if (ids)
 			is[i] = pg_int(r, i, 24);
-		if (pg_bool(r, i, 25))
+		if (np < max && pg_bool(r, i, 25))
 			pg_row_post(a, r, i, &ps[np++]);
 	}
 	PQclear(r);

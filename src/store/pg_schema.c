@@ -281,7 +281,7 @@ static const char *const m4[] = {
  * own, for the home page's sticky-first listing, and an author's or a
  * category's public posts counted from an index. */
 static const char *const m5[] = {
-	"CREATE INDEX posts_sticky ON posts(type, status, published_at) WHERE sticky = 1;\n"
+	"CREATE INDEX posts_sticky ON posts(type, status, published_at) WHERE sticky;\n"
 	"CREATE INDEX posts_author_status ON posts(author_id, type, status, published_at);\n"
 	"CREATE INDEX posts_category_status ON posts(category_id, type, status, published_at);\n",
 	NULL,

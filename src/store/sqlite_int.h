@@ -194,7 +194,7 @@ enum err sq_index_ids(struct store *st, struct conn *c, const int64_t *ids, size
 enum err sq_relate(struct store *st, struct conn *c, int64_t id);
 /* sqlite_words.c: related.h's tokenizer on FTS5 api (NULL when it fails). */
 struct rel_tok *sq_rel_tok(fts5_api *api);
-enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
+enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now, size_t max,
 		     struct post **out, size_t *n, int64_t **ids, size_t *nids);
 enum err sqr_related_ids(struct store *st, struct arena *a, int64_t id, int64_t **ids, size_t *n);
 enum err sqr_relate_all(struct store *st, void (*progress)(int64_t done, int64_t total));

@@ -307,7 +307,7 @@ enum err sq_relate(struct store *st, struct conn *c, int64_t id)
 
 /* One read of the stored list (S_REL_LIST): each row's related id, and
  * the post when it is public. */
-enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
+enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now, size_t max,
 		     struct post **out, size_t *n, int64_t **ids, size_t *nids)
 {
 	*out = NULL;
@@ -349,8 +349,10 @@ enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 		if (ids)
 			is[ni] = sqlite3_column_int64(s, 24);
 		ni++;
-		if (sqlite3_column_int(s, 25))
+		if (np < max && sqlite3_column_int(s, 25))
 			row_post(a, s, &ps[np++]);
+		else if (!ids && np == max)
+			break; /* nothing more wanted */
 	}
 	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
 		rc = sq_err(st, c, r);

@@ -260,11 +260,14 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	/* every stored related id, and whether it is public (then its
 	 * listing columns are the post): related_ids and the public ones in
 	 * one read */
-	[S_REL_LIST] = "SELECT " POST_LIST_COLS ", r.related_id, "
+	/* the posts as cards (store.h): POST_LIST_COLS' places, without the
+	 * author, category and comment-count lookups of every row */
+	[S_REL_LIST] = "SELECT p.id, p.type, p.status, p.slug, p.title, p.excerpt, '', '', "
+		       "p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "
+		       "p.published_at, p.created_at, p.updated_at, 0, NULL, NULL, NULL, NULL, "
+		       "NULL, p.summary, p.featured_media_id, r.related_id, "
 		       "coalesce((" VISIBLE("?2") "), 0) "
 		       "FROM related r LEFT JOIN posts p ON p.id = r.related_id "
-		       "LEFT JOIN users u ON u.id = p.author_id "
-		       "LEFT JOIN categories c ON c.id = p.category_id "
 		       "WHERE r.post_id = ?1 ORDER BY r.rank",
 	/* comments */
 	[S_CM_POST_OK] = "SELECT 1 FROM posts p WHERE p.id = ?1 AND p.type = 'post' AND " VISIBLE("?2"),

@@ -531,13 +531,17 @@ struct store_ops {
 	 * within 2 of its length, most frequent first (for "did you mean"). */
 	enum err (*spell_words)(struct store *st, struct arena *a, const char *word,
 				struct spell_word **out, size_t *n);
-	/* "You may also like": the public articles related to id (up to 8), best
-	 * first (listing columns: bodies ""), in *out; and, when ids is not
+	/* "You may also like": the first max public articles related to id
+	 * (at most 8 are stored), best first, in *out; and, when ids is not
 	 * NULL, every stored related id, public or not, in stored order (what
 	 * related_ids gives) in *ids - both from one read of the list.
+	 * The posts are cards: their own columns (bodies ""), without the
+	 * author's login and name, the category's slug, name and path, or
+	 * the comment count (NULL, NULL, 0) - a page has the categories in
+	 * its snapshot, and shows no more of a related article.
 	 * related_ids gives the ids alone. */
 	enum err (*related)(struct store *st, struct arena *a, int64_t id, int64_t now,
-			    struct post **out, size_t *n, int64_t **ids, size_t *nids);
+			    size_t max, struct post **out, size_t *n, int64_t **ids, size_t *nids);
 	enum err (*related_ids)(struct store *st, struct arena *a, int64_t id, int64_t **ids,
 				size_t *n);
 	enum err (*relate_all)(struct store *st, void (*progress)(int64_t done, int64_t total));

@@ -39,6 +39,17 @@ static void view_post_featured(struct view_ctx *ctx, struct tval *v, const struc
 	tval_set(a, v, "image", img);
 }
 
+/* `category`: an article's category name and archive URL. */
+static void view_post_category(struct arena *a, struct tval *v, const struct post *p)
+{
+	if (!p->category_path || p->type != POST_ARTICLE)
+		return;
+	struct tval *cat = tval_map(a);
+	tval_set_str(a, cat, "name", p->category_name);
+	tval_set_str(a, cat, "url", ARENA_CAT(a, "/category/", p->category_path, "/"));
+	tval_set(a, v, "category", cat);
+}
+
 struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body)
 {
 	struct arena *a = ctx->a;
@@ -61,12 +72,7 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 	tval_set_str(a, author, "url",
 		     p->author_login ? ARENA_CAT(a, "/author/", p->author_login, "/") : "");
 	tval_set(a, v, "author", author);
-	if (p->category_path && p->type == POST_ARTICLE) {
-		struct tval *cat = tval_map(a);
-		tval_set_str(a, cat, "name", p->category_name);
-		tval_set_str(a, cat, "url", ARENA_CAT(a, "/category/", p->category_path, "/"));
-		tval_set(a, v, "category", cat);
-	}
+	view_post_category(a, v, p);
 	tval_set_int(a, v, "comment_count", p->comment_count);
 	tval_set_str(a, v, "comments_label", view_comments_label(a, p->comment_count));
 	tval_set_bool(a, v, "sticky", p->sticky);
@@ -77,6 +83,22 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 		tval_set(a, v, "body_html", tval_html_ref(a, p->body_html ? p->body_html : ""));
 		view_post_tags(ctx, v, NULL, 0);
 	}
+	return v;
+}
+
+struct tval *view_post_card(struct view_ctx *ctx, const struct post *p)
+{
+	struct arena *a = ctx->a;
+	struct tval *v = tval_map(a);
+	tval_set_int(a, v, "id", p->id);
+	tval_set_str(a, v, "title", p->title);
+	tval_set_str(a, v, "url", view_post_url(ctx, p));
+	const char *excerpt = p->excerpt && *p->excerpt ? p->excerpt : p->summary;
+	tval_set_str(a, v, "excerpt", excerpt ? excerpt : "");
+	tval_set_str(a, v, "date_iso", time_iso(a, p->published_at));
+	tval_set_str(a, v, "date_human", time_human(a, p->published_at));
+	view_post_category(a, v, p);
+	view_post_featured(ctx, v, p);
 	return v;
 }
 

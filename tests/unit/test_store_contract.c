@@ -1156,7 +1156,7 @@ static void test_related_with_ids(void **state)
 	size_t n = 0;
 	int64_t *ids = NULL;
 	size_t nids = 0;
-	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now, &ps, &n, &ids, &nids), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now, 8, &ps, &n, &ids, &nids), ERR_OK);
 	assert_int_equal(nids, nwant);
 	assert_memory_equal(ids, want, nwant * sizeof *ids);
 	assert_int_equal(n, nwant);
@@ -1165,10 +1165,24 @@ static void test_related_with_ids(void **state)
 		assert_string_equal(ps[i].title, want[i] == b ? "Zeppelins and hangars"
 							       : "Hangars of the harbour");
 		assert_int_equal(ps[i].status, POST_PUBLISHED);
+		/* a card: the post's own columns, no lookups */
+		assert_int_equal(ps[i].author_id, f->user);
+		assert_null(ps[i].category_path);
+		assert_int_equal(ps[i].comment_count, 0);
+		assert_true(ps[i].published_at > 0);
 	}
 
+	/* at most max posts, the best first; the ids are all still given */
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now, 1, &ps, &n, &ids, &nids), ERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ps[0].id, want[0]);
+	assert_int_equal(nids, nwant);
+	assert_memory_equal(ids, want, nwant * sizeof *ids);
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now, 0, &ps, &n, NULL, NULL), ERR_OK);
+	assert_int_equal(n, 0);
+
 	/* before c was published: c is not shown, but its id is still given */
-	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now - DAY - 60, &ps, &n, &ids,
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now - DAY - 60, 8, &ps, &n, &ids,
 				    &nids),
 			 ERR_OK);
 	assert_int_equal(nids, nwant);
@@ -1177,7 +1191,7 @@ static void test_related_with_ids(void **state)
 	assert_int_equal(ps[0].id, b);
 
 	/* the ids not wanted: the same posts */
-	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now - DAY - 60, &ps, &n, NULL, NULL),
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, a, now - DAY - 60, 8, &ps, &n, NULL, NULL),
 			 ERR_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(ps[0].id, b);
@@ -1185,7 +1199,7 @@ static void test_related_with_ids(void **state)
 	/* an article nothing relates to: nothing either way */
 	int64_t lone = add_article(f, "lone", "Quince", "Marmalade.", f->user, 0, NULL, 0,
 				   now - DAY);
-	assert_int_equal(STORE_CALL(f->st, related, &f->a, lone, now, &ps, &n, &ids, &nids),
+	assert_int_equal(STORE_CALL(f->st, related, &f->a, lone, now, 8, &ps, &n, &ids, &nids),
 			 ERR_OK);
 	assert_int_equal(STORE_CALL(f->st, related_ids, &f->a, lone, &want, &nwant), ERR_OK);
 	assert_int_equal(nwant, 0);
@@ -1612,7 +1626,7 @@ static void test_reconnect_after_restart(void **state)
 }
 
 /* Upgrading a PostgreSQL database: one from before the search index gets
- * migrations 2-4, its index built and its related articles computed on
+ * migrations 2-5, its index built and its related articles computed on
  * open; a newer one is refused. */
 static void test_pg_migrations(void **state)
 {
@@ -1633,6 +1647,8 @@ static void test_pg_migrations(void **state)
 				      "DROP AGGREGATE gz_or(tsquery); "
 				      "DROP TABLE related, related_docs, related_postings, related_df; "
 				      "DROP TABLE menu_items; "
+				      "DROP INDEX posts_sticky, posts_author_status, "
+				      "posts_category_status; "
 				      "UPDATE gazette_schema SET version = 1"));
 	char msg[256] = "";
 	assert_int_equal(test_store_reopen(&f->st, f->path, msg, sizeof msg), ERR_OK);
