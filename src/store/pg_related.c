@@ -357,6 +357,23 @@ enum err pg_relate(struct store *st, struct pconn *c, int64_t id)
 
 /* One read of the stored list (G_REL_LIST): each row's related id, and
  * the post when it is public. */
+/* A related article's card (store.h) from G_REL_LIST's first columns. */
+static void row_card(struct arena *a, const PGresult *r, int row, struct post *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = pg_int(r, row, 0);
+	p->type = strcmp(PQgetvalue(r, row, 1), "page") == 0 ? POST_PAGE : POST_ARTICLE;
+	if (!post_status_parse(PQgetvalue(r, row, 2), &p->status))
+		p->status = POST_DRAFT;
+	p->slug = pg_text(a, r, row, 3);
+	p->title = pg_text(a, r, row, 4);
+	p->excerpt = p->summary = p->body_md = p->body_html = "";
+	p->category_id = pg_int(r, row, 5);
+	p->published_at = pg_int(r, row, 6);
+	p->created_at = p->updated_at = p->published_at;
+	p->featured_media_id = pg_int(r, row, 7);
+}
+
 enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now, size_t max,
 		     struct post **out, size_t *n, int64_t **ids, size_t *nids)
 {
@@ -383,9 +400,9 @@ enum err pgr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 		rc = ERR_NOMEM;
 	for (int i = 0; rc == ERR_OK && i < rows; i++) {
 		if (ids)
-			is[i] = pg_int(r, i, 24);
-		if (np < max && pg_bool(r, i, 25))
-			pg_row_post(a, r, i, &ps[np++]);
+			is[i] = pg_int(r, i, 8);
+		if (np < max && pg_bool(r, i, 9))
+			row_card(a, r, i, &ps[np++]);
 	}
 	PQclear(r);
 	if (rc == ERR_OK && a->failed)

@@ -305,6 +305,24 @@ enum err sq_relate(struct store *st, struct conn *c, int64_t id)
 
 /* --- reading -------------------------------------------------------------------- */
 
+/* A related article's card (store.h) from S_REL_LIST's first columns. */
+static void row_card(struct arena *a, sqlite3_stmt *s, struct post *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(s, 0);
+	p->type = strcmp((const char *)sqlite3_column_text(s, 1), "page") == 0 ? POST_PAGE
+										: POST_ARTICLE;
+	if (!post_status_parse((const char *)sqlite3_column_text(s, 2), &p->status))
+		p->status = POST_DRAFT;
+	p->slug = col_text(a, s, 3);
+	p->title = col_text(a, s, 4);
+	p->excerpt = p->summary = p->body_md = p->body_html = "";
+	p->category_id = sqlite3_column_int64(s, 5);
+	p->published_at = sqlite3_column_int64(s, 6);
+	p->created_at = p->updated_at = p->published_at;
+	p->featured_media_id = sqlite3_column_int64(s, 7);
+}
+
 /* One read of the stored list (S_REL_LIST): each row's related id, and
  * the post when it is public. */
 enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now, size_t max,
@@ -347,10 +365,10 @@ enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 			cap = nc;
 		}
 		if (ids)
-			is[ni] = sqlite3_column_int64(s, 24);
+			is[ni] = sqlite3_column_int64(s, 8);
 		ni++;
-		if (np < max && sqlite3_column_int(s, 25))
-			row_post(a, s, &ps[np++]);
+		if (np < max && sqlite3_column_int(s, 9))
+			row_card(a, s, &ps[np++]);
 		else if (!ids && np == max)
 			break; /* nothing more wanted */
 	}

@@ -260,12 +260,9 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	/* every stored related id, and whether it is public (then its
 	 * listing columns are the post): related_ids and the public ones in
 	 * one read */
-	/* the posts as cards (store.h): POST_LIST_COLS' places, without the
-	 * author, category and comment-count lookups of every row */
-	[S_REL_LIST] = "SELECT p.id, p.type, p.status, p.slug, p.title, p.excerpt, '', '', "
-		       "p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "
-		       "p.published_at, p.created_at, p.updated_at, 0, NULL, NULL, NULL, NULL, "
-		       "NULL, p.summary, p.featured_media_id, r.related_id, "
+	/* the posts as cards (store.h; read by sqlite_related.c's row_card) */
+	[S_REL_LIST] = "SELECT p.id, p.type, p.status, p.slug, p.title, p.category_id, "
+		       "p.published_at, p.featured_media_id, r.related_id, "
 		       "coalesce((" VISIBLE("?2") "), 0) "
 		       "FROM related r LEFT JOIN posts p ON p.id = r.related_id "
 		       "WHERE r.post_id = ?1 ORDER BY r.rank",

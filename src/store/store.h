@@ -535,10 +535,11 @@ struct store_ops {
 	 * (at most 8 are stored), best first, in *out; and, when ids is not
 	 * NULL, every stored related id, public or not, in stored order (what
 	 * related_ids gives) in *ids - both from one read of the list.
-	 * The posts are cards: their own columns (bodies ""), without the
-	 * author's login and name, the category's slug, name and path, or
-	 * the comment count (NULL, NULL, 0) - a page has the categories in
-	 * its snapshot, and shows no more of a related article.
+	 * The posts are cards: id, type, status, slug, title, category_id,
+	 * published_at (also in created_at and updated_at) and
+	 * featured_media_id; the texts are "", the rest 0 or NULL - a page
+	 * has the categories in its snapshot, and shows no more of a related
+	 * article.
 	 * related_ids gives the ids alone. */
 	enum err (*related)(struct store *st, struct arena *a, int64_t id, int64_t now,
 			    size_t max, struct post **out, size_t *n, int64_t **ids, size_t *nids);

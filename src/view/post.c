@@ -93,8 +93,6 @@ struct tval *view_post_card(struct view_ctx *ctx, const struct post *p)
 	tval_set_int(a, v, "id", p->id);
 	tval_set_str(a, v, "title", p->title);
 	tval_set_str(a, v, "url", view_post_url(ctx, p));
-	const char *excerpt = p->excerpt && *p->excerpt ? p->excerpt : p->summary;
-	tval_set_str(a, v, "excerpt", excerpt ? excerpt : "");
 	tval_set_str(a, v, "date_iso", time_iso(a, p->published_at));
 	tval_set_str(a, v, "date_human", time_human(a, p->published_at));
 	view_post_category(a, v, p);

@@ -52,8 +52,8 @@ struct tval *view_site_feeds(struct view_ctx *ctx);
 size_t view_nav_build(struct view_ctx *ctx, const struct category *cs, size_t ncs,
 		      struct nav_link **out);
 
-/* A related article under another: its title, url, excerpt, dates, image
- * and category (store.h's related cards have no more). */
+/* A related article under another: its title, url, date, image and
+ * category (store.h's related cards have no more). */
 struct tval *view_post_card(struct view_ctx *ctx, const struct post *p);
 /* A post for listings (with_body false) or its own page (true). The body
  * is referred to, not copied: p's strings must outlive the tree (they do
