@@ -126,19 +126,37 @@ void jsonw_init(struct jsonw *w)
 	w->first[0] = true;
 }
 
-/* The separator and key before a value at the current level. */
+/* The separator and key before a value at the current level. Keys are
+ * names like "@type": copied as they are while no byte needs escaping
+ * (the usual case), else written by jsonw_put_string. */
 static bool member(struct jsonw *w, const char *key)
 {
 	if (w->failed)
 		return false;
+	struct buf *b = &w->b;
+	size_t k = key ? strlen(key) : 0;
+	if (buf_reserve(b, k + 4) != ERR_OK)
+		return false;
 	if (!w->first[w->depth])
-		buf_putc(&w->b, ',');
+		b->data[b->len++] = ',';
 	w->first[w->depth] = false;
-	if (key) {
-		jsonw_put_string(&w->b, key, strlen(key));
-		buf_putc(&w->b, ':');
+	if (!key)
+		return true;
+	char *o = b->data + b->len;
+	*o++ = '"';
+	for (size_t i = 0; i < k; i++) {
+		if (special[(unsigned char)key[i]]) {
+			jsonw_put_string(b, key, k);
+			buf_putc(b, ':');
+			return !b->oom;
+		}
+		*o++ = key[i];
 	}
-	return !w->b.oom;
+	*o++ = '"';
+	*o++ = ':';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return true;
 }
 
 static void open_level(struct jsonw *w, const char *key, char open, char close)

@@ -623,6 +623,8 @@ static void test_jsonw_matches_json_script(void **state)
 		json_set_str(inner, "k", t);
 		json_push(arr, inner);
 		json_set(o, "list", arr);
+		/* a key that needs escaping (jsonw copies plain keys as they are) */
+		json_set_str(o, "odd \"key\" </script>", t);
 		const char *want = json_script(&a, o);
 
 		struct jsonw w;
@@ -642,6 +644,7 @@ static void test_jsonw_matches_json_script(void **state)
 		jsonw_str(&w, "k", t);
 		jsonw_end(&w);
 		jsonw_end(&w);
+		jsonw_str(&w, "odd \"key\" </script>", t);
 		jsonw_end(&w);
 		const char *got = jsonw_finish(&w, &a);
 		assert_non_null(want);
