@@ -94,6 +94,10 @@ struct resp {
 	 * whose query parameters are all ones pages read (server.c). */
 	bool cacheable;
 	int64_t cache_ttl; /* seconds the server may keep it; 0 = until purged */
+	/* Set by the server when the cache may store this response: else
+	 * resp_depend records nothing, and a handler need not look up what
+	 * only the dependencies name. */
+	bool keep_deps;
 	uint64_t *deps; /* in the request arena */
 	size_t ndeps, capdeps;
 };

@@ -144,6 +144,8 @@ void resp_redirect(struct resp *rs, int status, const char *location)
 
 static void depend_key(struct req *r, struct resp *rs, uint64_t key)
 {
+	if (!rs->keep_deps)
+		return;
 	for (size_t i = 0; i < rs->ndeps; i++)
 		if (rs->deps[i] == key)
 			return;
@@ -163,6 +165,8 @@ static void depend_key(struct req *r, struct resp *rs, uint64_t key)
 
 void resp_depend(struct req *r, struct resp *rs, const char *fmt, ...)
 {
+	if (!rs->keep_deps)
+		return;
 	char name[256];
 	va_list ap;
 	va_start(ap, fmt);
@@ -173,5 +177,7 @@ void resp_depend(struct req *r, struct resp *rs, const char *fmt, ...)
 
 void resp_depend_id(struct req *r, struct resp *rs, const char *kind, int64_t id)
 {
+	if (!rs->keep_deps)
+		return;
 	depend_key(r, rs, cache_dep_id(kind, id));
 }

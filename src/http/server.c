@@ -750,8 +750,10 @@ static void resp_init(struct resp *rs)
 
 static void resp_clear(struct resp *rs)
 {
+	bool keep_deps = rs->keep_deps;
 	buf_free(&rs->body);
 	resp_init(rs);
+	rs->keep_deps = keep_deps;
 }
 
 static void plain_page(struct resp *rs, int status)
@@ -1152,6 +1154,7 @@ static enum MHD_Result respond(struct rctx *x, struct MHD_Connection *c)
 				return ret;
 			x->epoch = cache_epoch(x->srv->app->cache);
 			x->cache = "miss";
+			rs.keep_deps = true;
 		}
 		route(x, &rs);
 	}

@@ -15,7 +15,8 @@
 /* "You may also like": the first related_count (setting) of the stored
  * related articles still public, as cards (their category from the
  * snapshot). Which those are depends on all of them, and on the list
- * itself (recomputed when other articles come and go). */
+ * itself (recomputed when other articles come and go): all the ids are
+ * read only when the page may be cached. */
 static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 			const struct post *p, struct tval *root)
 {
@@ -26,7 +27,7 @@ static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 	size_t n = 0;
 	int64_t want = settings_snap_int(&ctx->settings, "related_count");
 	enum err rc = STORE_CALL(ctx->st, related, a, p->id, ctx->now, want > 0 ? (size_t)want : 0,
-				 &ps, &n, &ids, &nids);
+				 &ps, &n, rs->keep_deps ? &ids : NULL, &nids);
 	if (rc != ERR_OK)
 		return rc;
 	resp_depend_id(r, rs, "related", p->id);
