@@ -25,7 +25,7 @@ void buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-enum err buf_reserve(struct buf *b, size_t extra)
+enum err buf_grow(struct buf *b, size_t extra)
 {
 	if (b->oom)
 		return ERR_NOMEM;
@@ -50,25 +50,9 @@ enum err buf_reserve(struct buf *b, size_t extra)
 	return ERR_OK;
 }
 
-enum err buf_append(struct buf *b, const void *p, size_t n)
-{
-	if (buf_reserve(b, n) != ERR_OK)
-		return ERR_NOMEM;
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return ERR_OK;
-}
-
 enum err buf_puts(struct buf *b, const char *s)
 {
 	return buf_append(b, s, strlen(s));
-}
-
-enum err buf_putc(struct buf *b, char c)
-{
-	return buf_append(b, &c, 1);
 }
 
 enum err buf_printf(struct buf *b, const char *fmt, ...)
