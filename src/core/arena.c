@@ -6,13 +6,7 @@
 #include <string.h>
 
 #define CHUNK_MIN 8192
-#define ALIGN (sizeof(max_align_t))
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t size, off;
-	max_align_t data[]; /* aligned payload */
-};
+#define ALIGN ARENA_ALIGN
 
 void arena_init(struct arena *a, size_t cap)
 {
@@ -33,7 +27,7 @@ void arena_free(struct arena *a)
 	a->used = 0;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_alloc_chunk(struct arena *a, size_t n)
 {
 	if (n == 0)
 		n = 1;

@@ -10,8 +10,15 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-struct arena_chunk;
+#define ARENA_ALIGN (sizeof(max_align_t))
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t size, off;
+	max_align_t data[]; /* aligned payload */
+};
 
 struct arena {
 	struct arena_chunk *head;
@@ -24,7 +31,21 @@ void arena_init(struct arena *a, size_t cap);
 void arena_free(struct arena *a); /* frees every chunk; arena reusable after init */
 
 /* Aligned for any type; NULL on failure. Zeroed memory from arena_zalloc. */
-void *arena_alloc(struct arena *a, size_t n);
+void *arena_alloc_chunk(struct arena *a, size_t n); /* arena_alloc with a new chunk */
+/* In line: a page makes a few hundred allocations, nearly all in the
+ * current chunk. */
+static inline void *arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_chunk *c = a->head;
+	size_t need = (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (n == 0 || n > SIZE_MAX / 2 || !c || c->size - c->off < need ||
+	    (a->cap && a->used + need > a->cap))
+		return arena_alloc_chunk(a, n);
+	void *p = (char *)c->data + c->off;
+	c->off += need;
+	a->used += need;
+	return p;
+}
 void *arena_zalloc(struct arena *a, size_t n);
 /* Grow a previous allocation (copies; old block is not reclaimed). */
 void *arena_realloc(struct arena *a, void *old, size_t oldn, size_t newn);
