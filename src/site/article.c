@@ -3,8 +3,9 @@
  * site_resolve is the last route: it matches the path against the
  * permalink pattern (articles), then "/slug/" (pages), then the redirects
  * table, else 404. Only public posts are ever shown; those found by slug
- * are read without their Markdown source (post_by_slug_html), which no
- * page shows. */
+ * are read without their Markdown source, which no page shows, and
+ * without their author's and category's names, which the snapshot has
+ * (post_by_slug_html). */
 #include <string.h>
 
 #include "content/permalink.h"
@@ -35,19 +36,22 @@ static enum err related(struct req *r, struct resp *rs, struct view_ctx *ctx,
 		resp_depend_id(r, rs, "post", ids[i]);
 	struct tval *list = tval_list(a);
 	for (size_t i = 0; i < n; i++) {
-		const char *curl;
-		const struct category *c =
-			ctx->snap ? snap_category(ctx->snap, ps[i].category_id, &curl) : NULL;
-		if (c) {
-			ps[i].category_slug = c->slug;
-			ps[i].category_name = c->name;
-			ps[i].category_path = c->path;
-		}
+		view_post_names(ctx, &ps[i]);
 		tval_push(a, list, view_post_card(ctx, &ps[i]));
 	}
 	tval_set(a, root, "related", list);
 	tval_set_bool(a, root, "has_related", n > 0);
 	return ERR_OK;
+}
+
+/* A public post by slug, named from the snapshot (store.h). */
+static enum err shown_by_slug(struct view_ctx *ctx, struct arena *a, enum post_type type,
+			      const char *slug, struct post *p)
+{
+	enum err rc = STORE_CALL(ctx->st, post_by_slug_html, a, type, slug, p);
+	if (rc == ERR_OK)
+		view_post_names(ctx, p);
+	return rc;
 }
 
 /* Only articles take a POST (a new comment). */
@@ -153,7 +157,7 @@ static bool article_feed(struct req *r, struct resp *rs, struct view_ctx *ctx, e
 	const char *article = arena_printf(a, "%s/", prefix);
 	if (!article || !permalink_match(a, ctx->site.permalink, article, &parts))
 		return false;
-	*rc = parts.slug ? STORE_CALL(ctx->st, post_by_slug_html, a, POST_ARTICLE, parts.slug, &p)
+	*rc = parts.slug ? shown_by_slug(ctx, a, POST_ARTICLE, parts.slug, &p)
 			 : STORE_CALL(ctx->st, post_get, a, parts.id, &p);
 	if (*rc != ERR_OK || p.type != POST_ARTICLE || !post_is_public(&p, ctx->now))
 		return false;
@@ -181,7 +185,7 @@ enum err site_resolve(struct req *r, struct resp *rs)
 	rc = ERR_OK;
 	if (permalink_match(a, ctx.site.permalink, r->path, &parts)) {
 		rc = parts.slug
-			     ? STORE_CALL(ctx.st, post_by_slug_html, a, POST_ARTICLE, parts.slug, &p)
+			     ? shown_by_slug(&ctx, a, POST_ARTICLE, parts.slug, &p)
 			     : STORE_CALL(ctx.st, post_get, a, parts.id, &p);
 		if (rc == ERR_OK && p.type == POST_ARTICLE && post_is_public(&p, ctx.now)) {
 			if (r->method == HTTP_POST) {
@@ -202,7 +206,7 @@ enum err site_resolve(struct req *r, struct resp *rs)
 	if (slash && slash[1] == '\0') {
 		char *slug = arena_strndup(a, s, (size_t)(slash - s));
 		if (slug && str_slug_valid(slug)) {
-			rc = STORE_CALL(ctx.st, post_by_slug_html, a, POST_PAGE, slug, &p);
+			rc = shown_by_slug(&ctx, a, POST_PAGE, slug, &p);
 			if (rc == ERR_OK && post_is_public(&p, ctx.now)) {
 				if (r->method == HTTP_POST)
 					return not_allowed(r, rs);

@@ -192,6 +192,8 @@ static void row_post_html(struct arena *a, const PGresult *r, int row, void *out
 {
 	pg_row_post(a, r, row, out);
 	((struct post *)out)->body_md = NULL;
+	((struct post *)out)->author_login = NULL; /* not read (store.h) */
+	((struct post *)out)->author_name = NULL;
 }
 
 enum err pgp_post_by_slug_html(struct store *st, struct arena *a, enum post_type type,

@@ -165,6 +165,8 @@ static void row_post_html(struct arena *a, sqlite3_stmt *s, void *out)
 {
 	row_post(a, s, out);
 	((struct post *)out)->body_md = NULL;
+	((struct post *)out)->author_login = NULL; /* not read (store.h) */
+	((struct post *)out)->author_name = NULL;
 }
 
 enum err sqp_post_by_slug_html(struct store *st, struct arena *a, enum post_type type,

@@ -136,7 +136,14 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 	[S_POST_TAG_IDS] = "SELECT tag_id FROM post_tags WHERE post_id = ?1",
 	[S_POST_GET] = "SELECT " POST_COLS POST_JOINS "WHERE p.id = ?1",
 	[S_POST_BY_SLUG] = "SELECT " POST_COLS POST_JOINS "WHERE p.type = ?1 AND p.slug = ?2",
-	[S_POST_BY_SLUG_HTML] = "SELECT " POST_COLS_MD("NULL") POST_JOINS
+	/* POST_COLS' places without the Markdown, the author's and the
+	 * category's names (store.h) */
+	[S_POST_BY_SLUG_HTML] = "SELECT " "p.id, p.type, p.status, p.slug, p.title, p.excerpt, NULL, coalesce(b.body_html, ''), "
+				"p.author_id, p.category_id, p.parent_id, p.sticky, p.comments_open, "
+				"p.published_at, p.created_at, p.updated_at, (SELECT count(*) FROM "
+				"comments cm WHERE cm.post_id = p.id AND cm.status = 'approved'), NULL, "
+				"NULL, NULL, NULL, NULL, p.summary, p.featured_media_id "
+				"FROM posts p LEFT JOIN post_bodies b ON b.post_id = p.id "
 				"WHERE p.type = ?1 AND p.slug = ?2",
 	[S_POST_SET_STATUS] = "UPDATE posts SET status = ?2, "
 			      "published_at = CASE WHEN ?3 > 0 THEN ?3 ELSE published_at END, "

@@ -363,8 +363,10 @@ struct store_ops {
 	enum err (*post_by_slug)(struct store *st, struct arena *a, enum post_type type,
 				 const char *slug, struct post *out);
 	/* The same, to show the post (public pages): every field but the
-	 * Markdown source, which is neither read nor copied (body_md NULL).
-	 * Who edits, exports or re-renders a post reads post_by_slug. */
+	 * Markdown source, which is neither read nor copied (body_md NULL),
+	 * and the author's and category's names (author_login, author_name
+	 * and category_* NULL: pages have them in their snapshot). Who edits,
+	 * exports or re-renders a post reads post_by_slug. */
 	enum err (*post_by_slug_html)(struct store *st, struct arena *a, enum post_type type,
 				      const char *slug, struct post *out);
 	enum err (*post_list)(struct store *st, struct arena *a, const struct post_query *q,

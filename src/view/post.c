@@ -86,6 +86,19 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 	return v;
 }
 
+void view_post_names(struct view_ctx *ctx, struct post *p)
+{
+	if (!ctx->snap)
+		return;
+	const struct snap_author *u = snap_author(ctx->snap, p->author_id);
+	p->author_login = u ? u->login : NULL;
+	p->author_name = u ? u->name : NULL;
+	const struct category *c = snap_category(ctx->snap, p->category_id, NULL);
+	p->category_slug = c ? c->slug : NULL;
+	p->category_name = c ? c->name : NULL;
+	p->category_path = c ? c->path : NULL;
+}
+
 struct tval *view_post_card(struct view_ctx *ctx, const struct post *p)
 {
 	struct arena *a = ctx->a;

@@ -87,6 +87,39 @@ static int by_id(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+static int author_by_id(const void *x, const void *y)
+{
+	int64_t a = ((const struct snap_author *)x)->id, b = ((const struct snap_author *)y)->id;
+	return (a > b) - (a < b);
+}
+
+/* Every user's id, login and name (read with the rest of their row into a
+ * scratch arena: the snapshot keeps no e-mail address or password hash). */
+static enum err load_authors(struct store *st, struct arena *a, struct site_snap *s)
+{
+	struct arena tmp;
+	arena_init(&tmp, 0);
+	struct user *us = NULL;
+	size_t n = 0;
+	enum err rc = STORE_CALL(st, user_list, &tmp, &us, &n);
+	if (rc == ERR_OK && n) {
+		s->authors = ARENA_ARRAY(a, struct snap_author, n);
+		if (!s->authors)
+			rc = ERR_NOMEM;
+		for (size_t i = 0; rc == ERR_OK && i < n; i++) {
+			s->authors[i].id = us[i].id;
+			s->authors[i].login = arena_strdup(a, us[i].login ? us[i].login : "");
+			s->authors[i].name = arena_strdup(a, us[i].display_name ? us[i].display_name : "");
+		}
+		if (rc == ERR_OK) {
+			s->nauthors = n;
+			qsort(s->authors, n, sizeof *s->authors, author_by_id);
+		}
+	}
+	arena_free(&tmp);
+	return rc;
+}
+
 static enum err build(struct store *st, int64_t now, int64_t id, int64_t at,
 		      struct site_snap **out)
 {
@@ -120,6 +153,8 @@ static enum err build(struct store *st, int64_t now, int64_t id, int64_t at,
 			qsort(s->cat_by_id, s->ncats, sizeof *s->cat_by_id, by_id);
 		}
 	}
+	if (rc == ERR_OK)
+		rc = load_authors(st, &a, s);
 	if (rc == ERR_OK) {
 		struct view_ctx ctx = {.a = &a, .st = st, .now = now, .site = s->site};
 		s->nnav = view_nav_build(&ctx, s->cats, s->ncats, &s->nav);
@@ -170,6 +205,21 @@ void snap_request_done(void)
 	struct held *h = held(false);
 	if (h)
 		free_retired(h);
+}
+
+const struct snap_author *snap_author(const struct site_snap *s, int64_t id)
+{
+	size_t lo = 0, hi = s->nauthors;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->authors[mid].id == id)
+			return &s->authors[mid];
+		if (s->authors[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 const struct category *snap_category(const struct site_snap *s, int64_t id, const char **url)

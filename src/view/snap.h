@@ -47,6 +47,12 @@ struct snap_cat_ref {
 	size_t at; /* index into cats */
 };
 
+/* An author as pages name them. */
+struct snap_author {
+	int64_t id;
+	const char *login, *name;
+};
+
 struct site_snap {
 	struct store *st;
 	int64_t change_id, change_at; /* the change log's newest row when read */
@@ -57,6 +63,8 @@ struct site_snap {
 	const char **cat_urls;        /* "/category/<path>/", parallel to cats */
 	struct snap_cat_ref *cat_by_id; /* sorted by id */
 	size_t ncats;
+	struct snap_author *authors;  /* every user, sorted by id */
+	size_t nauthors;
 	struct nav_link *nav;         /* top-level entries, in order */
 	size_t nnav;
 	/* Template data every page shares, built here once: read-only (pages
@@ -72,6 +80,8 @@ enum err snap_current(struct store *st, int64_t now, const struct site_snap **ou
 /* Free the snapshots this thread replaced during the request that ends. */
 void snap_request_done(void);
 
+/* The user with this id (NULL if none). */
+const struct snap_author *snap_author(const struct site_snap *s, int64_t id);
 /* The category with this id (NULL if none); *url gets its archive URL. */
 const struct category *snap_category(const struct site_snap *s, int64_t id, const char **url);
 

@@ -52,6 +52,9 @@ struct tval *view_site_feeds(struct view_ctx *ctx);
 size_t view_nav_build(struct view_ctx *ctx, const struct category *cs, size_t ncs,
 		      struct nav_link **out);
 
+/* Fill p's author and category names from the snapshot (store reads that
+ * leave them out: post_by_slug_html, related cards). */
+void view_post_names(struct view_ctx *ctx, struct post *p);
 /* A related article under another: its title, url, date, image and
  * category (store.h's related cards have no more). */
 struct tval *view_post_card(struct view_ctx *ctx, const struct post *p);

@@ -4,8 +4,8 @@ of the log, not once per request, and must never be stale. Every change
 made from the command line - another process, as another node would be -
 shows on the very next request, with no wait for serve's change follower:
 the site title, a category's name and path (menu and breadcrumb), a new
-top-level category, a menu item, a page's title, a post linked from the
-menu going private, posts_per_page. Several worker threads each keep a
+top-level category, a new author's name, a menu item, a page's title, a
+post linked from the menu going private, posts_per_page. Several worker threads each keep a
 snapshot, so each check is made on many connections."""
 import re
 import sys
@@ -64,6 +64,18 @@ def main():
         cli_ok(c, s.cli('category', 'add', 'Lighthouses', '--slug', 'lighthouses'),
                'new category')
         all_show(c, s, '/', 'href="/category/lighthouses/"', 'a new category in the menu')
+
+        # the author's name and login come from the snapshot too
+        cli_ok(c, s.cli('user', 'add', 'quill', '--email', 'quill@example.org', '--role',
+                        'author', '--name', 'Mara Quill'), 'user')
+        out2 = cli_ok(c, s.cli('post', 'add', '--title', 'Quay notes', '--author', 'quill',
+                               '--status', 'published', '--date', '2026-01-11T09:00:00Z',
+                               input='Notes from the quay.'), 'post by the new author')
+        path2 = re.sub(r'^https?://[^/]+', '', id_url(out2)[1])
+        all_show(c, s, path2, 'href="/author/quill/" rel="author">Mara Quill</a>',
+                 'the new author\'s name and archive link on the article')
+        all_show(c, s, path2, '"author":[{"@type":"Person","name":"Mara Quill"',
+                 'the new author in the JSON-LD')
 
         cli_ok(c, s.cli('menu', 'add', 'Ferries', '--post', pid), 'menu item')
         all_show(c, s, '/', '>Ferries<', 'the stored menu item')
