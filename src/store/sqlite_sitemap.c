@@ -1,6 +1,8 @@
 /* sqlite_sitemap.c - the reads sitemaps need: public posts streamed row by
  * row (no arena, so 50,000 rows cost a few hundred bytes), their chunks'
  * newest changes, and the newest change per category, tag and author. */
+#include <string.h>
+
 #include "store/sqlite_int.h"
 
 enum err sqm_post_each_public(struct store *st, enum post_type type, int64_t now,
@@ -41,18 +43,6 @@ enum err sqm_post_each_public(struct store *st, enum post_type type, int64_t now
 	return rc;
 }
 
-struct chunk {
-	int64_t index, lastmod;
-};
-
-static void row_chunk(struct arena *a, sqlite3_stmt *s, void *out)
-{
-	struct chunk *k = out;
-	(void)a;
-	k->index = sqlite3_column_int64(s, 0);
-	k->lastmod = sqlite3_column_int64(s, 1);
-}
-
 enum err sqm_post_chunks(struct store *st, struct arena *a, enum post_type type, int64_t now,
 			 int64_t size, int64_t lead, int64_t **lastmod, size_t *n)
 {
@@ -60,23 +50,49 @@ enum err sqm_post_chunks(struct store *st, struct arena *a, enum post_type type,
 	*n = 0;
 	if (size < 1 || lead < 0)
 		return ERR_INVALID;
-	struct chunk *ks;
-	size_t nk;
-	enum err rc = sq_all(st, a, S_SITEMAP_CHUNKS,
-			     SQ_ARGS(SQ_T(post_type_name(type)), SQ_I(now), SQ_I(size), SQ_I(lead)),
-			     row_chunk,
-			     sizeof *ks, (void **)&ks, &nk);
+	struct conn *c = conn_get(st);
+	if (!c)
+		return ERR_DB;
+	sqlite3_stmt *s = stmt(st, c, S_SITEMAP_CHUNKS);
+	if (!s) {
+		conn_put(st, c);
+		return ERR_DB;
+	}
+	sq_bind(s, SQ_ARGS(SQ_T(post_type_name(type)), SQ_I(now)));
+	/* Row k (from 0) is URL lead + k, in chunk (lead + k) / size; chunks
+	 * before the first row's hold only the lead URLs (0 here). */
+	int64_t *out = NULL;
+	size_t cap = 0, total = 0;
+	int64_t k = 0;
+	enum err rc = ERR_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		size_t at = (size_t)((lead + k++) / size);
+		if (at >= cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			while (nc <= at)
+				nc *= 2;
+			int64_t *g = arena_realloc(a, out, cap * sizeof *out, nc * sizeof *out);
+			if (!g) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			memset(g + cap, 0, (nc - cap) * sizeof *g);
+			out = g;
+			cap = nc;
+		}
+		int64_t m = sqlite3_column_int64(s, 0);
+		if (m > out[at])
+			out[at] = m;
+		total = at + 1;
+	}
+	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = sq_err(st, c, r);
+	sqlite3_reset(s);
+	conn_put(st, c);
 	if (rc != ERR_OK)
 		return rc;
-	/* Chunk numbers are consecutive from lead / size; those before hold
-	 * only the lead URLs (0 here). */
-	size_t total = nk ? (size_t)ks[nk - 1].index + 1 : 0;
-	int64_t *out = total ? ARENA_ARRAY(a, int64_t, total) : NULL;
-	if (total && !out)
-		return ERR_NOMEM;
-	for (size_t i = 0; i < nk; i++)
-		out[ks[i].index] = ks[i].lastmod;
-	*lastmod = out;
+	*lastmod = total ? out : NULL;
 	*n = total;
 	return ERR_OK;
 }
