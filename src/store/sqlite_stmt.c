@@ -337,10 +337,13 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			      "max(max(p.published_at, p.updated_at)) FROM posts p "
 			      "WHERE p.category_id = c.id AND p.type = 'post' AND " VISIBLE("?1")
 			      "), 0) FROM categories c ORDER BY replace(c.path, '/', char(1))",
+	/* from the links (CROSS JOIN fixes the order: left alone, SQLite
+	 * walked every public post and looked up its links, minutes on a
+	 * 10,000-post site from the sqlite3 shell) */
 	[S_TERM_TAGS] = "SELECT t.id, 0, t.slug, max(max(p.published_at, p.updated_at)) "
-			"FROM tags t JOIN post_tags pt ON pt.tag_id = t.id JOIN posts p "
-			"ON p.id = pt.post_id WHERE p.type = 'post' AND " VISIBLE("?1")
-			" GROUP BY t.id ORDER BY t.slug",
+			"FROM post_tags pt CROSS JOIN posts p ON p.id = pt.post_id "
+			"CROSS JOIN tags t ON t.id = pt.tag_id WHERE p.type = 'post' AND "
+			VISIBLE("?1") " GROUP BY t.id ORDER BY t.slug",
 	[S_TERM_AUTHORS] = "SELECT u.id, 0, u.login, max(max(p.published_at, p.updated_at)) "
 			   "FROM users u JOIN posts p ON p.author_id = u.id "
 			   "WHERE p.type = 'post' AND " VISIBLE("?1")
