@@ -227,6 +227,9 @@ enum err pg_steps(struct store *st, struct pconn *c, const struct pg_step *steps
 /* Rows shared by several files. */
 void pg_row_user(struct arena *a, const PGresult *r, int row, void *out);
 void pg_row_post(struct arena *a, const PGresult *r, int row, void *out);
+/* Its first five columns (id, type, status, slug, title), the rest zeroed:
+ * shared with the related cards (pg_related.c). */
+void pg_row_post_head(struct arena *a, const PGresult *r, int row, struct post *p);
 
 /* The columns of a post in a listing (pg_row_post's order, bodies left out);
  * FROM must alias posts p, users u and categories c. */

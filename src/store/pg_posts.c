@@ -12,9 +12,8 @@
 #include "core/time.h"
 #include "store/pg_int.h"
 
-void pg_row_post(struct arena *a, const PGresult *r, int row, void *out)
+void pg_row_post_head(struct arena *a, const PGresult *r, int row, struct post *p)
 {
-	struct post *p = out;
 	memset(p, 0, sizeof *p);
 	p->id = pg_int(r, row, 0);
 	p->type = strcmp(PQgetvalue(r, row, 1), "page") == 0 ? POST_PAGE : POST_ARTICLE;
@@ -22,6 +21,12 @@ void pg_row_post(struct arena *a, const PGresult *r, int row, void *out)
 		p->status = POST_DRAFT;
 	p->slug = pg_text(a, r, row, 3);
 	p->title = pg_text(a, r, row, 4);
+}
+
+void pg_row_post(struct arena *a, const PGresult *r, int row, void *out)
+{
+	struct post *p = out;
+	pg_row_post_head(a, r, row, p);
 	p->excerpt = pg_text(a, r, row, 5);
 	p->body_md = pg_text(a, r, row, 6);
 	p->body_html = pg_text(a, r, row, 7);

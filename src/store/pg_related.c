@@ -360,13 +360,7 @@ enum err pg_relate(struct store *st, struct pconn *c, int64_t id)
 /* A related article's card (store.h) from G_REL_LIST's first columns. */
 static void row_card(struct arena *a, const PGresult *r, int row, struct post *p)
 {
-	memset(p, 0, sizeof *p);
-	p->id = pg_int(r, row, 0);
-	p->type = strcmp(PQgetvalue(r, row, 1), "page") == 0 ? POST_PAGE : POST_ARTICLE;
-	if (!post_status_parse(PQgetvalue(r, row, 2), &p->status))
-		p->status = POST_DRAFT;
-	p->slug = pg_text(a, r, row, 3);
-	p->title = pg_text(a, r, row, 4);
+	pg_row_post_head(a, r, row, p);
 	p->excerpt = p->summary = p->body_md = p->body_html = "";
 	p->category_id = pg_int(r, row, 5);
 	p->published_at = pg_int(r, row, 6);

@@ -155,6 +155,9 @@ void row_user(struct arena *a, sqlite3_stmt *s, void *out);
 
 /* A post row in the column order of POST_COLS (sqlite_stmt.c). */
 void row_post(struct arena *a, sqlite3_stmt *s, void *out);
+/* Its first five columns (id, type, status, slug, title), the rest zeroed:
+ * shared with the related cards (sqlite_related.c). */
+void row_post_head(struct arena *a, sqlite3_stmt *s, struct post *p);
 
 /* What a post touches (sqlite_facets.c, store/facets.h): read before a
  * write, then sq_post_changed() writes the change-log row with the union. */

@@ -4,9 +4,8 @@
 #include "core/time.h"
 #include "store/sqlite_int.h"
 
-void row_post(struct arena *a, sqlite3_stmt *s, void *out)
+void row_post_head(struct arena *a, sqlite3_stmt *s, struct post *p)
 {
-	struct post *p = out;
 	memset(p, 0, sizeof *p);
 	p->id = sqlite3_column_int64(s, 0);
 	p->type = strcmp((const char *)sqlite3_column_text(s, 1), "page") == 0 ? POST_PAGE
@@ -15,6 +14,12 @@ void row_post(struct arena *a, sqlite3_stmt *s, void *out)
 		p->status = POST_DRAFT;
 	p->slug = col_text(a, s, 3);
 	p->title = col_text(a, s, 4);
+}
+
+void row_post(struct arena *a, sqlite3_stmt *s, void *out)
+{
+	struct post *p = out;
+	row_post_head(a, s, p);
 	p->excerpt = col_text(a, s, 5);
 	p->body_md = col_text(a, s, 6);
 	p->body_html = col_text(a, s, 7);

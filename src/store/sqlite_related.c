@@ -308,14 +308,7 @@ enum err sq_relate(struct store *st, struct conn *c, int64_t id)
 /* A related article's card (store.h) from S_REL_LIST's first columns. */
 static void row_card(struct arena *a, sqlite3_stmt *s, struct post *p)
 {
-	memset(p, 0, sizeof *p);
-	p->id = sqlite3_column_int64(s, 0);
-	p->type = strcmp((const char *)sqlite3_column_text(s, 1), "page") == 0 ? POST_PAGE
-										: POST_ARTICLE;
-	if (!post_status_parse((const char *)sqlite3_column_text(s, 2), &p->status))
-		p->status = POST_DRAFT;
-	p->slug = col_text(a, s, 3);
-	p->title = col_text(a, s, 4);
+	row_post_head(a, s, p);
 	p->excerpt = p->summary = p->body_md = p->body_html = "";
 	p->category_id = sqlite3_column_int64(s, 5);
 	p->published_at = sqlite3_column_int64(s, 6);
