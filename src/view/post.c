@@ -53,16 +53,12 @@ static void view_post_category(struct arena *a, struct tval *v, const struct pos
 struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_body)
 {
 	struct arena *a = ctx->a;
-	struct tval *v = tval_map(a);
-	tval_set_int(a, v, "id", p->id);
-	tval_set_str(a, v, "title", p->title);
-	tval_set_str(a, v, "url", view_post_url(ctx, p));
+	/* the card's fields (title, url, date, category, image), then the rest */
+	struct tval *v = view_post_card(ctx, p);
 	/* The author's excerpt, else the summary derived when the post was
 	 * saved (never Markdown parsed at request time). */
 	const char *excerpt = p->excerpt && *p->excerpt ? p->excerpt : p->summary;
 	tval_set_str(a, v, "excerpt", excerpt ? excerpt : "");
-	tval_set_str(a, v, "date_iso", time_iso(a, p->published_at));
-	tval_set_str(a, v, "date_human", time_human(a, p->published_at));
 	bool updated = p->updated_at > p->published_at + 3600;
 	tval_set_bool(a, v, "updated", updated);
 	tval_set_str(a, v, "updated_iso", time_iso(a, p->updated_at));
@@ -72,11 +68,9 @@ struct tval *view_post(struct view_ctx *ctx, const struct post *p, bool with_bod
 	tval_set_str(a, author, "url",
 		     p->author_login ? ARENA_CAT(a, "/author/", p->author_login, "/") : "");
 	tval_set(a, v, "author", author);
-	view_post_category(a, v, p);
 	tval_set_int(a, v, "comment_count", p->comment_count);
 	tval_set_str(a, v, "comments_label", view_comments_label(a, p->comment_count));
 	tval_set_bool(a, v, "sticky", p->sticky);
-	view_post_featured(ctx, v, p);
 	if (with_body) {
 		/* the page's biggest string: referred to, not copied (p
 		 * outlives the tree, as view.h says) */
