@@ -3,6 +3,7 @@
  * sqlite_posts.c and sqlite_tax.c. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,8 @@ static void free_conn(struct conn *c)
 {
 	if (!c)
 		return;
+	if (c->parked)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	for (int i = 0; i < S__MAX; i++)
 		sqlite3_finalize(c->st[i]);
 	for (int i = 0; i < LIST_SHAPES; i++)
@@ -77,6 +80,7 @@ static _Thread_local struct conn *pinned;
 static _Thread_local struct store *pinned_store;
 static _Thread_local int pin_depth;
 
+static struct conn *pool_take(struct store *st);
 static struct conn *pool_get(struct store *st);
 static void pool_put(struct store *st, struct conn *c);
 
@@ -105,19 +109,81 @@ static bool step_once(struct store *st, struct conn *c, enum stmt which)
 	return r == SQLITE_DONE;
 }
 
+/* --- read transactions kept between pages --------------------------------
+ *
+ * Starting and ending a read transaction (WAL read lock, file size, COMMIT)
+ * was an eighth of an uncached page. So read_end leaves a page's read
+ * transaction open on its pooled connection ("parked"), and the next
+ * read_begin reuses it if nobody has committed since. SQLite's WAL index
+ * header (https://sqlite.org/walformat.html) tells: every commit, from any
+ * connection or process, rewrites it, second copy first and this first copy
+ * last, before the commit returns. Its bytes are taken before BEGIN, so a
+ * commit racing with BEGIN makes the next page start afresh, never keeps a
+ * stale snapshot. Any other use of the connection (writes, back office)
+ * ends a parked transaction first (pool_get), and the change watcher ends
+ * idle ones after a commit (sweep_parked) so that checkpoints can go on. */
+
+/* SQLite's own mapping of the -shm file's first region, found once per
+ * connection after its first read (the WAL is open by then). */
+static void find_walhdr(struct conn *c)
+{
+	c->walhdr_tried = true;
+	sqlite3_stmt *s = NULL;
+	bool wal = sqlite3_prepare_v2(c->db, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
+		   sqlite3_step(s) == SQLITE_ROW &&
+		   strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
+	sqlite3_finalize(s);
+	sqlite3_file *f = NULL;
+	if (!wal || sqlite3_file_control(c->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+	    !f || !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap)
+		return;
+	void volatile *p = NULL;
+	if (f->pMethods->xShmMap(f, 0, 32768, 0, &p) == SQLITE_OK && p)
+		c->walhdr = p;
+}
+
+static void walhdr_read(const struct conn *c, unsigned char out[WAL_HDR_BYTES])
+{
+	atomic_thread_fence(memory_order_acquire);
+	memcpy(out, (const unsigned char *)c->walhdr, WAL_HDR_BYTES);
+}
+
+static bool parked_current(const struct conn *c)
+{
+	unsigned char now[WAL_HDR_BYTES];
+	walhdr_read(c, now);
+	return memcmp(now, c->began, WAL_HDR_BYTES) == 0;
+}
+
+static void unpark(struct store *st, struct conn *c)
+{
+	if (!c->parked)
+		return;
+	c->parked = false;
+	if (!sqlite3_get_autocommit(c->db))
+		step_once(st, c, S_COMMIT);
+}
+
 static enum err read_begin(struct store *st)
 {
 	if (pin_depth++ > 0)
 		return ERR_OK;
-	struct conn *c = pool_get(st);
+	struct conn *c = pool_take(st);
 	if (!c) {
 		pin_depth = 0;
 		return ERR_DB;
 	}
-	if (!step_once(st, c, S_BEGIN_READ)) {
-		pool_put(st, c);
-		pin_depth = 0;
-		return ERR_DB;
+	if (c->parked && !sqlite3_get_autocommit(c->db) && parked_current(c)) {
+		c->parked = false;
+	} else {
+		unpark(st, c);
+		if (c->walhdr)
+			walhdr_read(c, c->began);
+		if (!step_once(st, c, S_BEGIN_READ)) {
+			pool_put(st, c);
+			pin_depth = 0;
+			return ERR_DB;
+		}
 	}
 	pinned = c;
 	pinned_store = st;
@@ -131,12 +197,41 @@ static void read_end(struct store *st)
 	struct conn *c = pinned;
 	pinned = NULL;
 	pinned_store = NULL;
-	if (!sqlite3_get_autocommit(c->db))
-		step_once(st, c, S_COMMIT);
+	if (!sqlite3_get_autocommit(c->db)) {
+		/* only a transaction that read and wrote nothing stays open */
+		if (c->walhdr && sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ)
+			c->parked = true;
+		else
+			step_once(st, c, S_COMMIT);
+	}
+	if (!c->walhdr_tried && !c->parked)
+		find_walhdr(c);
 	pool_put(st, c);
 }
 
+/* A connection for anything but a page's reads: in no transaction. */
 static struct conn *pool_get(struct store *st)
+{
+	struct conn *c = pool_take(st);
+	if (c)
+		unpark(st, c);
+	return c;
+}
+
+/* From the change watcher, after a commit: end the parked transactions
+ * (each holds back checkpoints at its snapshot, and is stale anyway). */
+static void sweep_parked(struct store *st)
+{
+	struct sq *q = SQ(st);
+	pthread_mutex_lock(&q->mu);
+	for (struct conn *c = q->idle; c; c = c->next)
+		if (c->parked && !parked_current(c))
+			unpark(st, c);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Any pooled connection, or a new one; it may hold a parked transaction. */
+static struct conn *pool_take(struct store *st)
 {
 	struct sq *q = SQ(st);
 	pthread_mutex_lock(&q->mu);
@@ -169,7 +264,7 @@ static void pool_put(struct store *st, struct conn *c)
 	if (!c)
 		return;
 	struct sq *q = SQ(st);
-	if (!sqlite3_get_autocommit(c->db)) /* a caller bug: never leak a transaction */
+	if (!c->parked && !sqlite3_get_autocommit(c->db)) /* a caller bug: never leak one */
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	pthread_mutex_lock(&q->mu);
 	c->next = q->idle;
@@ -196,6 +291,8 @@ static enum err changed(struct store *st, bool *yes)
 	}
 	sqlite3_finalize(s);
 	pthread_mutex_unlock(&q->watch_mu);
+	if (*yes)
+		sweep_parked(st);
 	return rc;
 }
 

@@ -54,11 +54,21 @@ enum stmt {
  * (sqlite_list.c) and cached per connection, one slot per shape. */
 #define LIST_SHAPES 8192
 
+/* The bytes of the WAL index header a reused read transaction compares. */
+#define WAL_HDR_BYTES 48
+
 struct conn {
 	sqlite3 *db;
 	sqlite3_stmt *st[S__MAX];
 	sqlite3_stmt *list[LIST_SHAPES];
 	struct conn *next;
+	/* A read transaction left open after a page (sqlite.c: read_end), the
+	 * WAL index header as it was when it began, and where the header is
+	 * (SQLite's own map of the -shm file; NULL until known, and for good
+	 * when the file is not in WAL mode). */
+	bool parked, walhdr_tried;
+	const volatile unsigned char *walhdr;
+	unsigned char began[WAL_HDR_BYTES];
 };
 
 struct sq {

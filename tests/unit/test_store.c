@@ -1363,6 +1363,86 @@ static void test_changed_by_other_handle(void **state)
 	store_close(other);
 }
 
+/* A page's read transaction stays open for the next page (sqlite.c:
+ * read_end), which must still see every commit made in between. */
+static void page_sees_title(struct fx *f, const char *want)
+{
+	const char *v = NULL;
+	assert_int_equal(f->st->ops->read_begin(f->st), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, setting_get, &f->a, "title", &v), ERR_OK);
+	assert_string_equal(v, want);
+	f->st->ops->read_end(f->st);
+}
+
+/* Another process (this binary again, see main) sets the title. */
+static void title_from_other_process(const char *path, const char *title)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "/proc/%ld/exe --set-title '%s' '%s'", (long)getpid(), path,
+		 title);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int set_title_and_exit(const char *path, const char *title)
+{
+	struct store *st = NULL;
+	char msg[256] = "";
+	if (test_store_reopen(&st, path, msg, sizeof msg) != ERR_OK) {
+		fprintf(stderr, "%s\n", msg);
+		return 1;
+	}
+	int rc = STORE_CALL(st, setting_set, "title", title) == ERR_OK ? 0 : 1;
+	store_close(st);
+	return rc;
+}
+
+static void test_read_kept_sees_commits(void **state)
+{
+	struct fx *f = *state;
+	struct store *other = NULL;
+	char msg[256] = "";
+	assert_int_equal(test_store_reopen(&other, f->path, msg, sizeof msg), ERR_OK);
+	assert_int_equal(STORE_CALL(f->st, setting_set, "title", "One"), ERR_OK);
+	for (int i = 0; i < 3; i++) /* the connection learns where the WAL index is */
+		page_sees_title(f, "One");
+	/* a write through this handle, another handle, another process */
+	assert_int_equal(STORE_CALL(f->st, setting_set, "title", "Two"), ERR_OK);
+	page_sees_title(f, "Two");
+	page_sees_title(f, "Two");
+	assert_int_equal(STORE_CALL(other, setting_set, "title", "Three"), ERR_OK);
+	page_sees_title(f, "Three");
+	title_from_other_process(f->path, "Four");
+	page_sees_title(f, "Four");
+	/* and a read outside a page (the back office) sees the newest too */
+	assert_int_equal(STORE_CALL(other, setting_set, "title", "Five"), ERR_OK);
+	const char *v = NULL;
+	assert_int_equal(STORE_CALL(f->st, setting_get, &f->a, "title", &v), ERR_OK);
+	assert_string_equal(v, "Five");
+	page_sees_title(f, "Five");
+
+	/* The kept transaction now holds back a full checkpoint once someone
+	 * commits; the change watcher's poll ends it. */
+	bool yes = false;
+	assert_int_equal(STORE_CALL(f->st, changed, &yes), ERR_OK); /* settle */
+	title_from_other_process(f->path, "Six");
+	sqlite3 *raw = NULL;
+	assert_int_equal(sqlite3_open(f->path, &raw), SQLITE_OK);
+	/* (a read first: a connection opens the WAL on its first transaction) */
+	assert_int_equal(sqlite3_exec(raw, "SELECT count(*) FROM settings", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_wal_checkpoint_v2(raw, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL,
+						   NULL),
+			 SQLITE_BUSY);
+	assert_int_equal(STORE_CALL(f->st, changed, &yes), ERR_OK);
+	assert_true(yes);
+	assert_int_equal(sqlite3_wal_checkpoint_v2(raw, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL,
+						   NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+	page_sees_title(f, "Six");
+	store_close(other);
+}
+
 /* ----------------------------------------------------------- maintenance */
 
 static void test_backup(void **state)
@@ -1762,8 +1842,10 @@ static void test_related_kept_current(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "--set-title") == 0)
+		return set_title_and_exit(argv[2], argv[3]);
 	const struct CMUnitTest tests[] = {
 		T(test_open_creates_schema),
 		T(test_open_errors),
@@ -1787,6 +1869,7 @@ int main(void)
 		T(test_redirects),
 		T(test_change_log),
 		T(test_changed_by_other_handle),
+		T(test_read_kept_sees_commits),
 		T(test_backup),
 		T(test_open_v1_fixture),
 		T(test_tags),
@@ -1798,7 +1881,8 @@ int main(void)
 		return cmocka_run_group_tests(tests, group_setup, NULL);
 	/* PostgreSQL: everything but the tests about SQLite files */
 	static const char *const sqlite_only[] = {
-		"test_open_errors", "test_backup", "test_open_v1_fixture"};
+		"test_open_errors", "test_backup", "test_open_v1_fixture",
+		"test_read_kept_sees_commits"};
 	struct CMUnitTest pg_tests[sizeof tests / sizeof tests[0]];
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
