@@ -91,6 +91,11 @@ struct conn *conn_get(struct store *st)
 	return pool_get(st);
 }
 
+struct conn *conn_page(struct store *st)
+{
+	return pinned && pinned_store == st ? pinned : NULL;
+}
+
 void conn_put(struct store *st, struct conn *c)
 {
 	if (c && c == pinned && pinned_store == st)
@@ -177,6 +182,7 @@ static enum err read_begin(struct store *st)
 		c->parked = false;
 	} else {
 		unpark(st, c);
+		c->newest_known = false;
 		if (c->walhdr)
 			walhdr_read(c, c->began);
 		if (!step_once(st, c, S_BEGIN_READ)) {

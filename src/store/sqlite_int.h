@@ -69,6 +69,10 @@ struct conn {
 	bool parked, walhdr_tried;
 	const volatile unsigned char *walhdr;
 	unsigned char began[WAL_HDR_BYTES];
+	/* The change log's newest entry as this page transaction sees it
+	 * (sqlite_site.c: sqs_change_last), which a kept one cannot change. */
+	bool newest_known;
+	int64_t newest_id, newest_at;
 };
 
 struct sq {
@@ -91,6 +95,8 @@ struct sq {
 extern const char *const sqlite_stmt_sql[S__MAX];
 
 struct conn *conn_get(struct store *st);
+/* The connection of the calling thread's page (read_begin), or NULL. */
+struct conn *conn_page(struct store *st);
 void conn_put(struct store *st, struct conn *c);
 /* The prepared, reset, unbound statement; NULL on a prepare error (logged). */
 sqlite3_stmt *stmt(struct store *st, struct conn *c, enum stmt s);

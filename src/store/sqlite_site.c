@@ -164,15 +164,29 @@ static void row_id_at(struct arena *a, sqlite3_stmt *s, void *out)
 	v[1] = sqlite3_column_int64(s, 1);
 }
 
+/* Every page asks (view/snap.c); a page transaction kept from the last
+ * page (sqlite.c) has the answer already. */
 enum err sqs_change_last(struct store *st, int64_t *id, int64_t *at)
 {
-	struct arena a; /* the row has no text: never allocates */
-	arena_init(&a, 256);
+	struct conn *page = conn_page(st);
 	int64_t v[2] = {0, 0};
-	enum err rc = sq_one(st, &a, S_CHANGE_NEWEST, NULL, 0, row_id_at, v);
-	arena_free(&a);
-	if (rc == ERR_NOTFOUND)
-		rc = ERR_OK;
+	enum err rc = ERR_OK;
+	if (page && page->newest_known) {
+		v[0] = page->newest_id;
+		v[1] = page->newest_at;
+	} else {
+		struct arena a; /* the row has no text: never allocates */
+		arena_init(&a, 256);
+		rc = sq_one(st, &a, S_CHANGE_NEWEST, NULL, 0, row_id_at, v);
+		arena_free(&a);
+		if (rc == ERR_NOTFOUND)
+			rc = ERR_OK;
+		if (page && rc == ERR_OK) {
+			page->newest_known = true;
+			page->newest_id = v[0];
+			page->newest_at = v[1];
+		}
+	}
 	if (id)
 		*id = v[0];
 	if (at)
