@@ -341,8 +341,8 @@ enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 	int64_t *is = NULL;
 	size_t np = 0, ni = 0, cap = 0;
 	enum err rc = ERR_OK;
-	int r;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+	int r = SQLITE_DONE;
+	while ((ids || np < max) && (r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (ni == cap) { /* both arrays: every row has an id, some a post */
 			size_t nc = cap ? cap * 2 : RELATED_KEEP;
 			struct post *gp = arena_realloc(a, ps, cap * sizeof *ps, nc * sizeof *ps);
@@ -362,9 +362,8 @@ enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 		ni++;
 		if (np < max && sqlite3_column_int(s, 9))
 			row_card(a, s, &ps[np++]);
-		else if (!ids && np == max)
-			break; /* nothing more wanted */
 	}
+	/* (without ids, no step past the last post wanted) */
 	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
 		rc = sq_err(st, c, r);
 	if (a->failed)

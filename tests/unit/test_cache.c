@@ -1,6 +1,7 @@
 /* test_cache.c - the page cache: lookup, LRU by bytes, purge by
  * dependency (through the dependency index: a purge visits only what it
- * removes), the epoch rule, references outliving removal. */
+ * removes), the epoch rule, references outliving removal; and the ETag
+ * of an uncached page. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,10 @@
 
 #include <cmocka.h>
 
+#include "core/arena.h"
+#include "core/buf.h"
 #include "http/cache.h"
+#include "http/conditional.h"
 
 static int natives_freed;
 
@@ -242,6 +246,59 @@ static void test_dep_id_matches_formatted(void **state)
 	assert_true(cache_dep_id("post", 12) != cache_dep_id("post", 21));
 }
 
+/* The ETag of an uncached page (weak_etag): the same body, the same tag;
+ * any one changed bit, two blocks swapped, or a byte more, another. */
+static const char *etag_of(struct arena *a, const unsigned char *p, size_t n)
+{
+	struct buf b = {.data = (char *)p, .len = n};
+	return weak_etag(a, &b);
+}
+
+static void test_etag_changes_with_body(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a, 0);
+	enum { N = 14337 };
+	unsigned char *p = malloc(N + 1);
+	assert_non_null(p);
+	uint64_t r = 0x243F6A8885A308D3ULL;
+	for (size_t i = 0; i < N; i++) {
+		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+		p[i] = (unsigned char)(r >> 56);
+	}
+	const char *base = etag_of(&a, p, N);
+	assert_string_equal(base, etag_of(&a, p, N));
+	for (size_t i = 0; i < N; i++) {
+		int bit = (int)(i % 8);
+		p[i] ^= (unsigned char)(1u << bit);
+		const char *t = etag_of(&a, p, N);
+		if (strcmp(t, base) == 0)
+			fail_msg("bit %d of byte %zu changed, same ETag %s", bit, i, t);
+		p[i] ^= (unsigned char)(1u << bit);
+		if (i % 1024 == 1023) { /* bounded: the tags live in the arena */
+			arena_free(&a);
+			arena_init(&a, 0);
+			base = etag_of(&a, p, N);
+		}
+	}
+	/* two 64-byte blocks swapped (paragraphs of the same length reordered) */
+	unsigned char tmp[64];
+	memcpy(tmp, p + 128, 64);
+	memcpy(p + 128, p + 1024, 64);
+	memcpy(p + 1024, tmp, 64);
+	assert_string_not_equal(etag_of(&a, p, N), base);
+	memcpy(p + 1024, p + 128, 64);
+	memcpy(p + 128, tmp, 64);
+	assert_string_equal(etag_of(&a, p, N), base);
+	/* every prefix has its own tag, zero bytes included */
+	memset(p, 0, N);
+	for (size_t n = 0; n < 600; n++)
+		assert_string_not_equal(etag_of(&a, p, n), etag_of(&a, p, n + 1));
+	free(p);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_purge_cost_is_what_it_removes),
 		cmocka_unit_test(test_index_follows_entries),
 		cmocka_unit_test(test_dep_id_matches_formatted),
+		cmocka_unit_test(test_etag_changes_with_body),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
