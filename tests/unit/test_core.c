@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +225,52 @@ static void test_arena_large_and_reuse(void **state)
 	/* reusable after arena_free */
 	assert_non_null(arena_strdup(&a, "again"));
 	arena_free(&a);
+}
+
+/* Freed chunks are kept per thread for the next arena (arena.c): the
+ * next arenas' memory is whole and their own, and a thread that ends
+ * gives its kept chunks back. */
+static void *arena_worker(void *arg)
+{
+	int seed = (int)(intptr_t)arg;
+	for (int round = 0; round < 50; round++) {
+		struct arena a;
+		arena_init(&a, 0);
+		unsigned char *p[40];
+		size_t n[40];
+		for (int i = 0; i < 40; i++) {
+			n[i] = (size_t)(1 + (i * 977 + round * 131 + seed) % 9000);
+			p[i] = arena_alloc(&a, n[i]);
+			if (!p[i])
+				return (void *)1;
+			memset(p[i], (i + round) & 0xff, n[i]);
+		}
+		for (int i = 0; i < 40; i++)
+			for (size_t k = 0; k < n[i]; k++)
+				if (p[i][k] != (unsigned char)((i + round) & 0xff))
+					return (void *)1;
+		arena_free(&a);
+	}
+	return NULL;
+}
+
+static void test_arena_chunks_kept_per_thread(void **state)
+{
+	(void)state;
+	struct mallinfo2 before = mallinfo2();
+	for (int rep = 0; rep < 3; rep++) {
+		pthread_t t[4];
+		for (int i = 0; i < 4; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, arena_worker, (void *)(intptr_t)i), 0);
+		for (int i = 0; i < 4; i++) {
+			void *rc = (void *)1;
+			pthread_join(t[i], &rc);
+			assert_null(rc);
+		}
+	}
+	/* each thread kept up to 1 MiB: all of it is back */
+	struct mallinfo2 after = mallinfo2();
+	assert_true(after.uordblks + after.hblkhd < before.uordblks + before.hblkhd + (64u << 10));
 }
 
 static void test_arena_strings(void **state)
@@ -1350,6 +1398,7 @@ int main(void)
 		cmocka_unit_test(test_arena_printf_edges),
 		cmocka_unit_test(test_arena_cap),
 		cmocka_unit_test(test_arena_large_and_reuse),
+		cmocka_unit_test(test_arena_chunks_kept_per_thread),
 		cmocka_unit_test(test_arena_strings),
 		cmocka_unit_test(test_arena_realloc),
 		cmocka_unit_test(test_buf_append_and_terminate),
