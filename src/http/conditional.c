@@ -92,7 +92,27 @@ const char *weak_etag(struct arena *a, const struct buf *b)
 	for (; i < b->len; i++)
 		x = (x ^ p[i]) * 0xC4CEB9FE1A85EC53ULL;
 	x ^= x >> 29;
-	return arena_printf(a, "W/\"%zx-%016llx\"", b->len, (unsigned long long)x);
+	/* W/"<len in hex>-<16 hex digits>", without printf */
+	static const char hex[] = "0123456789abcdef";
+	char *o = arena_alloc(a, 3 + 16 + 1 + 16 + 2);
+	if (!o)
+		return NULL;
+	char *s = o;
+	*s++ = 'W';
+	*s++ = '/';
+	*s++ = '"';
+	uint64_t len = b->len;
+	int shift = 60;
+	while (shift > 0 && !(len >> shift))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		*s++ = hex[(len >> shift) & 15];
+	*s++ = '-';
+	for (shift = 60; shift >= 0; shift -= 4)
+		*s++ = hex[(x >> shift) & 15];
+	*s++ = '"';
+	*s = '\0';
+	return o;
 }
 
 /* A handler's etag as a header value: quoted if it was not. */

@@ -111,7 +111,7 @@ const char *req_cookie(const struct req *r, const char *name)
 const char *req_origin(const struct req *r)
 {
 	const char *host = r->host && *r->host ? r->host : "localhost";
-	return arena_printf(r->arena, "%s://%s", r->https ? "https" : "http", host);
+	return ARENA_CAT(r->arena, r->https ? "https://" : "http://", host);
 }
 
 void resp_header(struct resp *rs, const char *name, const char *value)

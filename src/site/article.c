@@ -131,10 +131,11 @@ enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
 			return rc;
 	}
 	if (p->type == POST_ARTICLE)
-		view_add_feeds(ctx, root, url, arena_printf(a, "Comments on %s", p->title));
+		view_add_feeds(ctx, root, url, ARENA_CAT(a, "Comments on ", p->title ? p->title : ""));
 	tval_set_str(a, root, "canonical", view_abs(ctx, url));
 	tval_set_str(a, root, "page_title",
-		     arena_printf(a, "%s \xE2\x80\x93 %s", p->title, ctx->site.title));
+		     ARENA_CAT(a, p->title ? p->title : "", " \xE2\x80\x93 ",
+			       ctx->site.title ? ctx->site.title : ""));
 	const struct tval *ex = tval_get(post, "excerpt", 7);
 	if (ex && ex->kind == TV_STR)
 		tval_set(a, root, "meta_description", (struct tval *)ex);

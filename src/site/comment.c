@@ -32,7 +32,7 @@ static struct tval *form_view(struct req *r, struct view_ctx *ctx, const struct 
 	tval_set_str(a, f, "parent",
 		     parent ? arena_printf(a, "%lld", (long long)parent->id) : "");
 	tval_set_str(a, f, "replying_to", parent ? parent->author_name : "");
-	tval_set_str(a, f, "cancel_url", arena_printf(a, "%s#leave-comment", url));
+	tval_set_str(a, f, "cancel_url", ARENA_CAT(a, url, "#leave-comment"));
 	struct tval *values = tval_map(a), *errors = tval_map(a);
 	const struct comment_form *in = cs ? cs->form : NULL;
 	const char *typed[CF__MAX] = {in ? in->name : NULL, in ? in->email : NULL,

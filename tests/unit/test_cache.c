@@ -291,6 +291,18 @@ static void test_etag_changes_with_body(void **state)
 	memcpy(p + 1024, p + 128, 64);
 	memcpy(p + 128, tmp, 64);
 	assert_string_equal(etag_of(&a, p, N), base);
+	/* the form: W/"<length in hex>-<16 hex digits>" */
+	const size_t lens[] = {0, 1, 15, 16, 255, 4096, N};
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		const char *t = etag_of(&a, p, lens[i]);
+		char want[64];
+		unsigned long long h = 0;
+		int end = 0;
+		assert_int_equal(sscanf(t, "W/\"%*x-%16llx\"%n", &h, &end), 1);
+		assert_int_equal((size_t)end, strlen(t));
+		snprintf(want, sizeof want, "W/\"%zx-%016llx\"", lens[i], h);
+		assert_string_equal(t, want);
+	}
 	/* every prefix has its own tag, zero bytes included */
 	memset(p, 0, N);
 	for (size_t n = 0; n < 600; n++)
