@@ -210,6 +210,12 @@ void jsonw_int(struct jsonw *w, const char *key, int64_t v)
 		jsonw_put_int(&w->b, v);
 }
 
+void jsonw_raw(struct jsonw *w, const char *key, const char *json)
+{
+	if (member(w, key))
+		buf_append(&w->b, json, strlen(json));
+}
+
 char *jsonw_finish(struct jsonw *w, struct arena *a)
 {
 	char *r = NULL;

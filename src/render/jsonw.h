@@ -38,6 +38,9 @@ void jsonw_arr(struct jsonw *w, const char *key);
 void jsonw_end(struct jsonw *w);
 void jsonw_str(struct jsonw *w, const char *key, const char *s); /* NULL s -> "" */
 void jsonw_int(struct jsonw *w, const char *key, int64_t v);
+/* A value already written as JSON by this writer (a fragment kept from an
+ * earlier jsonw_finish): copied as it is. */
+void jsonw_raw(struct jsonw *w, const char *key, const char *json);
 /* The document in a, NULL when it failed or is unbalanced; frees w's buffer. */
 char *jsonw_finish(struct jsonw *w, struct arena *a);
 

@@ -119,7 +119,7 @@ enum err site_tag(struct req *r, struct resp *rs)
 	resp_depend_id(r, rs, "tag", t.id);
 	const char *base = arena_printf(a, "/tag/%s/", t.slug);
 	view_add_feeds(&ctx, root, base, t.name);
-	struct crumb crumbs[2] = {{"Home", "/"}, {t.name, base}};
+	struct crumb crumbs[2] = {{.name = "Home", .url = "/"}, {.name = t.name, .url = base}};
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2, true);
 }
 
@@ -142,7 +142,8 @@ enum err site_author(struct req *r, struct resp *rs)
 	resp_depend_id(r, rs, "user", u.id);
 	const char *base = arena_printf(a, "/author/%s/", u.login);
 	view_add_feeds(&ctx, root, base, u.display_name);
-	struct crumb crumbs[2] = {{"Home", "/"}, {u.display_name, base}};
+	struct crumb crumbs[2] = {{.name = "Home", .url = "/"},
+				 {.name = u.display_name, .url = base}};
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, 2, true);
 }
 
@@ -171,8 +172,9 @@ static enum err date_archive(struct req *r, struct resp *rs, int year, int month
 				  : arena_printf(a, "%d", year);
 	struct tval *root = view_page(&ctx, NULL);
 	struct tval *arch = archive_val(&ctx, month ? "Month" : "Year", title, NULL);
-	struct crumb crumbs[3] = {{"Home", "/"}, {arena_printf(a, "%d", year), ybase},
-				  {title, base}};
+	struct crumb crumbs[3] = {{.name = "Home", .url = "/"},
+				  {.name = arena_printf(a, "%d", year), .url = ybase},
+				  {.name = title, .url = base}};
 	return finish(r, rs, &ctx, root, arch, &q, base, crumbs, month ? 3 : 2, false);
 }
 

@@ -81,22 +81,19 @@ enum err site_article_show(struct req *r, struct resp *rs, struct view_ctx *ctx,
 		if (n > 1)
 			nav_url = crumbs[1].url;
 	} else {
-		crumbs[0].name = "Home";
-		crumbs[0].url = "/";
+		crumbs[0] = (struct crumb){.name = "Home", .url = "/"};
 		n = 1;
 		struct post parent;
 		if (p->parent_id &&
 		    STORE_CALL(ctx->st, post_get, a, p->parent_id, &parent) == ERR_OK &&
 		    post_is_public(&parent, ctx->now)) {
-			crumbs[n].name = parent.title;
-			crumbs[n].url = view_post_url(ctx, &parent);
+			crumbs[n] = (struct crumb){.name = parent.title,
+						   .url = view_post_url(ctx, &parent)};
 			n++;
 		}
 		nav_url = n > 1 ? crumbs[1].url : url;
 	}
-	crumbs[n].name = p->title;
-	crumbs[n].url = url;
-	n++;
+	crumbs[n++] = (struct crumb){.name = p->title, .url = url};
 	struct tval *root = view_page(ctx, nav_url);
 	const char *ld = NULL;
 	tval_set(a, root, "breadcrumb", view_breadcrumb(ctx, crumbs, n, &ld));

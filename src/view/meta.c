@@ -21,6 +21,24 @@ void view_add_jsonld(struct view_ctx *ctx, struct tval *root, const char *text)
 	tval_push(a, list, tval_html(a, text));
 }
 
+/* The site as an article's publisher. */
+static void publisher(struct jsonw *w, struct view_ctx *ctx, const char *key)
+{
+	jsonw_obj(w, key);
+	jsonw_str(w, "@type", "Organization");
+	jsonw_str(w, "name", ctx->site.title);
+	jsonw_str(w, "url", view_abs(ctx, "/"));
+	jsonw_end(w);
+}
+
+const char *view_publisher_jsonld(struct view_ctx *ctx)
+{
+	struct jsonw w;
+	jsonw_init(&w);
+	publisher(&w, ctx, NULL);
+	return jsonw_finish(&w, ctx->a);
+}
+
 const char *view_article_jsonld(struct view_ctx *ctx, const struct post *p, const char *url,
 				const char *image)
 {
@@ -49,11 +67,10 @@ const char *view_article_jsonld(struct view_ctx *ctx, const struct post *p, cons
 			  view_abs(ctx, ARENA_CAT(a, "/author/", p->author_login, "/")));
 	jsonw_end(&w);
 	jsonw_end(&w);
-	jsonw_obj(&w, "publisher");
-	jsonw_str(&w, "@type", "Organization");
-	jsonw_str(&w, "name", ctx->site.title);
-	jsonw_str(&w, "url", view_abs(ctx, "/"));
-	jsonw_end(&w);
+	if (view_snap_ld_usable(ctx)) /* the same bytes, made once per snapshot */
+		jsonw_raw(&w, "publisher", ctx->snap->ld_publisher);
+	else
+		publisher(&w, ctx, "publisher");
 	if (image) {
 		jsonw_arr(&w, "image");
 		jsonw_str(&w, NULL, image);

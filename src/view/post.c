@@ -128,22 +128,94 @@ size_t view_category_crumbs(struct view_ctx *ctx, int64_t category_id, struct cr
 	struct crumb chain[16];
 	size_t n = 0;
 	int64_t id = category_id;
+	/* with each category's item from the snapshot when it has them */
+	bool ld = view_snap_ld_usable(ctx) && ctx->snap->cat_ld;
 	while (id && n < 16 && ctx->snap) {
-		const struct category *c = snap_category(ctx->snap, id, &chain[n].url);
+		const char *url = NULL;
+		const struct category *c = snap_category(ctx->snap, id, &url);
 		if (!c)
 			break;
-		chain[n++].name = c->name;
+		size_t at = (size_t)(c - ctx->snap->cats);
+		chain[n++] = (struct crumb){.name = c->name, .url = url,
+					    .ld = ld ? ctx->snap->cat_ld[at] : NULL,
+					    .ld_pos = ld ? ctx->snap->cat_ld_pos[at] : 0};
 		id = c->parent_id;
 	}
 	size_t k = 0;
 	if (k < max) {
-		out[k].name = "Home";
-		out[k].url = "/";
+		out[k] = (struct crumb){.name = "Home", .url = "/",
+					.ld = ld ? ctx->snap->ld_home : NULL, .ld_pos = 1};
 		k++;
 	}
 	while (n > 0 && k < max)
 		out[k++] = chain[--n];
 	return k;
+}
+
+/* One BreadcrumbList item. */
+static void crumb_item(struct jsonw *w, struct view_ctx *ctx, size_t pos, const char *name,
+		       const char *url)
+{
+	jsonw_obj(w, NULL);
+	jsonw_str(w, "@type", "ListItem");
+	jsonw_int(w, "position", (int64_t)pos);
+	jsonw_str(w, "name", name);
+	jsonw_str(w, "item", view_abs(ctx, url));
+	jsonw_end(w);
+}
+
+static const char *crumb_item_text(struct view_ctx *ctx, size_t pos, const char *name,
+				   const char *url)
+{
+	struct jsonw w;
+	jsonw_init(&w);
+	crumb_item(&w, ctx, pos, name, url);
+	return jsonw_finish(&w, ctx->a);
+}
+
+bool view_snap_ld_usable(const struct view_ctx *ctx)
+{
+	return ctx->snap && ctx->snap->ld_origin && ctx->origin &&
+	       strcmp(ctx->origin, ctx->snap->ld_origin) == 0;
+}
+
+/* A category's position in its own crumbs (Home, then the ancestors from
+ * the root), or 0 past view_category_crumbs' depth. */
+static size_t crumb_position(const struct site_snap *s, const struct category *c)
+{
+	size_t depth = 0;
+	for (int64_t id = c->parent_id; id; depth++) {
+		const struct category *up = depth < 16 ? snap_category(s, id, NULL) : NULL;
+		if (!up)
+			return 0;
+		id = up->parent_id;
+	}
+	return depth + 2;
+}
+
+void view_snap_jsonld(struct view_ctx *ctx, struct site_snap *s)
+{
+	if (!ctx->site.base_url || !*ctx->site.base_url)
+		return; /* the origin is each request's own */
+	ctx->origin = ctx->site.base_url;
+	s->ld_home = crumb_item_text(ctx, 1, "Home", "/");
+	s->ld_publisher = view_publisher_jsonld(ctx);
+	if (s->ncats) {
+		s->cat_ld = ARENA_ARRAY(ctx->a, const char *, s->ncats);
+		s->cat_ld_pos = ARENA_ARRAY(ctx->a, size_t, s->ncats);
+		if (!s->cat_ld || !s->cat_ld_pos)
+			return;
+		for (size_t i = 0; i < s->ncats; i++) {
+			size_t pos = crumb_position(s, &s->cats[i]);
+			if (pos) {
+				s->cat_ld[i] = crumb_item_text(ctx, pos, s->cats[i].name,
+							       s->cat_urls[i]);
+				s->cat_ld_pos[i] = pos;
+			}
+		}
+	}
+	if (s->ld_home && s->ld_publisher)
+		s->ld_origin = ctx->site.base_url;
 }
 
 struct tval *view_breadcrumb(struct view_ctx *ctx, const struct crumb *c, size_t n,
@@ -167,12 +239,10 @@ struct tval *view_breadcrumb(struct view_ctx *ctx, const struct crumb *c, size_t
 	jsonw_str(&w, "@type", "BreadcrumbList");
 	jsonw_arr(&w, "itemListElement");
 	for (size_t i = 0; i < n; i++) {
-		jsonw_obj(&w, NULL);
-		jsonw_str(&w, "@type", "ListItem");
-		jsonw_int(&w, "position", (int64_t)i + 1);
-		jsonw_str(&w, "name", c[i].name);
-		jsonw_str(&w, "item", view_abs(ctx, c[i].url));
-		jsonw_end(&w);
+		if (c[i].ld && c[i].ld_pos == i + 1) /* the same bytes, made once */
+			jsonw_raw(&w, NULL, c[i].ld);
+		else
+			crumb_item(&w, ctx, i + 1, c[i].name, c[i].url);
 	}
 	jsonw_end(&w);
 	jsonw_end(&w);

@@ -160,6 +160,7 @@ static enum err build(struct store *st, int64_t now, int64_t id, int64_t at,
 		s->nnav = view_nav_build(&ctx, s->cats, s->ncats, &s->nav);
 		s->nav_val = view_nav_list(&a, s->nav, s->nnav, NULL);
 		s->feeds_val = view_site_feeds(&ctx);
+		view_snap_jsonld(&ctx, s);
 	}
 	if (rc == ERR_OK && a.failed)
 		rc = ERR_NOMEM;

@@ -71,6 +71,14 @@ struct site_snap {
 	 * reference them from their own trees, never change them). */
 	const struct tval *nav_val;   /* the menu, nothing current */
 	const struct tval *feeds_val; /* the site's feeds (view_site_feeds) */
+	/* JSON-LD pieces every page shares (view_snap_jsonld), when the site
+	 * has a base_url, so that every request has the same origin, ld_origin
+	 * (else all NULL): the publisher, the Home crumb's item, and each
+	 * category's item (parallel to cats) at its position in the category's
+	 * crumbs. */
+	const char *ld_origin, *ld_publisher, *ld_home;
+	const char **cat_ld;
+	size_t *cat_ld_pos;
 	struct site_snap *next;       /* on the retired list */
 	struct arena arena;           /* everything above */
 };

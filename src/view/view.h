@@ -87,11 +87,22 @@ void view_add_jsonld(struct view_ctx *ctx, struct tval *root, const char *text);
  * be NULL. */
 const char *view_article_jsonld(struct view_ctx *ctx, const struct post *p, const char *url,
 				const char *image);
+/* The site as a publisher: {"@type":"Organization",...}. */
+const char *view_publisher_jsonld(struct view_ctx *ctx);
+/* The snapshot's shared JSON-LD pieces (snap.h), built in s's arena
+ * (ctx->a) from ctx->site; nothing when the site has no base_url. */
+void view_snap_jsonld(struct view_ctx *ctx, struct site_snap *s);
+/* The snapshot's pieces, if they were made for this request's origin. */
+bool view_snap_ld_usable(const struct view_ctx *ctx);
 /* WebSite JSON-LD with a SearchAction (the home page). */
 const char *view_website_jsonld(struct view_ctx *ctx);
 
 struct crumb {
 	const char *name, *url;
+	/* the crumb's BreadcrumbList item, when the site snapshot has it ready
+	 * (view_snap_jsonld) for position ld_pos; else NULL */
+	const char *ld;
+	size_t ld_pos;
 };
 /* Breadcrumb list value; the last crumb is marked `last`. Also returns the
  * BreadcrumbList JSON-LD text through *jsonld when jsonld is not NULL. */

@@ -3,7 +3,8 @@ the settings, categories and menu every page shows are read once per change
 of the log, not once per request, and must never be stale. Every change
 made from the command line - another process, as another node would be -
 shows on the very next request, with no wait for serve's change follower:
-the site title, a category's name and path (menu and breadcrumb), a new
+the site title, a category's name and path (menu, breadcrumb and its
+JSON-LD, made once per snapshot when base_url is set), a new
 top-level category, a new author's name, a menu item, a page's title, a
 post linked from the menu going private, posts_per_page. Several worker threads each keep a
 snapshot, so each check is made on many connections."""
@@ -52,6 +53,22 @@ def main():
         all_show(c, s, path, 'href="/category/harbour/" aria-current="page"',
                  'the category marked current again')
 
+        # With a base_url, the JSON-LD every page shares (the publisher, the
+        # Home and category crumbs) is made once per snapshot: the same
+        # bytes as made for each page without one.
+        def ld_scripts(p):
+            st, body = s.text(p)
+            return st, re.findall(r'<script type="application/ld\+json">(.*?)</script>', body)
+        st1, before = ld_scripts(path)
+        cli_ok(c, s.cli('settings', 'set', 'base_url', s.url), 'base_url')
+        for _ in range(CONNS):
+            st2, after = ld_scripts(path)
+            if after != before:
+                break
+        c.ok(st1 == st2 == 200 and len(before) == 2 and after == before,
+             'the same JSON-LD with base_url set to the origin: %r / %r' % (before, after))
+        esc = s.url.replace('/', '\\/')
+
         cli_ok(c, s.cli('settings', 'set', 'title', 'Snapshot Courier'), 'title')
         all_show(c, s, '/', '<title>Snapshot Courier', 'the new site title')
         all_show(c, s, path, 'Snapshot Courier', 'the new site title on the article')
@@ -60,6 +77,10 @@ def main():
                'category rename')
         all_show(c, s, path, '/category/port/', 'the renamed category path')
         all_show(c, s, path, '/category/harbour/', 'the old category path', present=False)
+        all_show(c, s, path, '"name":"Port","item":"%s\\/category\\/port\\/"' % esc,
+                 'the renamed category in the BreadcrumbList')
+        all_show(c, s, path, '"publisher":{"@type":"Organization","name":"Snapshot Courier"',
+                 'the new site title as the publisher')
 
         cli_ok(c, s.cli('category', 'add', 'Lighthouses', '--slug', 'lighthouses'),
                'new category')
