@@ -9,13 +9,18 @@ enum tok { T_LIT, T_YEAR, T_MONTH, T_DAY, T_SLUG, T_ID, T_CATEGORY };
 
 static enum tok token(const char *seg, size_t n)
 {
+#define TOK(s, t) {s, sizeof s - 1, t}
 	static const struct {
 		const char *s;
+		size_t n;
 		enum tok t;
-	} toks[] = {{"%year%", T_YEAR}, {"%month%", T_MONTH}, {"%day%", T_DAY},
-		    {"%slug%", T_SLUG}, {"%id%", T_ID},       {"%category%", T_CATEGORY}};
+	} toks[] = {TOK("%year%", T_YEAR), TOK("%month%", T_MONTH), TOK("%day%", T_DAY),
+		    TOK("%slug%", T_SLUG), TOK("%id%", T_ID),       TOK("%category%", T_CATEGORY)};
+#undef TOK
+	if (n < 4 || seg[0] != '%') /* every URL goes through here: literals first */
+		return T_LIT;
 	for (size_t i = 0; i < sizeof toks / sizeof toks[0]; i++)
-		if (strlen(toks[i].s) == n && memcmp(toks[i].s, seg, n) == 0)
+		if (toks[i].n == n && memcmp(toks[i].s, seg, n) == 0)
 			return toks[i].t;
 	return T_LIT;
 }

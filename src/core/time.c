@@ -374,18 +374,25 @@ char *time_human(struct arena *a, int64_t t)
 {
 	struct date_parts dp;
 	time_local(t, &dp);
-	char day[4], year[8];
-	int k = 0;
-	if (dp.day >= 10)
-		day[k++] = (char)('0' + dp.day / 10 % 10);
-	day[k++] = (char)('0' + dp.day % 10);
-	day[k] = '\0';
 	if (dp.year < 1000 || dp.year > 9999)
 		return arena_printf(a, "%d %s %d", dp.day, month_names[dp.month - 1], dp.year);
-	put2(year, dp.year / 100);
-	put2(year + 2, dp.year % 100);
-	year[4] = '\0';
-	return ARENA_CAT(a, day, " ", month_names[dp.month - 1], " ", year);
+	/* "D Month YYYY" written in place (every card on a page has one) */
+	const char *month = month_names[dp.month - 1];
+	size_t mn = strlen(month);
+	char *out = arena_alloc(a, 2 + 1 + mn + 1 + 4 + 1), *o = out;
+	if (!out)
+		return NULL;
+	if (dp.day >= 10)
+		*o++ = (char)('0' + dp.day / 10 % 10);
+	*o++ = (char)('0' + dp.day % 10);
+	*o++ = ' ';
+	memcpy(o, month, mn);
+	o += mn;
+	*o++ = ' ';
+	put2(o, dp.year / 100);
+	put2(o + 2, dp.year % 100);
+	o[4] = '\0';
+	return out;
 }
 
 bool time_parse_http(const char *s, int64_t *out)

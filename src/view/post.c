@@ -40,13 +40,21 @@ static void view_post_featured(struct view_ctx *ctx, struct tval *v, const struc
 }
 
 /* `category`: an article's category name and archive URL. */
-static void view_post_category(struct arena *a, struct tval *v, const struct post *p)
+static void view_post_category(struct view_ctx *ctx, struct tval *v, const struct post *p)
 {
+	struct arena *a = ctx->a;
 	if (!p->category_path || p->type != POST_ARTICLE)
 		return;
+	/* the snapshot's URL when the names are the snapshot's (view_post_names) */
+	const char *url = NULL;
+	const struct category *c =
+		ctx->snap ? snap_category(ctx->snap, p->category_id, &url) : NULL;
 	struct tval *cat = tval_map(a);
 	tval_set_str(a, cat, "name", p->category_name);
-	tval_set_str(a, cat, "url", ARENA_CAT(a, "/category/", p->category_path, "/"));
+	if (c && c->path == p->category_path)
+		tval_set(a, cat, "url", tval_str_ref(a, url));
+	else
+		tval_set_str(a, cat, "url", ARENA_CAT(a, "/category/", p->category_path, "/"));
 	tval_set(a, v, "category", cat);
 }
 
@@ -102,7 +110,7 @@ struct tval *view_post_card(struct view_ctx *ctx, const struct post *p)
 	tval_set_str(a, v, "url", view_post_url(ctx, p));
 	tval_set_str(a, v, "date_iso", time_iso(a, p->published_at));
 	tval_set_str(a, v, "date_human", time_human(a, p->published_at));
-	view_post_category(a, v, p);
+	view_post_category(ctx, v, p);
 	view_post_featured(ctx, v, p);
 	return v;
 }
