@@ -10,7 +10,7 @@
  * 32-bit halves of each 64-bit word (after a key is mixed in) and adding
  * the word itself with its halves swapped, so no input bit is lost in a
  * zero product (the construction of XXH3's inner loop, written here for
- * this one use); elsewhere, four 64-bit multiply-xorshift lanes. The lanes
+ * this one use); elsewhere, eight 64-bit multiply-xorshift lanes. The lanes
  * and the tail are folded with 64-bit multiplies at the end. */
 static uint64_t mix(uint64_t x, uint64_t w)
 {
