@@ -141,6 +141,12 @@ void sq_bind(sqlite3_stmt *s, const struct sq_arg *args, int n);
 /* Run `which` and read its first row; ERR_NOTFOUND when there is none. */
 enum err sq_one(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
 		int n, sq_row_fn read, void *out);
+/* Run `which`, handing each row to `row`, which returns false to stop
+ * early (and keeps its own errors in ud); the connection, the binding, the
+ * steps, SQLite's errors and the reset are here. */
+typedef bool (*sq_each_fn)(void *ud, sqlite3_stmt *s);
+enum err sq_each(struct store *st, enum stmt which, const struct sq_arg *args, int n,
+		 sq_each_fn row, void *ud);
 /* Run `which` and read every row into an arena array of elem-byte items. */
 enum err sq_all(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
 		int n, sq_row_fn read, size_t elem, void **out, size_t *count);

@@ -318,6 +318,41 @@ static void row_card(struct arena *a, sqlite3_stmt *s, struct post *p)
 
 /* One read of the stored list (S_REL_LIST): each row's related id, and
  * the post when it is public. */
+struct related_rows {
+	struct arena *a;
+	size_t max;
+	bool want_ids, nomem;
+	struct post *ps;
+	int64_t *is;
+	size_t np, ni, cap;
+};
+
+static bool related_row(void *ud, sqlite3_stmt *s)
+{
+	struct related_rows *x = ud;
+	if (x->ni == x->cap) { /* both arrays: every row has an id, some a post */
+		size_t nc = x->cap ? x->cap * 2 : RELATED_KEEP;
+		struct post *gp = arena_realloc(x->a, x->ps, x->cap * sizeof *gp, nc * sizeof *gp);
+		int64_t *gi = gp && x->want_ids
+				      ? arena_realloc(x->a, x->is, x->cap * sizeof *gi, nc * sizeof *gi)
+				      : NULL;
+		if (!gp || (x->want_ids && !gi)) {
+			x->nomem = true;
+			return false;
+		}
+		x->ps = gp;
+		x->is = gi;
+		x->cap = nc;
+	}
+	if (x->want_ids)
+		x->is[x->ni] = sqlite3_column_int64(s, 8);
+	x->ni++;
+	if (x->np < x->max && sqlite3_column_int(s, 9))
+		row_card(x->a, s, &x->ps[x->np++]);
+	/* without ids, no step past the last post wanted */
+	return x->want_ids || x->np < x->max;
+}
+
 enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now, size_t max,
 		     struct post **out, size_t *n, int64_t **ids, size_t *nids)
 {
@@ -327,56 +362,19 @@ enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 		*ids = NULL;
 		*nids = 0;
 	}
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, S_REL_LIST);
-	if (!s) {
-		conn_put(st, c);
-		return ERR_DB;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now);
-	struct post *ps = NULL;
-	int64_t *is = NULL;
-	size_t np = 0, ni = 0, cap = 0;
-	enum err rc = ERR_OK;
-	int r = SQLITE_DONE;
-	while ((ids || np < max) && (r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (ni == cap) { /* both arrays: every row has an id, some a post */
-			size_t nc = cap ? cap * 2 : RELATED_KEEP;
-			struct post *gp = arena_realloc(a, ps, cap * sizeof *ps, nc * sizeof *ps);
-			int64_t *gi = gp && ids ? arena_realloc(a, is, cap * sizeof *is,
-								nc * sizeof *is)
-						: NULL;
-			if (!gp || (ids && !gi)) {
-				rc = ERR_NOMEM;
-				break;
-			}
-			ps = gp;
-			is = gi;
-			cap = nc;
-		}
-		if (ids)
-			is[ni] = sqlite3_column_int64(s, 8);
-		ni++;
-		if (np < max && sqlite3_column_int(s, 9))
-			row_card(a, s, &ps[np++]);
-	}
-	/* (without ids, no step past the last post wanted) */
-	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
-		rc = sq_err(st, c, r);
-	if (a->failed)
+	if (!ids && max == 0)
+		return ERR_OK;
+	struct related_rows x = {.a = a, .max = max, .want_ids = ids != NULL};
+	enum err rc = sq_each(st, S_REL_LIST, SQ_ARGS(SQ_I(id), SQ_I(now)), related_row, &x);
+	if (x.nomem || a->failed)
 		rc = ERR_NOMEM;
-	sqlite3_reset(s);
-	conn_put(st, c);
 	if (rc != ERR_OK)
 		return rc;
-	*out = ps;
-	*n = np;
+	*out = x.ps;
+	*n = x.np;
 	if (ids) {
-		*ids = is;
-		*nids = ni;
+		*ids = x.is;
+		*nids = x.ni;
 	}
 	return ERR_OK;
 }

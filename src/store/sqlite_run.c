@@ -149,11 +149,9 @@ enum err sq_one(struct store *st, struct arena *a, enum stmt which, const struct
 	return rc;
 }
 
-enum err sq_all(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
-		int n, sq_row_fn read, size_t elem, void **out, size_t *count)
+enum err sq_each(struct store *st, enum stmt which, const struct sq_arg *args, int n,
+		 sq_each_fn row, void *ud)
 {
-	*out = NULL;
-	*count = 0;
 	struct conn *c = conn_get(st);
 	if (!c)
 		return ERR_DB;
@@ -164,32 +162,54 @@ enum err sq_all(struct store *st, struct arena *a, enum stmt which, const struct
 	}
 	sq_bind(s, args, n);
 	enum err rc = ERR_OK;
-	size_t cap = 0;
-	char *items = NULL;
 	int r;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*count == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char *grown = arena_realloc(a, items, cap * elem, nc * elem);
-			if (!grown) {
-				rc = ERR_NOMEM;
-				break;
-			}
-			items = grown;
-			cap = nc;
-		}
-		void *item = items + *count * elem;
-		memset(item, 0, elem);
-		read(a, s, item);
-		(*count)++;
-	}
-	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if (!row(ud, s))
+			break;
+	if (r != SQLITE_DONE && r != SQLITE_ROW)
 		rc = sq_err(st, c, r);
-	if (a->failed)
-		rc = ERR_NOMEM;
 	sqlite3_reset(s);
 	conn_put(st, c);
-	*out = items;
+	return rc;
+}
+
+struct all_rows {
+	struct arena *a;
+	sq_row_fn read;
+	size_t elem, cap, count;
+	char *items;
+	bool nomem;
+};
+
+static bool all_row(void *ud, sqlite3_stmt *s)
+{
+	struct all_rows *x = ud;
+	if (x->count == x->cap) {
+		size_t nc = x->cap ? x->cap * 2 : 16;
+		char *grown = arena_realloc(x->a, x->items, x->cap * x->elem, nc * x->elem);
+		if (!grown) {
+			x->nomem = true;
+			return false;
+		}
+		x->items = grown;
+		x->cap = nc;
+	}
+	void *item = x->items + x->count * x->elem;
+	memset(item, 0, x->elem);
+	x->read(x->a, s, item);
+	x->count++;
+	return true;
+}
+
+enum err sq_all(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
+		int n, sq_row_fn read, size_t elem, void **out, size_t *count)
+{
+	struct all_rows x = {.a = a, .read = read, .elem = elem};
+	enum err rc = sq_each(st, which, args, n, all_row, &x);
+	if (x.nomem || a->failed)
+		rc = ERR_NOMEM;
+	*out = x.items;
+	*count = x.count;
 	return rc;
 }
 

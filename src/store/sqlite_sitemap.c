@@ -5,42 +5,77 @@
 
 #include "store/sqlite_int.h"
 
+struct each_public {
+	enum post_type type;
+	post_each_fn each;
+	void *ud;
+	bool nomem;
+};
+
+static bool each_public_row(void *ud, sqlite3_stmt *s)
+{
+	struct each_public *x = ud;
+	struct post p = {0};
+	p.id = sqlite3_column_int64(s, 0);
+	p.type = x->type;
+	p.status = POST_PUBLISHED;
+	p.slug = (const char *)sqlite3_column_text(s, 1);
+	p.published_at = sqlite3_column_int64(s, 2);
+	p.updated_at = sqlite3_column_int64(s, 3);
+	p.parent_id = sqlite3_column_int64(s, 4);
+	p.category_path = (const char *)sqlite3_column_text(s, 5);
+	if (!p.slug) {
+		x->nomem = true;
+		return false;
+	}
+	x->each(x->ud, &p);
+	return true;
+}
+
 enum err sqm_post_each_public(struct store *st, enum post_type type, int64_t now,
 			      int64_t offset, int64_t limit, post_each_fn each, void *ud)
 {
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, S_SITEMAP_EACH);
-	if (!s) {
-		conn_put(st, c);
-		return ERR_DB;
-	}
-	sq_bind(s, SQ_ARGS(SQ_T(post_type_name(type)), SQ_I(now), SQ_I(limit > 0 ? limit : -1),
-			   SQ_I(offset > 0 ? offset : 0)));
-	enum err rc = ERR_OK;
-	int r;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		struct post p = {0};
-		p.id = sqlite3_column_int64(s, 0);
-		p.type = type;
-		p.status = POST_PUBLISHED;
-		p.slug = (const char *)sqlite3_column_text(s, 1);
-		p.published_at = sqlite3_column_int64(s, 2);
-		p.updated_at = sqlite3_column_int64(s, 3);
-		p.parent_id = sqlite3_column_int64(s, 4);
-		p.category_path = (const char *)sqlite3_column_text(s, 5);
-		if (!p.slug) {
-			rc = ERR_NOMEM;
-			break;
+	struct each_public x = {type, each, ud, false};
+	enum err rc = sq_each(st, S_SITEMAP_EACH,
+			      SQ_ARGS(SQ_T(post_type_name(type)), SQ_I(now),
+				      SQ_I(limit > 0 ? limit : -1), SQ_I(offset > 0 ? offset : 0)),
+			      each_public_row, &x);
+	return rc == ERR_OK && x.nomem ? ERR_NOMEM : rc;
+}
+
+/* Row k (from 0) is URL lead + k, in chunk (lead + k) / size; each chunk
+ * keeps its newest change, and chunks before the first row's hold only
+ * the lead URLs (0 here). */
+struct chunks {
+	struct arena *a;
+	int64_t size, lead, k;
+	int64_t *out;
+	size_t cap, total;
+	bool nomem;
+};
+
+static bool chunk_row(void *ud, sqlite3_stmt *s)
+{
+	struct chunks *x = ud;
+	size_t at = (size_t)((x->lead + x->k++) / x->size);
+	if (at >= x->cap) {
+		size_t nc = x->cap ? x->cap * 2 : 16;
+		while (nc <= at)
+			nc *= 2;
+		int64_t *g = arena_realloc(x->a, x->out, x->cap * sizeof *g, nc * sizeof *g);
+		if (!g) {
+			x->nomem = true;
+			return false;
 		}
-		each(ud, &p);
+		memset(g + x->cap, 0, (nc - x->cap) * sizeof *g);
+		x->out = g;
+		x->cap = nc;
 	}
-	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
-		rc = sq_err(st, c, r);
-	sqlite3_reset(s);
-	conn_put(st, c);
-	return rc;
+	int64_t m = sqlite3_column_int64(s, 0);
+	if (m > x->out[at])
+		x->out[at] = m;
+	x->total = at + 1;
+	return true;
 }
 
 enum err sqm_post_chunks(struct store *st, struct arena *a, enum post_type type, int64_t now,
@@ -50,50 +85,15 @@ enum err sqm_post_chunks(struct store *st, struct arena *a, enum post_type type,
 	*n = 0;
 	if (size < 1 || lead < 0)
 		return ERR_INVALID;
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, S_SITEMAP_CHUNKS);
-	if (!s) {
-		conn_put(st, c);
-		return ERR_DB;
-	}
-	sq_bind(s, SQ_ARGS(SQ_T(post_type_name(type)), SQ_I(now)));
-	/* Row k (from 0) is URL lead + k, in chunk (lead + k) / size; chunks
-	 * before the first row's hold only the lead URLs (0 here). */
-	int64_t *out = NULL;
-	size_t cap = 0, total = 0;
-	int64_t k = 0;
-	enum err rc = ERR_OK;
-	int r;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		size_t at = (size_t)((lead + k++) / size);
-		if (at >= cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			while (nc <= at)
-				nc *= 2;
-			int64_t *g = arena_realloc(a, out, cap * sizeof *out, nc * sizeof *out);
-			if (!g) {
-				rc = ERR_NOMEM;
-				break;
-			}
-			memset(g + cap, 0, (nc - cap) * sizeof *g);
-			out = g;
-			cap = nc;
-		}
-		int64_t m = sqlite3_column_int64(s, 0);
-		if (m > out[at])
-			out[at] = m;
-		total = at + 1;
-	}
-	if (rc == ERR_OK && r != SQLITE_DONE && r != SQLITE_ROW)
-		rc = sq_err(st, c, r);
-	sqlite3_reset(s);
-	conn_put(st, c);
+	struct chunks x = {.a = a, .size = size, .lead = lead};
+	enum err rc = sq_each(st, S_SITEMAP_CHUNKS, SQ_ARGS(SQ_T(post_type_name(type)), SQ_I(now)),
+			      chunk_row, &x);
+	if (rc == ERR_OK && x.nomem)
+		rc = ERR_NOMEM;
 	if (rc != ERR_OK)
 		return rc;
-	*lastmod = total ? out : NULL;
-	*n = total;
+	*lastmod = x.total ? x.out : NULL;
+	*n = x.total;
 	return ERR_OK;
 }
 
