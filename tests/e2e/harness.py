@@ -338,6 +338,18 @@ class Site:
         finally:
             con.close()
 
+    def settle(self, timeout=5):
+        """Wait until the server has acted on every change in the database
+        (/healthz reports how far it has followed the change log): no purge
+        of an earlier change is still to come. True when it has."""
+        last = self.sql('SELECT coalesce(max(id), 0) FROM changes')[0][0]
+
+        def caught_up():
+            st, h, b = self.get('/healthz')
+            m = re.search(rb'change-log (\d+)', b)
+            return m and int(m.group(1)) >= last
+        return bool(poll(caught_up, timeout=timeout))
+
     def dump(self):
         """The whole database's content as text, to compare before and after
         something that must not change it (PostgreSQL: pg_dump's data,

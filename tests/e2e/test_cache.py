@@ -24,15 +24,7 @@ def xcache(s, path, headers=None):
 
 
 def settle(s):
-    """Wait until the server has acted on every change in the database
-    (/healthz reports how far it has followed the change log)."""
-    last = s.sql('SELECT coalesce(max(id), 0) FROM changes')[0][0]
-
-    def caught_up():
-        st, h, b = s.get('/healthz')
-        m = re.search(rb'change-log (\d+)', b)
-        return m and int(m.group(1)) >= last
-    ok(poll(caught_up, timeout=5), 'server follows the change log to %d' % last)
+    ok(s.settle(), 'server follows the change log')
 
 
 def warm(s, paths):

@@ -69,6 +69,9 @@ def main():
             cli_ok(c, s.cli('settings', 'set', k, v), 'settings set ' + k)
 
         with c.section('the form'):
+            # the settings' purge (the server follows the log within a poll)
+            # must not fall between the two requests below
+            c.ok(s.settle(), 'server follows the change log')
             st, h, b = s.get(url)
             body = b.decode()
             c.status(st, 200, 'GET article')
