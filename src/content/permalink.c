@@ -1,9 +1,13 @@
 #include "content/permalink.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "core/str.h"
 #include "core/time.h"
+
+#define PAT_MAX 256 /* bytes of a pattern, its NUL included (permalink.h) */
+#define SEG_MAX (PAT_MAX / 2)
 
 enum tok { T_LIT, T_YEAR, T_MONTH, T_DAY, T_SLUG, T_ID, T_CATEGORY };
 
@@ -28,7 +32,7 @@ static enum tok token(const char *seg, size_t n)
 bool permalink_valid(const char *p)
 {
 	size_t n = strlen(p);
-	if (n < 3 || p[0] != '/' || p[n - 1] != '/' || strstr(p, "//"))
+	if (n < 3 || n >= PAT_MAX || p[0] != '/' || p[n - 1] != '/' || strstr(p, "//"))
 		return false;
 	bool has_key = false;
 	int ncat = 0;
@@ -53,41 +57,100 @@ bool permalink_valid(const char *p)
 	return has_key;
 }
 
+/* A pattern split into its segments once: every URL of a listing (cards,
+ * feeds, sitemaps of thousands) is built from the same pattern, so each
+ * thread keeps the last one it split. Every segment takes at least two
+ * bytes of the pattern, so one under PAT_MAX bytes fits. */
+struct pat {
+	char text[PAT_MAX];
+	size_t n; /* strlen(text); 0: nothing kept */
+	size_t nseg;
+	struct {
+		uint8_t t;        /* enum tok */
+		uint8_t off, len; /* a literal's bytes in text */
+	} seg[SEG_MAX];
+	bool has_cat;
+};
+
+/* The thread's split of pattern; NULL when it is PAT_MAX bytes or more,
+ * or does not start and end with '/' (permalink_valid refuses both). */
+static const struct pat *pat_get(const char *pattern)
+{
+	static _Thread_local struct pat last;
+	size_t n = strlen(pattern);
+	if (last.n == n && memcmp(last.text, pattern, n) == 0)
+		return &last;
+	last.n = 0;
+	if (n < 1 || n >= PAT_MAX || pattern[0] != '/' || pattern[n - 1] != '/')
+		return NULL;
+	memcpy(last.text, pattern, n + 1);
+	last.nseg = 0;
+	last.has_cat = false;
+	for (const char *s = last.text + 1; *s;) {
+		const char *e = strchr(s, '/');
+		size_t len = (size_t)(e - s);
+		enum tok t = token(s, len);
+		last.seg[last.nseg].t = (uint8_t)t;
+		last.seg[last.nseg].off = (uint8_t)(s - last.text);
+		last.seg[last.nseg].len = (uint8_t)len;
+		last.nseg++;
+		last.has_cat |= t == T_CATEGORY;
+		s = e + 1;
+	}
+	last.n = n;
+	return &last;
+}
+
+/* A date part in `width` digits (4 for a year, 2 for a month or a day):
+ * in place for the usual values, str_from_i64 for any other. */
+static char *put_num(char *o, int v, int width)
+{
+	if (width == 4 && v >= 1000 && v <= 9999) {
+		o[0] = (char)('0' + v / 1000);
+		o[1] = (char)('0' + v / 100 % 10);
+		o[2] = (char)('0' + v / 10 % 10);
+		o[3] = (char)('0' + v % 10);
+		return o + 4;
+	}
+	if (width == 2 && v >= 0 && v <= 99) {
+		o[0] = (char)('0' + v / 10);
+		o[1] = (char)('0' + v % 10);
+		return o + 2;
+	}
+	return o + str_from_i64(o, v, width);
+}
+
 char *permalink_for(struct arena *a, const char *pattern, const struct post *p)
 {
 	if (p->type == POST_PAGE)
 		return ARENA_CAT(a, "/", p->slug, "/");
+	const struct pat *pt = pat_get(pattern);
+	if (!pt)
+		return NULL;
 	struct date_parts dp;
 	time_local(p->published_at, &dp);
-	/* every URL of a listing goes through here: no printf, and written in
-	 * place into room for the longest it can be (each token at most the
-	 * slug, the category path or a number) */
+	/* written in place into room for the longest it can be (each token at
+	 * most the slug, the category path or a number) */
 	const char *slug = p->slug ? p->slug : "";
 	const char *cat = p->category_path ? p->category_path : "uncategorized";
-	size_t sn = strlen(slug), cn = strlen(cat), most = sn > cn ? sn : cn;
-	size_t tokens = 0, plen = 0;
-	for (const char *s = pattern; *s; s++, plen++)
-		tokens += *s == '%';
-	char *out = arena_alloc(a, plen + 1 + (tokens / 2 + 1) * (most + STR_I64_MAX));
+	size_t sn = strlen(slug), cn = pt->has_cat ? strlen(cat) : 0;
+	size_t most = sn > cn ? sn : cn;
+	char *out = arena_alloc(a, pt->n + 1 + pt->nseg * (most + STR_I64_MAX));
 	if (!out)
 		return NULL;
 	char *o = out;
 	*o++ = '/';
-	const char *s = pattern + 1;
-	while (*s) {
-		const char *e = strchr(s, '/');
-		size_t len = (size_t)(e - s);
-		switch (token(s, len)) {
-		case T_YEAR: o += str_from_i64(o, dp.year, 4); break;
-		case T_MONTH: o += str_from_i64(o, dp.month, 2); break;
-		case T_DAY: o += str_from_i64(o, dp.day, 2); break;
+	for (size_t i = 0; i < pt->nseg; i++) {
+		switch ((enum tok)pt->seg[i].t) {
+		case T_YEAR: o = put_num(o, dp.year, 4); break;
+		case T_MONTH: o = put_num(o, dp.month, 2); break;
+		case T_DAY: o = put_num(o, dp.day, 2); break;
 		case T_SLUG: memcpy(o, slug, sn); o += sn; break;
 		case T_ID: o += str_from_i64(o, p->id, 1); break;
 		case T_CATEGORY: memcpy(o, cat, cn); o += cn; break;
-		case T_LIT: memcpy(o, s, len); o += len; break;
+		case T_LIT: memcpy(o, pt->text + pt->seg[i].off, pt->seg[i].len); o += pt->seg[i].len; break;
 		}
 		*o++ = '/';
-		s = e + 1;
 	}
 	*o = '\0';
 	return out;
@@ -114,28 +177,25 @@ bool permalink_match(struct arena *a, const char *pattern, const char *path,
 	size_t plen = strlen(path);
 	if (plen < 2 || path[0] != '/' || path[plen - 1] != '/')
 		return false;
-	/* Count segments on both sides; %category% absorbs the surplus. */
-	size_t npat = 0, npath = 0;
-	bool has_cat = false;
-	for (const char *s = pattern + 1; *s; s = strchr(s, '/') + 1) {
-		npat++;
-		if (token(s, (size_t)(strchr(s, '/') - s)) == T_CATEGORY)
-			has_cat = true;
-	}
+	const struct pat *pt = pat_get(pattern);
+	if (!pt)
+		return false;
+	/* Count the path's segments; %category% absorbs the surplus. */
+	size_t npath = 0;
 	for (const char *s = path + 1; *s; s = strchr(s, '/') + 1) {
 		if (*s == '/')
 			return false; /* empty segment */
 		npath++;
 	}
-	if (has_cat ? npath < npat : npath != npat)
+	if (pt->has_cat ? npath < pt->nseg : npath != pt->nseg)
 		return false;
-	size_t extra = npath - npat;
-	const char *ps = pattern + 1, *xs = path + 1;
-	while (*ps) {
-		const char *pe = strchr(ps, '/'), *xe = strchr(xs, '/');
-		size_t plen2 = (size_t)(pe - ps), xlen = (size_t)(xe - xs);
+	size_t extra = npath - pt->nseg;
+	const char *xs = path + 1;
+	for (size_t i = 0; i < pt->nseg; i++) {
+		const char *xe = strchr(xs, '/');
+		size_t xlen = (size_t)(xe - xs);
 		int64_t v;
-		switch (token(ps, plen2)) {
+		switch ((enum tok)pt->seg[i].t) {
 		case T_YEAR:
 			if (!num(xs, xlen, 4, 1970, 9999, &v))
 				return false;
@@ -172,11 +232,10 @@ bool permalink_match(struct arena *a, const char *pattern, const char *path,
 			break;
 		}
 		case T_LIT:
-			if (plen2 != xlen || memcmp(ps, xs, xlen) != 0)
+			if (pt->seg[i].len != xlen || memcmp(pt->text + pt->seg[i].off, xs, xlen) != 0)
 				return false;
 			break;
 		}
-		ps = pe + 1;
 		xs = xe + 1;
 	}
 	return true;

@@ -261,6 +261,50 @@ static void test_permalink_default_round_trip(void **state)
 	arena_free(&a);
 }
 
+/* Each thread keeps the last pattern it split (permalink.c): switching
+ * patterns, or changing one in place, never reuses the old split; one of
+ * 256 bytes or more is refused, as permalink_valid refuses it. */
+static void test_permalink_patterns_kept_and_not(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a, 0);
+	struct post p = fake_post(POST_ARTICLE, 12, "kept", 1795714200, NULL);
+	struct permalink_parts pp;
+	char lit[301];
+	memset(lit, 'a', 300);
+	lit[300] = '\0';
+	char *longpat = ARENA_CAT(&a, "/", lit, "/%slug%/");
+	/* 100 segments: the most a 255-byte pattern can have, nearly */
+	char many[201];
+	for (int i = 0; i < 100; i++)
+		memcpy(many + 2 * i, "/s", 2);
+	many[200] = '\0';
+	char *manypat = ARENA_CAT(&a, many, "/%id%/");
+	char *manywant = ARENA_CAT(&a, many, "/12/");
+	assert_true(permalink_valid(manypat));
+	assert_false(permalink_valid(longpat));
+	for (int round = 0; round < 2; round++) {
+		assert_string_equal(permalink_for(&a, "/%year%/%slug%/", &p), "/2026/kept/");
+		assert_null(permalink_for(&a, longpat, &p));
+		assert_false(permalink_match(&a, longpat, "/2026/kept/", &pp));
+		assert_string_equal(permalink_for(&a, manypat, &p), manywant);
+		assert_true(permalink_match(&a, manypat, manywant, &pp));
+		assert_int_equal(pp.id, 12);
+		assert_false(permalink_match(&a, manypat, "/2026/kept/", &pp));
+		assert_true(permalink_match(&a, "/%year%/%slug%/", "/2026/kept/", &pp));
+		assert_string_equal(pp.slug, "kept");
+	}
+	/* the same address, other bytes of the same length: split again */
+	char pat[] = "/%year%/%slug%/";
+	assert_string_equal(permalink_for(&a, pat, &p), "/2026/kept/");
+	memcpy(pat, "/%slug%/%year%/", sizeof pat);
+	assert_string_equal(permalink_for(&a, pat, &p), "/kept/2026/");
+	assert_true(permalink_match(&a, pat, "/kept/2026/", &pp));
+	assert_int_equal(pp.year, 2026);
+	arena_free(&a);
+}
+
 static void test_permalink_category_round_trip(void **state)
 {
 	(void)state;
@@ -1081,6 +1125,7 @@ int main(void)
 		cmocka_unit_test(test_permalink_valid),
 		cmocka_unit_test(test_permalink_valid_one_category),
 		cmocka_unit_test(test_permalink_default_round_trip),
+		cmocka_unit_test(test_permalink_patterns_kept_and_not),
 		cmocka_unit_test(test_permalink_category_round_trip),
 		cmocka_unit_test(test_permalink_id_round_trip),
 		cmocka_unit_test(test_permalink_no_match),
