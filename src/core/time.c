@@ -106,8 +106,9 @@ static void utc_tm(int64_t t, struct tm *tm)
 	tm->tm_zone = "UTC";
 }
 
-/* localtime_r, remembering the thread's last answer: a page converts the
- * same few times (a post's dates) again and again. */
+/* localtime_r (utc_tm's arithmetic in UTC), remembering the thread's last
+ * answer: a page converts each of its few times (a post's or a card's
+ * date) several times in a row, for its URL and its two date forms. */
 static void local_tm(int64_t t, struct tm *out)
 {
 	static _Thread_local struct {
@@ -117,13 +118,13 @@ static void local_tm(int64_t t, struct tm *out)
 		struct tm tm;
 	} last;
 	unsigned gen = atomic_load_explicit(&zone_gen, memory_order_acquire);
-	if (atomic_load_explicit(&zone_utc, memory_order_relaxed)) {
-		utc_tm(t, out);
-		return;
-	}
 	if (!last.set || last.t != t || last.gen != gen) {
-		time_t tt = (time_t)t;
-		localtime_r(&tt, &last.tm);
+		if (atomic_load_explicit(&zone_utc, memory_order_relaxed)) {
+			utc_tm(t, &last.tm);
+		} else {
+			time_t tt = (time_t)t;
+			localtime_r(&tt, &last.tm);
+		}
 		last.t = t;
 		last.gen = gen;
 		last.set = true;
