@@ -171,7 +171,8 @@ const char *view_post_image(struct view_ctx *ctx, const struct post *post, const
 	/* the first "<img ": from '<' to '<' (strchr is vectorised; glibc's
 	 * strstr was a tenth of this page's time in libc) */
 	const char *p = body_html;
-	while (p && (p = strchr(p, '<')) && strncmp(p + 1, "img ", 4) != 0)
+	while (p && (p = strchr(p, '<')) &&
+	       !(p[1] == 'i' && p[2] == 'm' && p[3] == 'g' && p[4] == ' ')) /* stops at a NUL */
 		p++;
 	if (!p)
 		return NULL;
