@@ -16,8 +16,7 @@ static const char *const reserved[] = {"category", "tag",     "author", "search"
 
 bool post_is_public(const struct post *p, int64_t now)
 {
-	return (p->status == POST_PUBLISHED || p->status == POST_SCHEDULED) &&
-	       p->published_at <= now;
+	return post_status_visible(p->status, p->published_at, now);
 }
 
 static bool text_ok(const char *s, size_t max, bool allow_newlines)

@@ -317,9 +317,10 @@ static void row_card(struct arena *a, sqlite3_stmt *s, struct post *p)
 }
 
 /* One read of the stored list (S_REL_LIST): each row's related id, and
- * the post when it is public. */
+ * the post when it is public at `now`. */
 struct related_rows {
 	struct arena *a;
+	int64_t now;
 	size_t max;
 	bool want_ids, nomem;
 	struct post *ps;
@@ -347,8 +348,12 @@ static bool related_row(void *ud, sqlite3_stmt *s)
 	if (x->want_ids)
 		x->is[x->ni] = sqlite3_column_int64(s, 8);
 	x->ni++;
-	if (x->np < x->max && sqlite3_column_int(s, 9))
-		row_card(x->a, s, &x->ps[x->np++]);
+	if (x->np < x->max && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		struct post *p = &x->ps[x->np];
+		row_card(x->a, s, p);
+		if (post_status_visible(p->status, p->published_at, x->now))
+			x->np++; /* else its place is the next row's */
+	}
 	/* without ids, no step past the last post wanted */
 	return x->want_ids || x->np < x->max;
 }
@@ -364,8 +369,8 @@ enum err sqr_related(struct store *st, struct arena *a, int64_t id, int64_t now,
 	}
 	if (!ids && max == 0)
 		return ERR_OK;
-	struct related_rows x = {.a = a, .max = max, .want_ids = ids != NULL};
-	enum err rc = sq_each(st, S_REL_LIST, SQ_ARGS(SQ_I(id), SQ_I(now)), related_row, &x);
+	struct related_rows x = {.a = a, .now = now, .max = max, .want_ids = ids != NULL};
+	enum err rc = sq_each(st, S_REL_LIST, SQ_ARGS(SQ_I(id)), related_row, &x);
 	if (x.nomem || a->failed)
 		rc = ERR_NOMEM;
 	if (rc != ERR_OK)

@@ -264,13 +264,11 @@ const char *const sqlite_stmt_sql[S__MAX] = {
 			 "AND z.post_id = ?2 WHERE y.post_id = p.id) "
 			 "FROM posts p, posts x WHERE p.id = ?1 AND x.id = ?2",
 	[S_ARTICLE_IDS] = "SELECT id FROM posts WHERE type = 'post' AND id > ?1 ORDER BY id",
-	/* every stored related id, and whether it is public (then its
-	 * listing columns are the post): related_ids and the public ones in
-	 * one read */
-	/* the posts as cards (store.h; read by sqlite_related.c's row_card) */
+	/* every stored related id, and its post as a card (store.h; read by
+	 * sqlite_related.c's row_card, which tells the public ones by their
+	 * status and date: cheaper there than as one more column) */
 	[S_REL_LIST] = "SELECT p.id, p.type, p.status, p.slug, p.title, p.category_id, "
-		       "p.published_at, p.featured_media_id, r.related_id, "
-		       "coalesce((" VISIBLE("?2") "), 0) "
+		       "p.published_at, p.featured_media_id, r.related_id "
 		       "FROM related r LEFT JOIN posts p ON p.id = r.related_id "
 		       "WHERE r.post_id = ?1 ORDER BY r.rank",
 	/* comments */

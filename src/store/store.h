@@ -48,6 +48,14 @@ enum comment_status {
 	COMMENT_STATUS__MAX
 };
 
+/* Is a post with this status and date public at `now`? The rule every
+ * page applies (content/post.h post_is_public; the SQL twin is the stores'
+ * VISIBLE). */
+static inline bool post_status_visible(enum post_status s, int64_t published_at, int64_t now)
+{
+	return (s == POST_PUBLISHED || s == POST_SCHEDULED) && published_at <= now;
+}
+
 /* Names as stored and as typed on the command line ("published"). */
 const char *post_status_name(enum post_status s);
 bool post_status_parse(const char *s, enum post_status *out);
