@@ -51,6 +51,22 @@ enum err escape_html(struct buf *out, const char *s, size_t n)
 			o += 16;
 			i += 16;
 		}
+		/* The last bytes, when there are sixteen before the end: as the
+		 * sixteen that end the string, if none of them needs escaping.
+		 * Those before i were then copied as they are, so the store
+		 * rewrites the same bytes over them. */
+		if (i < n && n >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(u + n - 16));
+			__m128i hit = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, dq)),
+					     _mm_cmpeq_epi8(v, sq)));
+			if (!_mm_movemask_epi8(hit)) {
+				_mm_storeu_si128((__m128i *)(o - (i - (n - 16))), v);
+				o += n - i;
+				i = n;
+			}
+		}
 #endif
 		for (; i < n; i++) {
 			unsigned k = SPECIAL[u[i]];

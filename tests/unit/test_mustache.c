@@ -713,6 +713,30 @@ static void test_escape_html_matches_reference(void **state)
 		buf_free(&got);
 		buf_free(&want);
 	}
+	/* every length around the 16-byte blocks, plain or with one special
+	 * byte at each offset: the last bytes are written as the block that
+	 * ends the string only when that block is plain */
+	for (size_t n = 0; n <= 50; n++) {
+		for (size_t at = 0; at <= n; at++) {
+			for (const char *sp = "&<>\"'"; *sp; sp++) {
+				for (size_t i = 0; i < n; i++)
+					s[i] = "abcdefghijklmnopqrstuvwxyz"[i % 26];
+				if (at < n)
+					s[at] = *sp; /* at == n: all plain */
+				struct buf got = BUF_INIT, want = BUF_INIT;
+				buf_puts(&got, "p|");
+				buf_puts(&want, "p|");
+				assert_int_equal(escape_html(&got, s, n), ERR_OK);
+				ref_escape(&want, s, n);
+				assert_int_equal(got.len, want.len);
+				assert_memory_equal(got.data, want.data, want.len);
+				buf_free(&got);
+				buf_free(&want);
+				if (at == n)
+					break;
+			}
+		}
+	}
 }
 
 int main(void)
