@@ -176,6 +176,8 @@ static bool first_seg_may_match(const char *pattern, const struct split *req)
 	if (req->n == 0)
 		return false;
 	const struct seg *s = &req->s[0];
+	if (s->n == 0 || p[0] != s->p[0]) /* most routes: no call */
+		return false;
 	return strncmp(p, s->p, s->n) == 0 && (p[s->n] == '/' || p[s->n] == '\0');
 }
 
