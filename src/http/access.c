@@ -32,28 +32,40 @@ static void put_u64(struct out *o, uint64_t v)
 	put(o, d + i, sizeof d - i);
 }
 
-/* s escaped (see access.h), at most max bytes of output. */
+/* Bytes written as they are: printable ASCII but '"' and '\\'. */
+static int plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* s escaped (see access.h), at most max bytes of output: runs of plain
+ * bytes copied at once (a target is mostly one run). */
 static void put_escaped(struct out *o, const char *s, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
 	if (!s)
 		s = "-";
 	char *stop = o->p + max < o->end ? o->p + max : o->end;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		/* each byte needs room for its \xHH and a "..." after it */
 		if (o->p + 8 >= stop) {
 			put(o, "...", 3);
 			return;
 		}
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-			o->p[0] = '\\';
-			o->p[1] = 'x';
-			o->p[2] = hex[c >> 4];
-			o->p[3] = hex[c & 15];
-			o->p += 4;
-		} else {
-			*o->p++ = (char)c;
-		}
+		size_t room = (size_t)(stop - o->p) - 8, k = 0;
+		while (k < room && plain((unsigned char)s[k]))
+			k++;
+		memcpy(o->p, s, k);
+		o->p += k;
+		s += k;
+		if (k == room || !*s)
+			continue;
+		unsigned char c = (unsigned char)*s++;
+		o->p[0] = '\\';
+		o->p[1] = 'x';
+		o->p[2] = hex[c >> 4];
+		o->p[3] = hex[c & 15];
+		o->p += 4;
 	}
 }
 

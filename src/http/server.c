@@ -927,9 +927,9 @@ static const char *cache_key(struct rctx *x)
 	}
 	const struct app *app = x->srv->app;
 	const char *origin = app->cache_origin ? atomic_load(app->cache_origin) : NULL;
-	const char *key = arena_printf(a, "%s%s", origin ? origin : req_origin(r), r->path);
+	const char *key = ARENA_CAT(a, origin ? origin : req_origin(r), r->path);
 	char sep = '?';
-	for (size_t k = 0; cache_params[k] && key; k++) {
+	for (size_t k = 0; r->nquery && cache_params[k] && key; k++) {
 		const char *v = req_query(r, cache_params[k]);
 		if (!v)
 			continue;

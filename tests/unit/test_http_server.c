@@ -28,6 +28,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/time.h"
+#include "http/access.h"
 #include "http/app.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -555,6 +556,66 @@ static void test_access_log(void **state)
 	assert_non_null(strstr(log, "access 127.0.0.1 \"GET /hello/?q=\\x22x\\x22\" 200 18 "));
 	assert_non_null(strstr(log, "access 127.0.0.1 \"GET /nope\" 404 23 "));
 	assert_non_null(strstr(log, "us\n"));
+}
+
+/* access_format's escaping against the byte-at-a-time rule access.h
+ * states: \xHH for bytes outside printable ASCII, '"' and '\\', and "..."
+ * where the next byte would leave less than 8 bytes of the field's room. */
+static void ref_escaped(char **o, char *end, const char *s, size_t max)
+{
+	char *stop = *o + max < end ? *o + max : end;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (*o + 8 >= stop) {
+			size_t n = end - *o < 3 ? (size_t)(end - *o) : 3;
+			memcpy(*o, "...", n);
+			*o += n;
+			return;
+		}
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			*o += snprintf(*o, 5, "\\x%02x", c);
+		else
+			*(*o)++ = (char)c;
+	}
+}
+
+static void test_access_format_escapes(void **state)
+{
+	(void)state;
+	unsigned seed = 7;
+	char target[1200], method[60];
+	for (int round = 0; round < 3000; round++) {
+		size_t n = round < 600 ? (size_t)round : (size_t)(seed % 1100);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = seed >> 16;
+			/* mostly a path, now and then a byte to escape */
+			target[i] = r % 9 ? "/abc-def_0123?x=y"[r % 17] : (char)(1 + (r >> 4) % 255);
+		}
+		target[n] = '\0';
+		seed = seed * 1103515245u + 12345u;
+		size_t mn = (seed >> 16) % 50;
+		for (size_t i = 0; i < mn; i++)
+			method[i] = i % 7 == 6 ? '"' : 'G';
+		method[mn] = '\0';
+		struct access_rec rec = {.ip = "127.0.0.1", .method = method, .target = target,
+					 .status = 200, .bytes = 5, .us = 7, .why = ""};
+		char got[ACCESS_LINE_MAX], want[ACCESS_LINE_MAX * 4];
+		size_t len = access_format(got, &rec);
+		assert_true(len < ACCESS_LINE_MAX);
+		const char *g = strstr(got, "access ");
+		assert_non_null(g);
+		/* the fields share the line's room as access_format's do */
+		char *end = want + (ACCESS_LINE_MAX - 1 - (size_t)(g - got));
+		char *o = want + snprintf(want, 8, "access ");
+		ref_escaped(&o, end, rec.ip, 64);
+		o += snprintf(o, 3, " \"");
+		ref_escaped(&o, end, method, 40);
+		*o++ = ' ';
+		ref_escaped(&o, end, target, 520);
+		snprintf(o, 16, "\" 200 5 7us");
+		assert_string_equal(g, want);
+	}
 }
 
 static void test_keepalive_and_headers(void **state)
@@ -1146,6 +1207,7 @@ int main(void)
 	const struct CMUnitTest lifecycle[] = {
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_access_log),
+		cmocka_unit_test(test_access_format_escapes),
 	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keepalive_and_headers),
