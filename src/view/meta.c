@@ -46,13 +46,14 @@ const char *view_article_jsonld(struct view_ctx *ctx, const struct post *p, cons
 	struct jsonw w;
 	jsonw_init(&w);
 	jsonw_obj(&w, NULL);
-	jsonw_str(&w, "@context", "https://schema.org");
-	jsonw_str(&w, "@type", "NewsArticle");
+	/* constants as jsonw_str writes them ('/' escaped) */
+	jsonw_raw(&w, "@context", "\"https:\\/\\/schema.org\"");
+	jsonw_raw(&w, "@type", "\"NewsArticle\"");
 	jsonw_str(&w, "headline", p->title);
 	const char *abs = view_abs(ctx, url);
 	jsonw_str(&w, "url", abs);
 	jsonw_obj(&w, "mainEntityOfPage");
-	jsonw_str(&w, "@type", "WebPage");
+	jsonw_raw(&w, "@type", "\"WebPage\"");
 	jsonw_str(&w, "@id", abs);
 	jsonw_end(&w);
 	jsonw_str(&w, "datePublished", time_iso(a, p->published_at));
@@ -60,7 +61,7 @@ const char *view_article_jsonld(struct view_ctx *ctx, const struct post *p, cons
 		  time_iso(a, p->updated_at > p->published_at ? p->updated_at : p->published_at));
 	jsonw_arr(&w, "author");
 	jsonw_obj(&w, NULL);
-	jsonw_str(&w, "@type", "Person");
+	jsonw_raw(&w, "@type", "\"Person\"");
 	jsonw_str(&w, "name", p->author_name ? p->author_name : "");
 	if (p->author_login)
 		jsonw_str(&w, "url",

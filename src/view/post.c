@@ -165,7 +165,7 @@ static void crumb_item(struct jsonw *w, struct view_ctx *ctx, size_t pos, const 
 		       const char *url)
 {
 	jsonw_obj(w, NULL);
-	jsonw_str(w, "@type", "ListItem");
+	jsonw_raw(w, "@type", "\"ListItem\"");
 	jsonw_int(w, "position", (int64_t)pos);
 	jsonw_str(w, "name", name);
 	jsonw_str(w, "item", view_abs(ctx, url));
@@ -243,8 +243,9 @@ struct tval *view_breadcrumb(struct view_ctx *ctx, const struct crumb *c, size_t
 	struct jsonw w;
 	jsonw_init(&w);
 	jsonw_obj(&w, NULL);
-	jsonw_str(&w, "@context", "https://schema.org");
-	jsonw_str(&w, "@type", "BreadcrumbList");
+	/* constants as jsonw_str writes them ('/' escaped) */
+	jsonw_raw(&w, "@context", "\"https:\\/\\/schema.org\"");
+	jsonw_raw(&w, "@type", "\"BreadcrumbList\"");
 	jsonw_arr(&w, "itemListElement");
 	for (size_t i = 0; i < n; i++) {
 		if (c[i].ld && c[i].ld_pos == i + 1) /* the same bytes, made once */
