@@ -73,7 +73,8 @@ struct pat {
 };
 
 /* The thread's split of pattern; NULL when it is PAT_MAX bytes or more,
- * or does not start and end with '/' (permalink_valid refuses both). */
+ * does not start and end with '/', or has more than SEG_MAX segments
+ * (empty ones: permalink_valid refuses all three). */
 static const struct pat *pat_get(const char *pattern)
 {
 	static _Thread_local struct pat last;
@@ -87,6 +88,8 @@ static const struct pat *pat_get(const char *pattern)
 	last.nseg = 0;
 	last.has_cat = false;
 	for (const char *s = last.text + 1; *s;) {
+		if (last.nseg == SEG_MAX)
+			return NULL; /* last.n stays 0: nothing kept */
 		const char *e = strchr(s, '/');
 		size_t len = (size_t)(e - s);
 		enum tok t = token(s, len);
@@ -148,7 +151,10 @@ char *permalink_for(struct arena *a, const char *pattern, const struct post *p)
 		case T_SLUG: memcpy(o, slug, sn); o += sn; break;
 		case T_ID: o += str_from_i64(o, p->id, 1); break;
 		case T_CATEGORY: memcpy(o, cat, cn); o += cn; break;
-		case T_LIT: memcpy(o, pt->text + pt->seg[i].off, pt->seg[i].len); o += pt->seg[i].len; break;
+		case T_LIT:
+			memcpy(o, pt->text + pt->seg[i].off, pt->seg[i].len);
+			o += pt->seg[i].len;
+			break;
 		}
 		*o++ = '/';
 	}

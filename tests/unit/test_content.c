@@ -284,6 +284,13 @@ static void test_permalink_patterns_kept_and_not(void **state)
 	char *manywant = ARENA_CAT(&a, many, "/12/");
 	assert_true(permalink_valid(manypat));
 	assert_false(permalink_valid(longpat));
+	/* 200 empty segments (never a valid pattern): refused, not overrun */
+	char slashes[202];
+	memset(slashes, '/', 201);
+	slashes[201] = '\0';
+	assert_false(permalink_valid(slashes));
+	assert_null(permalink_for(&a, slashes, &p));
+	assert_false(permalink_match(&a, slashes, "/2026/kept/", &pp));
 	for (int round = 0; round < 2; round++) {
 		assert_string_equal(permalink_for(&a, "/%year%/%slug%/", &p), "/2026/kept/");
 		assert_null(permalink_for(&a, longpat, &p));
