@@ -104,25 +104,6 @@ static const struct pat *pat_get(const char *pattern)
 	return &last;
 }
 
-/* A date part in `width` digits (4 for a year, 2 for a month or a day):
- * in place for the usual values, str_from_i64 for any other. */
-static char *put_num(char *o, int v, int width)
-{
-	if (width == 4 && v >= 1000 && v <= 9999) {
-		o[0] = (char)('0' + v / 1000);
-		o[1] = (char)('0' + v / 100 % 10);
-		o[2] = (char)('0' + v / 10 % 10);
-		o[3] = (char)('0' + v % 10);
-		return o + 4;
-	}
-	if (width == 2 && v >= 0 && v <= 99) {
-		o[0] = (char)('0' + v / 10);
-		o[1] = (char)('0' + v % 10);
-		return o + 2;
-	}
-	return o + str_from_i64(o, v, width);
-}
-
 char *permalink_for(struct arena *a, const char *pattern, const struct post *p)
 {
 	if (p->type == POST_PAGE)
@@ -145,9 +126,9 @@ char *permalink_for(struct arena *a, const char *pattern, const struct post *p)
 	*o++ = '/';
 	for (size_t i = 0; i < pt->nseg; i++) {
 		switch ((enum tok)pt->seg[i].t) {
-		case T_YEAR: o = put_num(o, dp.year, 4); break;
-		case T_MONTH: o = put_num(o, dp.month, 2); break;
-		case T_DAY: o = put_num(o, dp.day, 2); break;
+		case T_YEAR: o += str_from_i64(o, dp.year, 4); break;
+		case T_MONTH: o += str_from_i64(o, dp.month, 2); break;
+		case T_DAY: o += str_from_i64(o, dp.day, 2); break;
 		case T_SLUG: memcpy(o, slug, sn); o += sn; break;
 		case T_ID: o += str_from_i64(o, p->id, 1); break;
 		case T_CATEGORY: memcpy(o, cat, cn); o += cn; break;

@@ -282,17 +282,23 @@ size_t str_utf8_len(const char *s)
 
 size_t str_from_i64(char out[STR_I64_MAX], int64_t v, int width)
 {
-	char d[STR_I64_MAX];
-	size_t i = sizeof d;
+	/* written in place, right to left, once the length is known */
 	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	size_t digits = 1;
+	for (unsigned long long t = u; t >= 10; t /= 10)
+		digits++;
+	size_t most = STR_I64_MAX - 1; /* digits and zeros; room for a '-' */
+	size_t n = width > 0 && (size_t)width > digits ? (size_t)width : digits;
+	if (n > most)
+		n = most;
+	char *o = out;
+	if (v < 0)
+		*o++ = '-';
+	memset(o, '0', n - digits);
+	char *e = o + n;
 	do {
-		d[--i] = (char)('0' + u % 10);
+		*--e = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
-	while (sizeof d - i < (size_t)(width > 0 ? width : 0) && i > 1)
-		d[--i] = '0';
-	if (v < 0)
-		d[--i] = '-';
-	memcpy(out, d + i, sizeof d - i);
-	return sizeof d - i;
+	return (size_t)(o + n - out);
 }

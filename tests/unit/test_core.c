@@ -536,6 +536,8 @@ static void test_str_from_i64(void **state)
 	fmt_is(INT64_MAX, 0, "9223372036854775807");
 	fmt_is(INT64_MIN, 0, "-9223372036854775808");
 	fmt_is(1, 40, "00000000000000000000001"); /* width beyond the buffer: capped */
+	fmt_is(-1, 40, "-00000000000000000000001");
+	fmt_is(-42, -3, "-42");
 }
 
 static void test_str_to_i64_good(void **state)
