@@ -11,6 +11,19 @@ static const char *const REPS[] = {NULL, "&amp;", "&lt;", "&gt;", "&quot;", "&#3
 static const size_t REP_LEN[] = {0, 5, 4, 4, 6, 5};
 static const unsigned char SPECIAL[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
 
+#ifdef __SSE2__
+/* A bit for each of the sixteen bytes of v that needs escaping. */
+static inline int special16(__m128i v)
+{
+	__m128i hit = _mm_or_si128(
+		_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))),
+		_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+					  _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
+			     _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))));
+	return _mm_movemask_epi8(hit);
+}
+#endif
+
 /* Short strings (most of a page: names, titles, URLs) are written in place
  * into room for the worst case, without a call per run of plain bytes. */
 #define SHORT 2048
@@ -25,16 +38,9 @@ enum err escape_html(struct buf *out, const char *s, size_t n)
 		size_t i = 0;
 #ifdef __SSE2__
 		/* sixteen bytes at a time while none needs escaping */
-		const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'),
-			      gt = _mm_set1_epi8('>'), dq = _mm_set1_epi8('"'),
-			      sq = _mm_set1_epi8('\'');
 		while (i + 16 <= n) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(u + i));
-			__m128i hit = _mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, dq)),
-					     _mm_cmpeq_epi8(v, sq)));
-			int mask = _mm_movemask_epi8(hit);
+			int mask = special16(v);
 			if (mask) {
 				/* the plain bytes before the first special one */
 				int k = __builtin_ctz((unsigned)mask);
@@ -57,11 +63,7 @@ enum err escape_html(struct buf *out, const char *s, size_t n)
 		 * rewrites the same bytes over them. */
 		if (i < n && n >= 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(u + n - 16));
-			__m128i hit = _mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, dq)),
-					     _mm_cmpeq_epi8(v, sq)));
-			if (!_mm_movemask_epi8(hit)) {
+			if (!special16(v)) {
 				_mm_storeu_si128((__m128i *)(o - (i - (n - 16))), v);
 				o += n - i;
 				i = n;
