@@ -126,29 +126,6 @@ void sq_bind(sqlite3_stmt *s, const struct sq_arg *args, int n)
 	}
 }
 
-enum err sq_one(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
-		int n, sq_row_fn read, void *out)
-{
-	struct conn *c = conn_get(st);
-	if (!c)
-		return ERR_DB;
-	sqlite3_stmt *s = stmt(st, c, which);
-	enum err rc = ERR_DB;
-	if (s) {
-		sq_bind(s, args, n);
-		int r = sqlite3_step(s);
-		if (r == SQLITE_ROW) {
-			read(a, s, out);
-			rc = a->failed ? ERR_NOMEM : ERR_OK;
-		} else {
-			rc = r == SQLITE_DONE ? ERR_NOTFOUND : sq_err(st, c, r);
-		}
-		sqlite3_reset(s);
-	}
-	conn_put(st, c);
-	return rc;
-}
-
 enum err sq_each(struct store *st, enum stmt which, const struct sq_arg *args, int n,
 		 sq_each_fn row, void *ud)
 {
@@ -171,6 +148,33 @@ enum err sq_each(struct store *st, enum stmt which, const struct sq_arg *args, i
 	sqlite3_reset(s);
 	conn_put(st, c);
 	return rc;
+}
+
+struct one_row {
+	struct arena *a;
+	sq_row_fn read;
+	void *out;
+	bool found;
+};
+
+static bool one_row(void *ud, sqlite3_stmt *s)
+{
+	struct one_row *x = ud;
+	x->read(x->a, s, x->out);
+	x->found = true;
+	return false; /* the first row is all */
+}
+
+enum err sq_one(struct store *st, struct arena *a, enum stmt which, const struct sq_arg *args,
+		int n, sq_row_fn read, void *out)
+{
+	struct one_row x = {.a = a, .read = read, .out = out};
+	enum err rc = sq_each(st, which, args, n, one_row, &x);
+	if (rc != ERR_OK)
+		return rc;
+	if (!x.found)
+		return ERR_NOTFOUND;
+	return a->failed ? ERR_NOMEM : ERR_OK;
 }
 
 struct all_rows {
