@@ -5,12 +5,14 @@ several-nodes tests (test_nodes*.py).
     b = Node(s)                       # another serve on s's site folder
     b = Node(s, site_dir=other_dir)   # ... or on another folder (same database)
     st, h, body = b.get('/')
+    b.settle()                        # True once it has purged for every change
     b.log_text()                      # what it wrote on stderr so far
     rc = b.stop()                     # SIGTERM; its exit status
     stop_checked(c, b)                # the same, as checks (exit 0, no sanitizer report)
 
 Each node logs to s.tmp/serve-NAME.log; dump_logs() prints them when a test
 failed."""
+import contextlib
 import os
 import subprocess
 import sys
@@ -37,17 +39,27 @@ class Node:
         self.host, port = line.strip()[len('Listening on http://'):].rstrip('/').rsplit(':', 1)
         self.port = int(port)
 
-    def request(self, method, path, body=None, headers=None, source=None):
-        # the harness's client, pointed at this node
+    @contextlib.contextmanager
+    def _pointed(self):
+        # the harness's client (the Site's), pointed at this node meanwhile
         host, port = self.site.host, self.site.port
         self.site.host, self.site.port = self.host, self.port
         try:
-            return self.site.request(method, path, body=body, headers=headers, source=source)
+            yield self.site
         finally:
             self.site.host, self.site.port = host, port
 
+    def request(self, method, path, body=None, headers=None, source=None):
+        with self._pointed() as site:
+            return site.request(method, path, body=body, headers=headers, source=source)
+
     def get(self, path, headers=None, source=None):
         return self.request('GET', path, headers=headers, source=source)
+
+    def settle(self, timeout=5):
+        """Site.settle, asked of this node: it has acted on every change."""
+        with self._pointed() as site:
+            return site.settle(timeout=timeout)
 
     def log_text(self):
         with open(self.log_path, errors='replace') as f:

@@ -39,7 +39,9 @@ def main():
         cli_ok(c, s.cli('settings', 'set', 'comments_min_seconds', '0'), 'comments_min_seconds')
         b = Node(s)
         try:
-            # B's cache holds these pages before the change
+            # B's cache holds these pages before the change (once it has
+            # acted on every change so far: no late purge between miss and hit)
+            c.ok(b.settle(), 'B follows the change log')
             for path in ('/', '/category/transport/', old_url):
                 for _ in range(2):
                     st, h, _ = b.get(path)

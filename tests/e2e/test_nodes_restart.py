@@ -70,6 +70,9 @@ def run(c, pg):
             c.status(ed.signin('ed', PASSWORDS['ed'])[0], 303, 'sign in on A (before the outage)')
             cached = ('/', old_url)
             for name, n in nodes:
+                # (each has acted on the CLI's writes: no late purge between
+                # the miss and the hit)
+                c.ok((n or s).settle(), '%s follows the change log' % name)
                 for path in cached:
                     for _ in range(2):
                         st, h, _ = get(n, path)
