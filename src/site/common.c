@@ -117,9 +117,12 @@ void site_error_page(struct req *r, struct resp *rs, int status)
 	buf_reset(&rs->body);
 	struct view_ctx ctx;
 	enum err rc = ERR_INVALID;
-	/* A themed page when the store and theme work; plain text otherwise (an
-	 * error page must never fail). */
-	if (r->app && r->app->theme && r->app->store && site_begin(r, &ctx) == ERR_OK) {
+	/* A themed page when the theme works: named from the store's site
+	 * settings, or when the store cannot be read (a 503 in a database
+	 * outage) from this thread's last snapshot of them; plain text
+	 * otherwise (an error page must never fail). */
+	if (r->app && r->app->theme && r->app->store &&
+	    (site_begin(r, &ctx) == ERR_OK || view_load_last_site(&ctx))) {
 		struct arena *a = r->arena;
 		struct tval *root = view_page(&ctx, NULL), *e = tval_map(a);
 		tval_set_int(a, e, "status", status);

@@ -4,19 +4,31 @@
 #include "core/time.h"
 #include "view/view.h"
 
-enum err view_load_site(struct view_ctx *ctx)
+static void use_snap(struct view_ctx *ctx, const struct site_snap *snap)
 {
-	const struct site_snap *snap;
-	enum err rc = snap_current(ctx->st, ctx->now, &snap);
-	if (rc != ERR_OK)
-		return rc;
 	ctx->snap = snap;
 	ctx->site = snap->site;
 	ctx->settings = snap->settings;
 	ctx->changed_at = snap->change_at;
 	if (ctx->site.base_url && *ctx->site.base_url)
 		ctx->origin = ctx->site.base_url;
-	return ERR_OK;
+}
+
+enum err view_load_site(struct view_ctx *ctx)
+{
+	const struct site_snap *snap;
+	enum err rc = snap_current(ctx->st, ctx->now, &snap);
+	if (rc == ERR_OK)
+		use_snap(ctx, snap);
+	return rc;
+}
+
+bool view_load_last_site(struct view_ctx *ctx)
+{
+	const struct site_snap *snap = snap_last(ctx->st);
+	if (snap)
+		use_snap(ctx, snap);
+	return snap != NULL;
 }
 
 const char *view_abs(struct view_ctx *ctx, const char *path)

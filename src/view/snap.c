@@ -201,6 +201,12 @@ enum err snap_current(struct store *st, int64_t now, const struct site_snap **ou
 	return ERR_OK;
 }
 
+const struct site_snap *snap_last(struct store *st)
+{
+	struct held *h = held(false);
+	return h && h->cur && h->cur->st == st ? h->cur : NULL;
+}
+
 void snap_request_done(void)
 {
 	struct held *h = held(false);

@@ -85,6 +85,10 @@ struct site_snap {
 
 /* The calling thread's snapshot of st as of now, rebuilt when stale. */
 enum err snap_current(struct store *st, int64_t now, const struct site_snap **out);
+/* The calling thread's last snapshot of st, however old, or NULL if it
+ * has none: what the error page names the site with when the store cannot
+ * be read (snap_current failed: a database outage). */
+const struct site_snap *snap_last(struct store *st);
 /* Free the snapshots this thread replaced during the request that ends. */
 void snap_request_done(void);
 

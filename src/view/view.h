@@ -31,6 +31,9 @@ struct view_ctx {
  * ctx->settings, ctx->snap, ctx->changed_at, and ctx->origin when the
  * site has a base_url. */
 enum err view_load_site(struct view_ctx *ctx);
+/* The same from the thread's last snapshot, however old (snap_last), for
+ * an error page when view_load_site failed; false when there is none. */
+bool view_load_last_site(struct view_ctx *ctx);
 
 /* The common root keys (site, nav, assets, now_year, search_url, ...). The
  * caller adds page_title, canonical, jsonld and its own keys. current_nav
