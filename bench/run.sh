@@ -562,13 +562,18 @@ paths_run() { # PID BASE-URL PATHS-FILE TARGET STEP LOG-NAME -> RSS rows "reques
 # ---- RSS over many requests (BENCH_RSS_REQUESTS) ----
 if [ "$RSS_REQUESTS" -gt 0 ]; then
 	# every article, the home page, the feed, a tag archive and searches:
-	# misses fill the cache on the first pass, hits after that
+	# misses fill the cache on the first pass, hits after that (unless
+	# the pages outgrow cache_mb: then every request is a miss)
 	cut -f4 "$TMP/posts" | sed 's|^https*://[^/]*||' >"$TMP/rss.paths"
 	printf '/\n/feed/\n/feed/atom/\n/search?q=%s\n/search?q=harbour\n/page/2/\n' "$SEARCH_Q" >>"$TMP/rss.paths"
 	say "RSS of gazette (pid $GZ_PID) over $RSS_REQUESTS requests on $(wc -l <"$TMP/rss.paths") paths, sampled every $RSS_STEP"
+	RSS_BEFORE=$(cache_counts "$GZ_BASE")
 	paths_run "$GZ_PID" "$GZ_BASE" "$TMP/rss.paths" "$RSS_REQUESTS" "$RSS_STEP" gazette
 	cp "$TMP/rss.rows" "$TMP/rss.main"
 	RSS_CACHE=$(curl -sS --max-time 10 "${GZ_BASE%/}/healthz" | sed -n 's/^cache //p')
+	# what the run was: when the paths' pages outgrow cache_mb, LRU evicts
+	# each one before its next turn and every request is a miss
+	RSS_HITMISS=$(echo "$RSS_BEFORE $(cache_counts "$GZ_BASE")" | awk '{ printf "%d hits, %d misses", $3 - $1, $4 - $2 }')
 fi
 
 # ---- RSS at BENCH_BIG_ARTICLES articles with BENCH_BIG_CACHED cached pages ----
@@ -720,8 +725,8 @@ if [ "$PROFILE" != 0 ]; then
 	cat "$TMP/perf.children"
 fi
 if [ "$RSS_REQUESTS" -gt 0 ]; then
-	printf '\nRSS of the cache-on process over %s requests (wrk -c%s cycling through %s paths: every article, home, feeds, searches; first pass misses, then hits):\n\n' \
-		"$RSS_REQUESTS" "$CONNECTIONS" "$(wc -l <"$TMP/rss.paths")"
+	printf '\nRSS of the cache-on process over %s requests (wrk -c%s cycling through %s paths: every article, home, feeds, searches; %s during the run):\n\n' \
+		"$RSS_REQUESTS" "$CONNECTIONS" "$(wc -l <"$TMP/rss.paths")" "$RSS_HITMISS"
 	awk '{ printf "| %s | %.1f MB |\n", $1, $2 / 1024; r[NR] = $2; q[NR] = $1 }
 		BEGIN { print "| requests served | VmRSS |"; print "| ---: | ---: |" }
 		END { if (NR >= 3) printf "\nFrom the second sample (%d requests) to the last (%d): %+.1f MB (%+.1f%%)\n", q[2], q[NR], (r[NR] - r[2]) / 1024, (r[NR] - r[2]) * 100 / r[2] }' "$TMP/rss.main"
