@@ -112,11 +112,9 @@ struct cache *cache_new(size_t max_bytes, void (*free_native)(void *native))
 
 static void entry_free(struct cache *c, struct cache_entry *e)
 {
-	for (int i = 0; i < ENC__MAX; i++) {
+	for (int i = 0; i < ENC__MAX; i++)
 		if (e->native[i] && c && c->free_native)
 			c->free_native(e->native[i]);
-		free(e->body[i]);
-	}
 	free(e->key);
 	free(e->etag);
 	free(e->deps);
@@ -434,6 +432,32 @@ bool cache_insert(struct cache *c, struct cache_entry *e, uint64_t epoch)
 	pthread_mutex_unlock(&c->mu);
 	free_dead(c, dead);
 	return true;
+}
+
+bool cache_attach(struct cache *c, struct cache_entry *e, enum encoding enc, void *native,
+		  size_t len)
+{
+	struct cache_entry *dead = NULL;
+	bool kept = false;
+	pthread_mutex_lock(&c->mu);
+	if (!atomic_load(&e->native[enc])) {
+		size_t add = len + NATIVE_OVERHEAD;
+		e->len[enc] = len;
+		atomic_store(&e->native[enc], native); /* after len: readers test it first */
+		e->bytes += add;
+		/* (a purged entry is only the caller's now: nothing to count) */
+		if (e->linked) {
+			c->bytes += add;
+			while (c->lru_tail && c->lru_tail != e && c->bytes > c->max_bytes) {
+				unlink_entry(c, c->lru_tail, &dead);
+				c->st.evicted++;
+			}
+		}
+		kept = true;
+	}
+	pthread_mutex_unlock(&c->mu);
+	free_dead(c, dead);
+	return kept;
 }
 
 size_t cache_purge(struct cache *c, const uint64_t *deps, size_t n)

@@ -2,10 +2,14 @@
  *
  * An entry is a complete response (identity body plus gzip and brotli
  * bodies compressed once, validators, headers) stored under the request
- * path. It lists the dependency keys it was built from (cache_dep("post:%d",
- * id), "list:home", "settings", ...); a change purges every entry that
- * depends on any key it touches. site/deps.h says which keys pages declare
- * and site/purge.c which keys each kind of change touches.
+ * path. It is stored with its identity body; each compressed body is made
+ * the first time a client takes that coding and attached to the entry
+ * (cache_attach), so a miss costs only its rendering and a coding no
+ * client asks for is never made. It lists the dependency keys it was
+ * built from (cache_dep("post:%d", id), "list:home", "settings", ...); a
+ * change purges every entry that depends on any key it touches.
+ * site/deps.h says which keys pages declare and site/purge.c which keys
+ * each kind of change touches.
  *
  * An index from each dependency key to the entries that list it makes a
  * purge cost what it removes: a lookup per key, then one step per purged
@@ -24,6 +28,7 @@
 #define GAZETTE_HTTP_CACHE_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,9 +40,15 @@ struct cache_link;
 
 struct cache_entry {
 	char *key;
-	char *body[ENC__MAX]; /* malloc'd; NULL when that encoding was not worth it */
-	size_t len[ENC__MAX];
-	void *native[ENC__MAX];
+	size_t len[ENC__MAX]; /* of each coding's body; set before its native */
+	/* the identity body the compressed ones are made from: the server's
+	 * identity response owns it, so it lives as long as native[ENC_IDENTITY]
+	 * (and as long as a connection still sends it) */
+	const char *plain;
+	/* the server's ready response per coding; a compressed one is NULL
+	 * until made (cache_attach), read by other threads meanwhile */
+	void *_Atomic native[ENC__MAX];
+	_Atomic unsigned unwanted; /* 1 << coding: tried, not smaller (or no memory) */
 	char *etag;           /* quoted strong validator of the identity body */
 	int64_t last_modified;
 	int64_t expires;      /* cache_deadline() after which it is dropped; 0 = never */
@@ -77,6 +88,13 @@ void cache_release(struct cache *c, struct cache_entry *e);
 
 /* A new empty entry owning a copy of key; the caller fills it. */
 struct cache_entry *cache_entry_new(const char *key);
+/* Attach a compressed coding's ready response (len body bytes) to e, which
+ * the caller holds: true when it is kept, false when e has one already (a
+ * request made it first: the caller frees its own). Counted in the size
+ * cap, evicting other entries as cache_insert does. */
+bool cache_attach(struct cache *c, struct cache_entry *e, enum encoding enc, void *native,
+		  size_t len);
+
 /* Store e (the cache takes it over): false and e freed when a purge
  * happened since `epoch`, or e alone exceeds the cap. Replaces an entry with
  * the same key. */

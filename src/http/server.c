@@ -940,6 +940,56 @@ static const char *cache_key(struct rctx *x)
 	return key;
 }
 
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *name,
+				   const char *value)
+{
+	(void)kind;
+	put_header(cls, name, value);
+	return MHD_YES;
+}
+
+/* Make e's body in coding enc from its identity body and attach it, with
+ * the identity response's headers plus Content-Encoding. False when it
+ * could not be made or would not be smaller. */
+static bool make_coding(struct cache *cache, struct cache_entry *e, enum encoding enc)
+{
+	const char *in = e->plain;
+	size_t n = e->len[ENC_IDENTITY];
+	if (!in)
+		return false;
+	struct buf out = BUF_INIT;
+	enum err rc = enc == ENC_GZIP ? compress_gzip(in, n, &out, -1)
+				      : compress_brotli(in, n, &out, -1);
+	struct MHD_Response *mr = NULL;
+	size_t len = out.len;
+	if (rc == ERR_OK && len < n) /* (the copy is exactly len: out has slack) */
+		mr = MHD_create_response_from_buffer(len, out.data, MHD_RESPMEM_MUST_COPY);
+	buf_free(&out);
+	if (!mr)
+		return false;
+	MHD_get_response_headers(e->native[ENC_IDENTITY], copy_header, mr);
+	put_header(mr, "Content-Encoding", compress_name(enc));
+	if (!cache_attach(cache, e, enc, mr, len))
+		MHD_destroy_response(mr); /* another request attached one first */
+	return true;
+}
+
+/* The coding to answer from e with: the client's choice among those e has
+ * or can have, a compressed one made on its first use (cache.h). Each
+ * turn of the loop returns or rules one coding out. */
+static enum encoding cached_coding(struct cache *cache, struct cache_entry *e, const char *accept)
+{
+	for (;;) {
+		unsigned unwanted = atomic_load(&e->unwanted);
+		enum encoding enc = compress_negotiate(accept, !(unwanted & 1u << ENC_GZIP),
+						       !(unwanted & 1u << ENC_BR));
+		if (enc == ENC_IDENTITY || atomic_load(&e->native[enc]))
+			return enc;
+		if (!make_coding(cache, e, enc))
+			atomic_fetch_or(&e->unwanted, 1u << enc);
+	}
+}
+
 static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Result *ret)
 {
 	struct cache *cache = x->srv->app->cache;
@@ -947,11 +997,6 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
 	struct cache_entry *e = cache_get(cache, x->ckey);
 	if (!e)
 		return false;
-	enum encoding enc = compress_negotiate(req_header(r, "Accept-Encoding"),
-					       e->native[ENC_GZIP] != NULL,
-					       e->native[ENC_BR] != NULL);
-	if (!e->native[enc])
-		enc = ENC_IDENTITY;
 	if (not_modified(r, e->etag, e->last_modified)) {
 		struct MHD_Response *mr =
 			MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -975,6 +1020,7 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
 		x->status = 304;
 		x->bytes = 0;
 	} else {
+		enum encoding enc = cached_coding(cache, e, req_header(r, "Accept-Encoding"));
 		*ret = MHD_queue_response(c, 200, e->native[enc]);
 		x->status = 200;
 		x->bytes = x->head ? 0 : e->len[enc];
@@ -985,20 +1031,22 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
 	return true;
 }
 
-/* Build a cache entry from a fresh 200 and store it; rs is left intact for
- * the response to this request. */
+/* Build a cache entry from a fresh 200 and store it, with its identity
+ * body only (the compressed ones come on demand: cached_coding); rs is
+ * left intact for the response to this request. */
 static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 {
 	struct cache_entry *e = cache_entry_new(x->ckey);
 	if (!e)
 		return;
-	struct buf enc[ENC__MAX] = {BUF_INIT, BUF_INIT, BUF_INIT};
-	bool have[ENC__MAX];
-	have[ENC_IDENTITY] =
-		buf_append(&enc[ENC_IDENTITY], rs->body.data ? rs->body.data : "", rs->body.len) ==
-		ERR_OK;
-	have[ENC_GZIP] = compress_gzip(rs->body.data, rs->body.len, &enc[ENC_GZIP], -1) == ERR_OK;
-	have[ENC_BR] = compress_brotli(rs->body.data, rs->body.len, &enc[ENC_BR], -1) == ERR_OK;
+	/* the identity response owns its copy of the bytes and frees it when
+	 * the last connection sending it is done (an entry purged meanwhile
+	 * only drops its reference); the entry reads it as e->plain */
+	size_t n = rs->body.len;
+	char *page = malloc(n ? n : 1);
+	if (page && n)
+		memcpy(page, rs->body.data, n);
+	e->len[ENC_IDENTITY] = n;
 	const char *ctype = rs->content_type ? rs->content_type : "text/html; charset=utf-8";
 	bool html = strncasecmp(ctype, "text/html", 9) == 0;
 	char lm[40] = "";
@@ -1009,7 +1057,7 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 		str_copy(lm, t ? t : "", sizeof lm);
 		arena_free(&a);
 	}
-	bool ok = have[ENC_IDENTITY];
+	bool ok = page != NULL;
 	e->etag = strdup(etag);
 	e->last_modified = rs->last_modified;
 	e->expires = cache_deadline(rs->cache_ttl);
@@ -1019,35 +1067,10 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 		memcpy(e->deps, rs->deps, rs->ndeps * sizeof *e->deps);
 		e->ndeps = rs->ndeps;
 	}
-	for (int i = 0; ok && i < ENC__MAX; i++) {
-		/* a compressed body only when it is smaller */
-		if (!have[i] || (i != ENC_IDENTITY && enc[i].len >= enc[ENC_IDENTITY].len))
-			continue;
-		struct MHD_Response *mr = MHD_create_response_from_buffer(
-			enc[i].len, enc[i].data ? enc[i].data : (void *)"", MHD_RESPMEM_MUST_COPY);
-		if (!mr) {
-			ok = i != ENC_IDENTITY;
-			continue;
-		}
-		add_header(mr, "Content-Type", ctype);
-		add_header(mr, "ETag", etag);
-		if (*lm)
-			put_header(mr, "Last-Modified", lm);
-		if (i != ENC_IDENTITY)
-			put_header(mr, "Content-Encoding", compress_name((enum encoding)i));
-		put_header(mr, "Vary", "Accept-Encoding");
-		put_header(mr, "X-Cache", "HIT");
-		common_headers(mr, rs, html);
-		e->native[i] = mr;
-		e->len[i] = enc[i].len;
-	}
-	for (int i = 0; i < ENC__MAX; i++)
-		buf_free(&enc[i]);
-	if (!ok || !e->native[ENC_IDENTITY]) {
-		for (int i = 0; i < ENC__MAX; i++)
-			if (e->native[i])
-				MHD_destroy_response(e->native[i]);
-		memset(e->native, 0, sizeof e->native);
+	struct MHD_Response *mr =
+		ok ? MHD_create_response_from_buffer_with_free_callback(n, page, free) : NULL;
+	if (!mr) {
+		free(page);
 		free(e->etag);
 		free(e->deps);
 		e->etag = NULL;
@@ -1056,6 +1079,15 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 		cache_insert(x->srv->app->cache, e, UINT64_MAX); /* refused: frees e */
 		return;
 	}
+	e->plain = page;
+	add_header(mr, "Content-Type", ctype);
+	add_header(mr, "ETag", etag);
+	if (*lm)
+		put_header(mr, "Last-Modified", lm);
+	put_header(mr, "Vary", "Accept-Encoding");
+	put_header(mr, "X-Cache", "HIT");
+	common_headers(mr, rs, html);
+	e->native[ENC_IDENTITY] = mr;
 	cache_insert(x->srv->app->cache, e, x->epoch);
 }
 

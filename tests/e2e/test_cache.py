@@ -23,6 +23,12 @@ def xcache(s, path, headers=None):
     return st, h.get('x-cache'), b
 
 
+def cache_bytes(s):
+    """The bytes the page cache holds, from /healthz (itself never cached)."""
+    m = re.search(rb'^cache entries \d+ bytes (\d+) ', s.get('/healthz')[2], re.M)
+    return int(m.group(1)) if m else -1
+
+
 def settle(s):
     ok(s.settle(), 'server follows the change log')
 
@@ -95,6 +101,28 @@ def main():
            'gzip variant decodes to the same page')
         st, hb, bb = s.get('/', headers={'Accept-Encoding': 'br;q=1, gzip;q=0.5'})
         ok(hb.get('content-encoding') == 'br' and len(bb) < len(b), 'brotli variant preferred')
+        # a compressed body is made the first time a client takes it, and
+        # once: the miss stores the page alone (cache.h)
+        p = '/category/culture/arts/'
+        s.get(p)
+        n0 = cache_bytes(s)
+        st, hi, bi = s.get(p)
+        ok(hi.get('x-cache') == 'HIT' and cache_bytes(s) == n0,
+           'an identity hit adds nothing: %s, %d -> %d' % (hi.get('x-cache'), n0, cache_bytes(s)))
+        st, hg, bg = s.get(p, headers={'Accept-Encoding': 'gzip'})
+        n1 = cache_bytes(s)
+        ok(hg.get('x-cache') == 'HIT' and hg.get('content-encoding') == 'gzip' and
+           gzip.decompress(bg) == bi, 'gzip made on a hit: %s %s' % (hg.get('x-cache'),
+                                                                     hg.get('content-encoding')))
+        ok(n1 >= n0 + len(bg), 'the gzip body joins the entry: %d -> %d' % (n0, n1))
+        for k in ('content-type', 'etag', 'last-modified', 'vary', 'cache-control',
+                  'content-security-policy', 'x-content-type-options'):
+            ok(hg.get(k) == hi.get(k), 'gzip %s as identity: %r %r' % (k, hg.get(k), hi.get(k)))
+        st, hg2, bg2 = s.get(p, headers={'Accept-Encoding': 'gzip'})
+        ok(bg2 == bg and cache_bytes(s) == n1, 'gzip made once: %d -> %d' % (n1, cache_bytes(s)))
+        st, hb, bb = s.get(p, headers={'Accept-Encoding': 'br'})
+        ok(hb.get('content-encoding') == 'br' and len(bb) < len(bi) and
+           cache_bytes(s) >= n1 + len(bb), 'brotli made on its first request')
         st, h304, _ = s.get('/', headers={'If-None-Match': h['etag']})
         ok(st == 304, 'If-None-Match on a cached page -> 304 (%s)' % st)
         st, hq, _ = s.get('/?utm=x')

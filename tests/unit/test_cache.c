@@ -31,7 +31,6 @@ static struct cache_entry *entry(const char *key, size_t size, const char *dep1,
 {
 	struct cache_entry *e = cache_entry_new(key);
 	assert_non_null(e);
-	e->body[ENC_IDENTITY] = calloc(1, size ? size : 1);
 	e->len[ENC_IDENTITY] = size;
 	e->native[ENC_IDENTITY] = malloc(8);
 	e->deps = calloc(2, sizeof *e->deps);
@@ -135,6 +134,55 @@ static void test_reference_outlives_purge(void **state)
 	assert_int_equal(e->len[ENC_IDENTITY], 10);
 	cache_release(c, e);
 	assert_int_equal(natives_freed, 1);
+	cache_free(c);
+}
+
+/* A compressed coding attached after the entry was stored (cache.h): kept
+ * once, counted in the cap (evicting others, never the entry itself), and
+ * freed with the entry, also when a purge took it out meanwhile. */
+static void test_attach_coding(void **state)
+{
+	(void)state;
+	natives_freed = 0;
+	struct cache *c = cache_new(48000, free_native);
+	uint64_t e0 = cache_epoch(c);
+	cache_insert(c, entry("/1/", 9000, NULL, NULL), e0);
+	cache_insert(c, entry("/2/", 9000, NULL, NULL), e0);
+	cache_insert(c, entry("/3/", 9000, NULL, NULL), e0);
+	size_t before = cache_stats(c).bytes;
+	struct cache_entry *e = cache_get(c, "/3/");
+	assert_non_null(e);
+	assert_null(e->native[ENC_GZIP]);
+	assert_true(cache_attach(c, e, ENC_GZIP, malloc(8), 3000));
+	assert_non_null(e->native[ENC_GZIP]);
+	assert_int_equal(e->len[ENC_GZIP], 3000);
+	size_t after = cache_stats(c).bytes;
+	assert_true(after >= before + 3000);
+	/* a second one for the same coding is the caller's to free */
+	void *late = malloc(8);
+	assert_false(cache_attach(c, e, ENC_GZIP, late, 3000));
+	free(late);
+	assert_int_equal(cache_stats(c).bytes, after);
+	/* growing past the cap evicts the least recently used, not e */
+	assert_true(cache_attach(c, e, ENC_BR, malloc(8), 17000));
+	assert_true(cache_stats(c).bytes <= 48000);
+	assert_int_equal(cache_stats(c).evicted, 1);
+	assert_false(has(c, "/1/"));
+	assert_int_equal(natives_freed, 1); /* /1/'s identity */
+	cache_release(c, e);
+	assert_true(has(c, "/3/"));
+	assert_true(has(c, "/2/"));
+
+	/* attached to an entry a purge removed while a request held it */
+	e = cache_get(c, "/2/");
+	assert_non_null(e);
+	cache_purge_all(c);
+	assert_int_equal(cache_stats(c).bytes, 0);
+	assert_true(cache_attach(c, e, ENC_GZIP, malloc(8), 500));
+	assert_int_equal(cache_stats(c).bytes, 0);
+	natives_freed = 0;
+	cache_release(c, e);
+	assert_int_equal(natives_freed, 2); /* its identity and its gzip */
 	cache_free(c);
 }
 
@@ -319,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_epoch_refuses_stale),
 		cmocka_unit_test(test_lru_by_bytes),
 		cmocka_unit_test(test_reference_outlives_purge),
+		cmocka_unit_test(test_attach_coding),
 		cmocka_unit_test(test_purge_cost_is_what_it_removes),
 		cmocka_unit_test(test_index_follows_entries),
 		cmocka_unit_test(test_dep_id_matches_formatted),
