@@ -2,10 +2,10 @@
  *
  * An entry is a complete response (identity body plus gzip and brotli
  * bodies compressed once, validators, headers) stored under the request
- * path. It is stored with its identity body; each compressed body is made
- * the first time a client takes that coding and attached to the entry
- * (cache_attach), so a miss costs only its rendering and a coding no
- * client asks for is never made. It lists the dependency keys it was
+ * path. It is stored with its identity body and the coding the request
+ * that rendered it takes, if any; the other compressed body is made the
+ * first time a client takes it and attached to the entry (cache_attach),
+ * so a coding no client asks for is never made. It lists the dependency keys it was
  * built from (cache_dep("post:%d", id), "list:home", "settings", ...); a
  * change purges every entry that depends on any key it touches.
  * site/deps.h says which keys pages declare and site/purge.c which keys

@@ -948,27 +948,39 @@ static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
-/* Make e's body in coding enc from its identity body and attach it, with
- * the identity response's headers plus Content-Encoding. False when it
- * could not be made or would not be smaller. */
+/* The n bytes at in, compressed in coding enc into out, as a ready
+ * response with identity's headers plus Content-Encoding; NULL when it
+ * could not be made or would not be smaller (out then holds nothing). */
+static struct MHD_Response *coded_response(struct MHD_Response *identity, enum encoding enc,
+					   const char *in, size_t n, struct buf *out)
+{
+	enum err rc = enc == ENC_GZIP ? compress_gzip(in, n, out, -1)
+				      : compress_brotli(in, n, out, -1);
+	struct MHD_Response *mr = NULL;
+	if (rc == ERR_OK && out->len < n) /* (a copy of exactly len: out has slack) */
+		mr = MHD_create_response_from_buffer(out->len, out->data, MHD_RESPMEM_MUST_COPY);
+	if (!mr) {
+		buf_free(out);
+		return NULL;
+	}
+	MHD_get_response_headers(identity, copy_header, mr);
+	put_header(mr, "Content-Encoding", compress_name(enc));
+	return mr;
+}
+
+/* Make e's body in coding enc from its identity body and attach it. False
+ * when it could not be made or would not be smaller. */
 static bool make_coding(struct cache *cache, struct cache_entry *e, enum encoding enc)
 {
-	const char *in = e->plain;
-	size_t n = e->len[ENC_IDENTITY];
-	if (!in)
+	if (!e->plain)
 		return false;
 	struct buf out = BUF_INIT;
-	enum err rc = enc == ENC_GZIP ? compress_gzip(in, n, &out, -1)
-				      : compress_brotli(in, n, &out, -1);
-	struct MHD_Response *mr = NULL;
+	struct MHD_Response *mr =
+		coded_response(e->native[ENC_IDENTITY], enc, e->plain, e->len[ENC_IDENTITY], &out);
 	size_t len = out.len;
-	if (rc == ERR_OK && len < n) /* (the copy is exactly len: out has slack) */
-		mr = MHD_create_response_from_buffer(len, out.data, MHD_RESPMEM_MUST_COPY);
 	buf_free(&out);
 	if (!mr)
 		return false;
-	MHD_get_response_headers(e->native[ENC_IDENTITY], copy_header, mr);
-	put_header(mr, "Content-Encoding", compress_name(enc));
 	if (!cache_attach(cache, e, enc, mr, len))
 		MHD_destroy_response(mr); /* another request attached one first */
 	return true;
@@ -1032,9 +1044,11 @@ static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Resu
 }
 
 /* Build a cache entry from a fresh 200 and store it, with its identity
- * body only (the compressed ones come on demand: cached_coding); rs is
- * left intact for the response to this request. */
-static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
+ * body and, when this request takes one (enc), that coding, compressed
+ * into *z for this request's own answer (z stays empty otherwise); the
+ * other coding comes on demand (cached_coding). rs is left intact. */
+static void cache_store(struct rctx *x, const struct resp *rs, const char *etag,
+			enum encoding enc, struct buf *z)
 {
 	struct cache_entry *e = cache_entry_new(x->ckey);
 	if (!e)
@@ -1088,6 +1102,15 @@ static void cache_store(struct rctx *x, const struct resp *rs, const char *etag)
 	put_header(mr, "X-Cache", "HIT");
 	common_headers(mr, rs, html);
 	e->native[ENC_IDENTITY] = mr;
+	if (enc != ENC_IDENTITY) {
+		struct MHD_Response *zr = coded_response(mr, enc, page, n, z);
+		if (zr) {
+			e->len[enc] = z->len;
+			e->native[enc] = zr;
+		} else {
+			e->unwanted = 1u << enc;
+		}
+	}
 	cache_insert(x->srv->app->cache, e, x->epoch);
 }
 
@@ -1103,14 +1126,23 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 	bool readm = !x->early && (r->method == HTTP_GET || r->method == HTTP_HEAD);
 
 	const char *etag = NULL;
+	/* a page stored in the cache is answered in the coding the client
+	 * takes, compressed once for both (cache_store) */
+	enum encoding enc = ENC_IDENTITY;
+	struct buf z = BUF_INIT;
 	if (status == 200 && readm) {
 		etag = rs->etag ? etag_value(a, rs->etag) : weak_etag(a, &rs->body);
-		if (x->cache && rs->cacheable && etag)
-			cache_store(x, rs, etag);
-		else
-			x->cache = NULL;
 		if (not_modified(r, etag, rs->last_modified))
 			status = 304;
+		if (x->cache && rs->cacheable && etag) {
+			if (status == 200)
+				enc = compress_negotiate(req_header(r, "Accept-Encoding"), true, true);
+			cache_store(x, rs, etag, enc, &z);
+			if (!z.len)
+				enc = ENC_IDENTITY;
+		} else {
+			x->cache = NULL;
+		}
 	} else if (rs->etag && status < 300) {
 		etag = etag_value(a, rs->etag);
 	}
@@ -1118,7 +1150,16 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 
 	struct MHD_Response *mr;
 	size_t len = 0;
-	if (!nobody && rs->body.len) {
+	if (enc != ENC_IDENTITY) {
+		buf_free(&rs->body);
+		char *data = buf_detach(&z, &len);
+		mr = data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
+			  : NULL;
+		if (!mr)
+			free(data);
+		else
+			put_header(mr, "Content-Encoding", compress_name(enc));
+	} else if (!nobody && rs->body.len) {
 		char *data = buf_detach(&rs->body, &len);
 		mr = data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
 			  : NULL;

@@ -123,6 +123,24 @@ def main():
         st, hb, bb = s.get(p, headers={'Accept-Encoding': 'br'})
         ok(hb.get('content-encoding') == 'br' and len(bb) < len(bi) and
            cache_bytes(s) >= n1 + len(bb), 'brotli made on its first request')
+        # a miss from a client that takes gzip is answered compressed, and
+        # that body is the entry's: its first gzip hit makes nothing
+        p = '/category/culture/'
+        st, hm, bm = s.get(p, headers={'Accept-Encoding': 'gzip'})
+        n2 = cache_bytes(s)
+        ok(hm.get('x-cache') == 'MISS' and hm.get('content-encoding') == 'gzip' and
+           'accept-encoding' in hm.get('vary', '').lower(),
+           'a gzip miss is answered in gzip: %s %s' % (hm.get('x-cache'),
+                                                      hm.get('content-encoding')))
+        st, hh2, bh2 = s.get(p, headers={'Accept-Encoding': 'gzip'})
+        ok(hh2.get('x-cache') == 'HIT' and bh2 == bm and cache_bytes(s) == n2,
+           'its gzip body is the cached one: %s, %d -> %d' % (hh2.get('x-cache'), n2,
+                                                             cache_bytes(s)))
+        st, hid, bid = s.get(p)
+        unzipped = gzip.decompress(bm) if hm.get('content-encoding') == 'gzip' else bm
+        ok(hid.get('x-cache') == 'HIT' and unzipped == bid and
+           hid.get('content-encoding') is None, 'the same page, identity, from the cache')
+        ok(hm.get('etag') == hid.get('etag'), 'one ETag for the miss and the hits')
         st, h304, _ = s.get('/', headers={'If-None-Match': h['etag']})
         ok(st == 304, 'If-None-Match on a cached page -> 304 (%s)' % st)
         st, hq, _ = s.get('/?utm=x')
