@@ -8,9 +8,13 @@ if grep -rnE "$banned" src tools tests/unit tests/fuzz --include='*.c' --include
 	echo "lint: banned function above; see scripts/lint.sh"
 	exit 1
 fi
-# Only http/server.c may include microhttpd.h; only render/markdown.c cmark.
-bad=$(grep -rln 'include <microhttpd.h>' src | grep -v '^src/http/server.c$' || true)
+# Only the server (http/server.c and server_int.h, which its two split-off
+# files server_cache.c and server_headers.c include) may include
+# microhttpd.h; only render/markdown.c cmark.
+bad=$(grep -rln 'include <microhttpd.h>' src | grep -vE '^src/http/server(\.c|_int\.h)$' || true)
 [ -n "$bad" ] && { echo "lint: microhttpd.h included outside http/server.c: $bad"; exit 1; }
+bad=$(grep -rln 'include "http/server_int.h"' src | grep -vE '^src/http/server(|_cache|_headers)\.c$' || true)
+[ -n "$bad" ] && { echo "lint: http/server_int.h included outside the server's files: $bad"; exit 1; }
 bad=$(grep -rln 'include <cmark' src | grep -v '^src/render/markdown.c$' || true)
 [ -n "$bad" ] && { echo "lint: cmark included outside render/markdown.c: $bad"; exit 1; }
 bad=$(grep -rln 'include <sqlite3.h>' src | grep -v '^src/store/sqlite' || true)

@@ -1,9 +1,10 @@
 /* http.h - what a handler sees: a parsed request and a response to fill.
  *
- * http/server.c (the only includer of microhttpd.h) builds a struct req for
- * every request, with its own capped arena, runs the router, calls the
- * handler, and turns the struct resp into an MHD response (adding ETag,
- * answering 304s, HEAD, the access log line).
+ * http/server.c (with server_cache.c and server_headers.c, the only
+ * includers of microhttpd.h) builds a struct req for every request, with
+ * its own capped arena, runs the router, calls the handler, and turns the
+ * struct resp into an MHD response (adding ETag, answering 304s, HEAD, the
+ * access log line).
  *
  * Ownership: everything reachable from a req lives in req->arena and dies
  * when the request completes. resp->body is a malloc'd buffer the server

@@ -1,4 +1,5 @@
-/* server.c - the HTTP server on libmicrohttpd (the only includer of
+/* server.c - the HTTP server on libmicrohttpd (with server_headers.c and
+ * server_cache.c, which share server_int.h, the only includers of
  * microhttpd.h).
  *
  * Per request (MHD calls the access handler several times):
@@ -81,6 +82,7 @@
 #include "http/conditional.h"
 #include "http/ipnet.h"
 #include "http/router.h"
+#include "http/server_int.h"
 #include "http/target.h"
 
 #define ARENA_BASE_CAP ((size_t)8 << 20) /* per request, plus 2 x max_body */
@@ -94,84 +96,6 @@
 #define STOP_GRACE_MS 5000
 #define LOG_FLUSH_MS 500 /* buffered access lines reach stderr within this */
 
-/* The security headers of every HTML response (fresh, cached, 304 or
- * error). Themes have no inline scripts; <script type="application/ld+json">
- * data blocks are never executed, so script-src needs no hash for them.
- * No framing at all (frame-ancestors, and X-Frame-Options for browsers
- * without CSP 2). */
-static const char CSP[] = "default-src 'self'; script-src 'self'; "
-			  "style-src 'self'; img-src 'self' data: https:; "
-			  "media-src 'self' https:; object-src 'none'; base-uri 'self'; "
-			  "form-action 'self'; frame-ancestors 'none'";
-static const char *const SECURITY_HEADERS[][2] = {
-	{"X-Content-Type-Options", "nosniff"}, /* every response */
-	{"Referrer-Policy", "strict-origin-when-cross-origin"},
-	{"Content-Security-Policy", CSP},
-	{"X-Frame-Options", "DENY"},
-};
-#define N_SECURITY_HEADERS (sizeof SECURITY_HEADERS / sizeof SECURITY_HEADERS[0])
-
-struct conn {
-	struct conn *prev, *next;
-	int fd;
-	_Atomic int64_t start_ms; /* when the current request began (see top) */
-	atomic_bool killed;       /* shut down by the watchdog */
-	bool trusted;             /* peer is a trusted proxy */
-	char peer[INET6_ADDRSTRLEN];
-};
-
-struct server {
-	struct MHD_Daemon *d;
-	const struct app *app;
-	struct ipnet_list proxies;
-	size_t arena_cap, max_body, max_upload, max_header, max_url;
-	int64_t deadline_ms; /* 0 = none */
-	bool access_log;
-	pthread_mutex_t mu;  /* guards conns, stopping */
-	pthread_cond_t cv;
-	bool stopping;
-	bool wd_running;
-	pthread_t wd;
-	struct conn *conns;
-	atomic_long active; /* requests past their head, not yet completed */
-	atomic_bool draining; /* stopping: new requests get 503 */
-};
-
-/* One part of a multipart body (see the top). */
-struct part {
-	char *key, *filename, *ctype; /* malloc'd; filename NULL: a plain field */
-	struct buf data;
-};
-
-struct rctx {
-	struct server *srv;
-	struct conn *conn;
-	struct arena arena;
-	struct req req;
-	int64_t t0_us;
-	int phase;         /* 0 new, 1 headers seen, 2 response queued */
-	bool active;       /* counted in srv->active (head complete) */
-	int early;         /* answer this status instead of routing; 0 = none */
-	const char *allow; /* Allow header for an early 405 */
-	bool must_close;   /* answer at once and close: the framing is in doubt */
-	bool head;         /* method is HEAD */
-	bool form_body;    /* POST whose urlencoded body we collect */
-	bool multipart;    /* POST whose multipart/form-data body we collect */
-	struct MHD_PostProcessor *pp;
-	struct part *parts;
-	size_t nparts, capparts;
-	size_t mp_bytes;   /* multipart body bytes received */
-	size_t mp_fields;  /* bytes of non-file parts */
-	struct buf body;
-	size_t discarded; /* body bytes read and dropped */
-	const char *method;
-	int status; /* queued status, for the log */
-	size_t bytes;
-	uint64_t epoch;    /* cache epoch when routing began */
-	const char *ckey;  /* cache key, when the request may use the cache */
-	const char *cache; /* "hit" / "miss" for the log, or NULL */
-};
-
 /* ---- small helpers ---------------------------------------------------- */
 
 static int64_t mono_us(void)
@@ -179,34 +103,6 @@ static int64_t mono_us(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static bool is_tchar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-static bool header_name_ok(const char *s)
-{
-	if (!s || !*s)
-		return false;
-	for (; *s; s++)
-		if (!is_tchar((unsigned char)*s))
-			return false;
-	return true;
-}
-
-static bool header_value_ok(const char *s)
-{
-	if (!s)
-		return false;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return false;
-	}
-	return true;
 }
 
 /* ---- connections and the deadline watchdog ---------------------------- */
@@ -426,7 +322,7 @@ static bool head_ambiguous(const struct hdr_fill *f)
 	int ncl = 0, nte = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		const char *k = f->v[i].key;
-		if (!header_name_ok(k))
+		if (!srv_header_name_ok(k))
 			return true;
 		ncl += strcasecmp(k, "Content-Length") == 0;
 		nte += strcasecmp(k, "Transfer-Encoding") == 0;
@@ -827,293 +723,6 @@ static void route_inner(struct rctx *x, struct resp *rs)
 	}
 }
 
-static bool has_header(const struct resp *rs, const char *name)
-{
-	for (size_t i = 0; i < rs->nheaders; i++)
-		if (strcasecmp(rs->headers[i].key, name) == 0)
-			return true;
-	return false;
-}
-
-static bool add_header(struct MHD_Response *mr, const char *name, const char *value)
-{
-	if (!header_name_ok(name) || !header_value_ok(value)) {
-		log_warn("dropping invalid response header '%s'", name ? name : "(null)");
-		return false;
-	}
-	return MHD_add_response_header(mr, name, value) == MHD_YES;
-}
-
-/* A header this file makes itself (a constant, an ETag, a date): nothing
- * to check, and every response carries several. */
-static void put_header(struct MHD_Response *mr, const char *name, const char *value)
-{
-	MHD_add_response_header(mr, name, value);
-}
-
-/* Headers MHD manages itself. */
-static bool reserved_header(const char *name)
-{
-	static const char *const names[] = {"Content-Length", "Transfer-Encoding", "Connection",
-					    "Date", "Keep-Alive", "Upgrade"};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcasecmp(name, names[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Cache-Control, the security headers and the handler's own headers. */
-static void common_headers(struct MHD_Response *mr, const struct resp *rs, bool html)
-{
-	const char *cc = rs->cache_control ? rs->cache_control : html ? "no-cache" : NULL;
-	if (cc && !has_header(rs, "Cache-Control")) {
-		if (cc == rs->cache_control)
-			add_header(mr, "Cache-Control", cc);
-		else
-			put_header(mr, "Cache-Control", cc);
-	}
-	/* Also on 304s, errors and redirects: every HTML response has them. */
-	for (size_t i = 0; i < (html ? N_SECURITY_HEADERS : 1); i++)
-		if (!has_header(rs, SECURITY_HEADERS[i][0]))
-			put_header(mr, SECURITY_HEADERS[i][0], SECURITY_HEADERS[i][1]);
-	for (size_t i = 0; i < rs->nheaders; i++) {
-		const char *k = rs->headers[i].key;
-		if (!k || reserved_header(k))
-			continue;
-		add_header(mr, k, rs->headers[i].val);
-	}
-}
-
-/* ---- the page cache ------------------------------------------------------
- * A cached entry holds one ready libmicrohttpd response per encoding, with
- * all its headers; a hit queues it as it is (MHD counts references, so one
- * response serves any number of connections at once). */
-
-void server_free_native(void *native)
-{
-	MHD_destroy_response(native);
-}
-
-/* May this request be answered from, or stored in, the cache? Same bytes
- * for every visitor: GET/HEAD without a session. */
-static bool cacheable_request(const struct rctx *x)
-{
-	const struct req *r = &x->req;
-	return x->srv->app->cache && !x->early &&
-	       (r->method == HTTP_GET || r->method == HTTP_HEAD) &&
-	       !req_cookie(r, "gazette_session");
-}
-
-/* The query parameters any cached page reads, in key order. A request
- * with any other parameter bypasses the cache: otherwise "?x=1", "?x=2"...
- * would each fill an entry. */
-static const char *const cache_params[] = {"author", "category", "from", "page", "per_page",
-					   "q", "tag", "to", NULL};
-
-/* The cache key: the origin absolute URLs are built from (base_url when
- * set, else scheme and Host, so one Host never gets another's page), the
- * decoded path, and the known parameters with their first values - the
- * values handlers read. NULL: do not cache this request. */
-static const char *cache_key(struct rctx *x)
-{
-	struct req *r = &x->req;
-	struct arena *a = &x->arena;
-	for (size_t i = 0; i < r->nquery; i++) {
-		bool known = false;
-		for (size_t k = 0; cache_params[k] && !known; k++)
-			known = strcmp(r->query[i].key, cache_params[k]) == 0;
-		if (!known)
-			return NULL;
-	}
-	const struct app *app = x->srv->app;
-	const char *origin = app->cache_origin ? atomic_load(app->cache_origin) : NULL;
-	const char *key = ARENA_CAT(a, origin ? origin : req_origin(r), r->path);
-	char sep = '?';
-	for (size_t k = 0; r->nquery && cache_params[k] && key; k++) {
-		const char *v = req_query(r, cache_params[k]);
-		if (!v)
-			continue;
-		const char *ev = str_url_encode(a, v);
-		key = ev ? arena_printf(a, "%s%c%s=%s", key, sep, cache_params[k], ev) : NULL;
-		sep = '&';
-	}
-	return key;
-}
-
-static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *name,
-				   const char *value)
-{
-	(void)kind;
-	put_header(cls, name, value);
-	return MHD_YES;
-}
-
-/* The n bytes at in, compressed in coding enc into out, as a ready
- * response with identity's headers plus Content-Encoding; NULL when it
- * could not be made or would not be smaller (out then holds nothing). */
-static struct MHD_Response *coded_response(struct MHD_Response *identity, enum encoding enc,
-					   const char *in, size_t n, struct buf *out)
-{
-	enum err rc = enc == ENC_GZIP ? compress_gzip(in, n, out, -1)
-				      : compress_brotli(in, n, out, -1);
-	struct MHD_Response *mr = NULL;
-	if (rc == ERR_OK && out->len < n) /* (a copy of exactly len: out has slack) */
-		mr = MHD_create_response_from_buffer(out->len, out->data, MHD_RESPMEM_MUST_COPY);
-	if (!mr) {
-		buf_free(out);
-		return NULL;
-	}
-	MHD_get_response_headers(identity, copy_header, mr);
-	put_header(mr, "Content-Encoding", compress_name(enc));
-	return mr;
-}
-
-/* Make e's body in coding enc from its identity body and attach it. False
- * when it could not be made or would not be smaller. */
-static bool make_coding(struct cache *cache, struct cache_entry *e, enum encoding enc)
-{
-	if (!e->plain)
-		return false;
-	struct buf out = BUF_INIT;
-	struct MHD_Response *mr =
-		coded_response(e->native[ENC_IDENTITY], enc, e->plain, e->len[ENC_IDENTITY], &out);
-	size_t len = out.len;
-	buf_free(&out);
-	if (!mr)
-		return false;
-	if (!cache_attach(cache, e, enc, mr, len))
-		MHD_destroy_response(mr); /* another request attached one first */
-	return true;
-}
-
-/* The coding to answer from e with: the client's choice among those e has
- * or can have, a compressed one made on its first use (cache.h). Each
- * turn of the loop returns or rules one coding out. */
-static enum encoding cached_coding(struct cache *cache, struct cache_entry *e, const char *accept)
-{
-	for (;;) {
-		unsigned unwanted = atomic_load(&e->unwanted);
-		enum encoding enc = compress_negotiate(accept, !(unwanted & 1u << ENC_GZIP),
-						       !(unwanted & 1u << ENC_BR));
-		if (enc == ENC_IDENTITY || atomic_load(&e->native[enc]))
-			return enc;
-		if (!make_coding(cache, e, enc))
-			atomic_fetch_or(&e->unwanted, 1u << enc);
-	}
-}
-
-static bool serve_cached(struct rctx *x, struct MHD_Connection *c, enum MHD_Result *ret)
-{
-	struct cache *cache = x->srv->app->cache;
-	struct req *r = &x->req;
-	struct cache_entry *e = cache_get(cache, x->ckey);
-	if (!e)
-		return false;
-	if (not_modified(r, e->etag, e->last_modified)) {
-		struct MHD_Response *mr =
-			MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-		if (mr) {
-			put_header(mr, "ETag", e->etag);
-			put_header(mr, "Cache-Control", "no-cache");
-			put_header(mr, "Vary", "Accept-Encoding");
-			put_header(mr, "X-Cache", "HIT");
-			/* the stored 200's security headers, as a fresh 304 has */
-			for (size_t i = 0; i < N_SECURITY_HEADERS; i++) {
-				const char *v = MHD_get_response_header(e->native[ENC_IDENTITY],
-									SECURITY_HEADERS[i][0]);
-				if (v)
-					add_header(mr, SECURITY_HEADERS[i][0], v);
-			}
-			*ret = MHD_queue_response(c, 304, mr);
-			MHD_destroy_response(mr);
-		} else {
-			*ret = MHD_NO;
-		}
-		x->status = 304;
-		x->bytes = 0;
-	} else {
-		enum encoding enc = cached_coding(cache, e, req_header(r, "Accept-Encoding"));
-		*ret = MHD_queue_response(c, 200, e->native[enc]);
-		x->status = 200;
-		x->bytes = x->head ? 0 : e->len[enc];
-	}
-	x->phase = 2;
-	x->cache = "hit";
-	cache_release(cache, e);
-	return true;
-}
-
-/* Build a cache entry from a fresh 200 and store it, with its identity
- * body and, when this request takes one (enc), that coding, compressed
- * into *z for this request's own answer (z stays empty otherwise); the
- * other coding comes on demand (cached_coding). rs is left intact. */
-static void cache_store(struct rctx *x, const struct resp *rs, const char *etag,
-			enum encoding enc, struct buf *z)
-{
-	struct cache_entry *e = cache_entry_new(x->ckey);
-	if (!e)
-		return;
-	/* the identity response owns its copy of the bytes and frees it when
-	 * the last connection sending it is done (an entry purged meanwhile
-	 * only drops its reference); the entry reads it as e->plain */
-	size_t n = rs->body.len;
-	char *page = malloc(n ? n : 1);
-	if (page && n)
-		memcpy(page, rs->body.data, n);
-	e->len[ENC_IDENTITY] = n;
-	const char *ctype = rs->content_type ? rs->content_type : "text/html; charset=utf-8";
-	bool html = strncasecmp(ctype, "text/html", 9) == 0;
-	char lm[40] = "";
-	if (rs->last_modified > 0) {
-		struct arena a;
-		arena_init(&a, 4096);
-		const char *t = time_http(&a, rs->last_modified);
-		str_copy(lm, t ? t : "", sizeof lm);
-		arena_free(&a);
-	}
-	bool ok = page != NULL;
-	e->etag = strdup(etag);
-	e->last_modified = rs->last_modified;
-	e->expires = cache_deadline(rs->cache_ttl);
-	e->deps = malloc((rs->ndeps ? rs->ndeps : 1) * sizeof *e->deps);
-	ok = ok && e->etag && e->deps;
-	if (ok && rs->ndeps) {
-		memcpy(e->deps, rs->deps, rs->ndeps * sizeof *e->deps);
-		e->ndeps = rs->ndeps;
-	}
-	struct MHD_Response *mr =
-		ok ? MHD_create_response_from_buffer_with_free_callback(n, page, free) : NULL;
-	if (!mr) {
-		free(page);
-		free(e->etag);
-		free(e->deps);
-		e->etag = NULL;
-		e->deps = NULL;
-		e->ndeps = 0;
-		cache_insert(x->srv->app->cache, e, UINT64_MAX); /* refused: frees e */
-		return;
-	}
-	e->plain = page;
-	add_header(mr, "Content-Type", ctype);
-	add_header(mr, "ETag", etag);
-	if (*lm)
-		put_header(mr, "Last-Modified", lm);
-	put_header(mr, "Vary", "Accept-Encoding");
-	put_header(mr, "X-Cache", "HIT");
-	common_headers(mr, rs, html);
-	e->native[ENC_IDENTITY] = mr;
-	if (enc != ENC_IDENTITY) {
-		struct MHD_Response *zr = coded_response(mr, enc, page, n, z);
-		if (zr) {
-			e->len[enc] = z->len;
-			e->native[enc] = zr;
-		} else {
-			e->unwanted = 1u << enc;
-		}
-	}
-	cache_insert(x->srv->app->cache, e, x->epoch);
-}
-
 static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struct resp *rs)
 {
 	struct req *r = &x->req;
@@ -1137,7 +746,7 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 		if (x->cache && rs->cacheable && etag) {
 			if (status == 200)
 				enc = compress_negotiate(req_header(r, "Accept-Encoding"), true, true);
-			cache_store(x, rs, etag, enc, &z);
+			srv_cache_store(x, rs, etag, enc, &z);
 			if (!z.len)
 				enc = ENC_IDENTITY;
 		} else {
@@ -1158,7 +767,7 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 		if (!mr)
 			free(data);
 		else
-			put_header(mr, "Content-Encoding", compress_name(enc));
+			srv_put_header(mr, "Content-Encoding", compress_name(enc));
 	} else if (!nobody && rs->body.len) {
 		char *data = buf_detach(&rs->body, &len);
 		mr = data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
@@ -1171,19 +780,19 @@ static enum MHD_Result send_resp(struct rctx *x, struct MHD_Connection *c, struc
 	}
 	if (!mr)
 		return MHD_NO;
-	if (status != 304 && !nobody && !has_header(rs, "Content-Type"))
-		add_header(mr, "Content-Type", ctype);
+	if (status != 304 && !nobody && !srv_has_header(rs, "Content-Type"))
+		srv_add_header(mr, "Content-Type", ctype);
 	if (etag)
-		add_header(mr, "ETag", etag);
+		srv_add_header(mr, "ETag", etag);
 	if (rs->last_modified > 0 && status < 400) {
 		const char *lm = time_http(a, rs->last_modified);
 		if (lm)
-			put_header(mr, "Last-Modified", lm);
+			srv_put_header(mr, "Last-Modified", lm);
 	}
-	common_headers(mr, rs, html);
+	srv_common_headers(mr, rs, html);
 	if (x->cache) {
-		put_header(mr, "X-Cache", "MISS");
-		put_header(mr, "Vary", "Accept-Encoding");
+		srv_put_header(mr, "X-Cache", "MISS");
+		srv_put_header(mr, "Vary", "Accept-Encoding");
 	}
 
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, mr);
@@ -1221,9 +830,9 @@ static enum MHD_Result respond(struct rctx *x, struct MHD_Connection *c)
 		if (x->early == 405 && x->allow)
 			resp_header(&rs, "Allow", x->allow);
 	} else {
-		if (cacheable_request(x) && (x->ckey = cache_key(x))) {
+		if (srv_cacheable_request(x) && (x->ckey = srv_cache_key(x))) {
 			enum MHD_Result ret;
-			if (serve_cached(x, c, &ret))
+			if (srv_serve_cached(x, c, &ret))
 				return ret;
 			x->epoch = cache_epoch(x->srv->app->cache);
 			x->cache = "miss";
