@@ -9,6 +9,8 @@
 #include <brotli/encode.h>
 #include <zlib.h>
 
+#include "http/target.h"
+
 #define GZ_LEVEL_DEFAULT 6
 #define BR_QUALITY_DEFAULT 5
 #define BR_WINDOW 22        /* log2 of the window: 4 MB, brotli's default */
@@ -139,16 +141,6 @@ static bool is_ows(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* RFC 9110 5.6.2 tchar. No <ctype.h>: locale-free and safe for bytes >= 0x80. */
-static bool is_tchar(char ch)
-{
-	unsigned char c = (unsigned char)ch;
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z'))
-		return true;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
 /* ASCII case-insensitive: does s[0..n) equal the lower-case word w? */
 static bool eq_lower(const char *s, size_t n, const char *w)
 {
@@ -207,7 +199,7 @@ enum encoding compress_negotiate(const char *ae, bool have_gzip, bool have_br)
 			break;
 
 		const char *name = p;
-		while (is_tchar(*p))
+		while (http_is_tchar((unsigned char)*p))
 			p++;
 		size_t len = (size_t)(p - name);
 		bool ok = len > 0;

@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "http/server_int.h"
+#include "http/target.h"
 
 /* The security headers of every HTML response (fresh, cached, 304 or
  * error). Themes have no inline scripts; <script type="application/ld+json">
@@ -24,18 +25,12 @@ static const char *const SECURITY_HEADERS[][2] = {
 };
 #define N_SECURITY_HEADERS (sizeof SECURITY_HEADERS / sizeof SECURITY_HEADERS[0])
 
-static bool is_tchar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
 bool srv_header_name_ok(const char *s)
 {
 	if (!s || !*s)
 		return false;
 	for (; *s; s++)
-		if (!is_tchar((unsigned char)*s))
+		if (!http_is_tchar((unsigned char)*s))
 			return false;
 	return true;
 }

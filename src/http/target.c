@@ -101,6 +101,12 @@ int http_parse_target(struct arena *a, const char *t, const char **path_out,
 	return 0;
 }
 
+bool http_is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
 bool http_host_valid(const char *h)
 {
 	size_t n = strlen(h);

@@ -30,5 +30,8 @@ int http_parse_target(struct arena *a, const char *target, const char **path,
 
 /* A Host header value: reg-name or [IPv6], with an optional :port. */
 bool http_host_valid(const char *h);
+/* RFC 9110 5.6.2 tchar (a token's bytes: header names, codings). No
+ * <ctype.h>: locale-free and safe for bytes >= 0x80. */
+bool http_is_tchar(unsigned char c);
 
 #endif
